@@ -1,0 +1,195 @@
+"""The ``variatlas`` command line: synthesise, validate, compute, publish and serve."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from variatlas.contract import FolderReport
+
+app = typer.Typer(
+    name="variatlas",
+    help="Quality indicators and unwarranted variation in Norwegian health and care services: "
+    "from registry extracts to an open atlas.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+def _years(text: str) -> list[int]:
+    match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", text)
+    if not match:
+        raise typer.BadParameter(f"{text!r} is not a year or a range such as 2019-2024")
+    first = int(match.group(1))
+    last = int(match.group(2) or first)
+    if last < first:
+        raise typer.BadParameter(f"the range {text} ends before it starts")
+    return list(range(first, last + 1))
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Argument(help="Folder to write the contract tables into.")],
+    years: Annotated[str, typer.Option(help="Years, e.g. 2019-2024.")] = "2019-2024",
+    scale: Annotated[
+        float, typer.Option(help="Share of Norway's population (1.0 is about 5.5 million).")
+    ] = 0.05,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 1,
+    format: Annotated[str, typer.Option(help="parquet or csv.")] = "parquet",
+    corrupt: Annotated[
+        float,
+        typer.Option(help="Corrupt this share of rows (CSV only) and list them in corrupted.json."),
+    ] = 0.0,
+) -> None:
+    """Write a synthetic Norway (every contract table) with planted effects in truth.json."""
+    from variatlas.synth import synthesize
+    from variatlas.synth.corrupt import corrupt_folder
+
+    if format not in ("parquet", "csv"):
+        raise typer.BadParameter("format must be parquet or csv", param_hint="--format")
+    if corrupt and format != "csv":
+        raise typer.BadParameter("--corrupt works on CSV folders: add --format csv")
+    if not 0 < scale <= 2:
+        raise typer.BadParameter("scale must be above 0 and at most 2", param_hint="--scale")
+    year_list = _years(years)
+    with _progress() as progress:
+        task = progress.add_task("Synthesising Norway", total=len(year_list))
+        truth = synthesize(
+            out,
+            year_list,
+            scale,
+            seed,
+            format,  # type: ignore[arg-type]
+            on_year=lambda _: progress.advance(task),
+        )
+    table = Table(title=f"Synthetic Norway in {out}")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, rows in truth.counts.items():
+        table.add_row(name, f"{rows:,}")
+    console.print(table)
+    if corrupt:
+        hit = corrupt_folder(out, corrupt, seed)
+        console.print(f"Corrupted {sum(map(len, hit.values())):,} rows; see {out}/corrupted.json")
+
+
+def _print_report(report: FolderReport, out: Path) -> None:
+    table = Table(title=f"Validation of {report.input}")
+    for column in ("file", "read", "accepted", "set aside", "top reasons"):
+        table.add_column(
+            column, justify="right" if column in ("read", "accepted", "set aside") else "left"
+        )
+    for _name, r in report.tables.items():
+        if r.refused:
+            table.add_row(r.file, "", "", "", f"[red]refused: {r.refused}[/red]")
+            continue
+        reasons = "\n".join(f"{count:,} × {reason}" for reason, count in r.top_reasons())
+        notes = "\n".join(f"[dim]{count:,} × {note}[/dim]" for note, count in r.notes.items())
+        table.add_row(
+            r.file,
+            f"{r.rows_read:,}",
+            f"{r.rows_accepted:,}",
+            f"{r.rows_set_aside:,}",
+            "\n".join(x for x in (reasons, notes) if x),
+        )
+    console.print(table)
+    if report.absent:
+        console.print(f"Tables not in the folder: {', '.join(report.absent)}")
+    console.print(
+        f"Accepted rows are in {out / 'accepted'}, set-aside rows (with file, line, "
+        f"column, value and rule) in {out / 'set_aside'}."
+    )
+
+
+@app.command()
+def validate(
+    input: Annotated[Path, typer.Argument(help="The input folder (contract tables).")],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Where accepted and set-aside rows go (default: INPUT.validated)."),
+    ] = None,
+    allocation: Annotated[
+        str, typer.Option(help="Referral-area allocation: 2026 (current) or 2022.")
+    ] = "2026",
+) -> None:
+    """Check every table against the data contract; set aside bad rows with their reasons.
+
+    Exits with 1 only when a file is refused whole (unreadable header or types).
+    """
+    from variatlas.geography.placement import prepare_input
+
+    if not input.is_dir():
+        errors.print(f"[red]The input folder {input} does not exist.[/red]")
+        raise typer.Exit(2)
+    if allocation not in ("2026", "2022"):
+        raise typer.BadParameter("allocation must be 2026 or 2022", param_hint="--allocation")
+    out = out or input.with_name(input.name + ".validated")
+    with console.status("Validating") as status:
+        report = prepare_input(
+            input,
+            out,
+            allocation,  # type: ignore[arg-type]
+            progress=lambda name: status.update(f"Validating {name}"),
+        )
+    _print_report(report, out)
+    if report.refused:
+        raise typer.Exit(1)
+
+
+@app.command()
+def geography(
+    what: Annotated[
+        str,
+        typer.Argument(help="municipalities, districts, referral-areas, regions or trusts."),
+    ] = "referral-areas",
+    allocation: Annotated[str, typer.Option(help="2026 or 2022.")] = "2026",
+) -> None:
+    """List the shipped geography: areas, their codes and names."""
+    from variatlas.geography import load_geography
+
+    if allocation not in ("2026", "2022"):
+        raise typer.BadParameter("allocation must be 2026 or 2022", param_hint="--allocation")
+    geo = load_geography("2022" if allocation == "2022" else "2026")
+    frames = {
+        "municipalities": geo.municipalities,
+        "districts": geo.districts,
+        "referral-areas": geo.referral_areas,
+        "regions": geo.regions,
+        "trusts": geo.trusts,
+    }
+    if what not in frames:
+        raise typer.BadParameter(f"choose one of {', '.join(frames)}")
+    frame = frames[what]
+    table = Table(title=f"{what} ({allocation} allocation, {len(frame)} rows)")
+    for column in frame.columns:
+        table.add_column(str(column))
+    for row in frame.fillna("").astype(str).itertuples(index=False):
+        table.add_row(*row)
+    console.print(table)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
