@@ -26,7 +26,7 @@ def test_same_seed_same_files_other_seed_other_files(tmp_path) -> None:
 
 
 def test_every_municipality_with_a_plausible_population(small_norway) -> None:
-    folder, truth = small_norway
+    folder, _truth = small_norway
     population = pq.read_table(folder / "population.parquet").to_pandas()
     one_year = population[population["year"] == 2024]
     assert set(one_year["municipality"]) == set(load_geography().municipalities["municipality"])
@@ -46,7 +46,7 @@ def pytest_approx(value: float, tolerance: float):
 
 
 def test_episode_volume_and_codes_are_realistic(small_norway) -> None:
-    folder, truth = small_norway
+    folder, _truth = small_norway
     episodes = pq.read_table(folder / "episodes.parquet").to_pandas()
     per_year = len(episodes) / 2 / 0.01
     assert 7e6 < per_year < 11e6  # about 8–10 M contacts a year at scale 1
@@ -81,7 +81,16 @@ def test_cli_synth_writes_every_table(tmp_path) -> None:
     )
     assert result.exit_code == 0, result.output
     names = {p.stem for p in (tmp_path / "n").glob("*.parquet")}
-    assert names == {"population", "episodes", "cancer_pathways", "coercive_measures", "deaths",
-                     "care_services", "survey_responses", "vaccinations", "municipal_facts"}
+    assert names == {
+        "population",
+        "episodes",
+        "cancer_pathways",
+        "coercive_measures",
+        "deaths",
+        "care_services",
+        "survey_responses",
+        "vaccinations",
+        "municipal_facts",
+    }
     bad = CliRunner().invoke(app, ["synth", str(tmp_path / "m"), "--years", "2024-2020"])
     assert bad.exit_code != 0 and "ends before it starts" in bad.output

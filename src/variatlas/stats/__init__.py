@@ -1,0 +1,54 @@
+"""Pure statistical functions on aggregated counts: numpy and scipy only, vectorised over areas.
+
+Each function cites its method and reference, and is tested against published values
+(PHEindicatormethods and FunnelPlotR fixtures under ``tests/reference``). See
+``docs/methods.md``.
+"""
+
+from variatlas.stats._common import Estimate, confidence_levels
+from variatlas.stats.funnel import (
+    FunnelLimits,
+    Overdispersion,
+    funnel_limits,
+    funnel_significance,
+    overdispersion,
+    ratio_limits,
+)
+from variatlas.stats.intervals import byars_lower, byars_upper, exact_poisson, wilson
+from variatlas.stats.quantiles import median_ci, quantile_ci
+from variatlas.stats.rates import crude_rate, mean, mean_from_moments, proportion
+from variatlas.stats.standardisation import (
+    IndirectResult,
+    dsr,
+    esp2013,
+    five_year_band,
+    indirect,
+    national_standard,
+)
+
+__all__ = [
+    "Estimate",
+    "FunnelLimits",
+    "IndirectResult",
+    "Overdispersion",
+    "byars_lower",
+    "byars_upper",
+    "confidence_levels",
+    "crude_rate",
+    "dsr",
+    "esp2013",
+    "exact_poisson",
+    "five_year_band",
+    "funnel_limits",
+    "funnel_significance",
+    "indirect",
+    "mean",
+    "mean_from_moments",
+    "median_ci",
+    "national_standard",
+    "overdispersion",
+    "proportion",
+    "quantile_ci",
+    "ratio_limits",
+    "wilson",
+]
