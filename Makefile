@@ -18,6 +18,7 @@ $(INSTALLED): pyproject.toml
 demo: $(INSTALLED)
 	$(BIN)/variatlas synth $(DEMO)/input --years 2019-2024 --scale 0.05 --seed 1
 	$(BIN)/variatlas validate $(DEMO)/input --out $(DEMO)/validated
+	$(BIN)/variatlas compute $(DEMO)/validated $(DEMO)/results
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests bench

@@ -59,6 +59,10 @@ def synth(
         float,
         typer.Option(help="Corrupt this share of rows (CSV only) and list them in corrupted.json."),
     ] = 0.0,
+    published: Annotated[
+        bool,
+        typer.Option(help="Add SKDE's published Barnehelseatlas 2011–2014 as aggregates.csv."),
+    ] = True,
 ) -> None:
     """Write a synthetic Norway (every contract table) with planted effects in truth.json."""
     from variatlas.synth import synthesize
@@ -153,6 +157,101 @@ def validate(
     _print_report(report, out)
     if report.refused:
         raise typer.Exit(1)
+
+
+@app.command()
+def compute(
+    input: Annotated[
+        Path, typer.Argument(help="The input folder, or a folder made by variatlas validate.")
+    ],
+    out: Annotated[Path, typer.Argument(help="Where results and variation summaries go.")],
+    engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
+    indicator: Annotated[
+        list[str] | None, typer.Option(help="Compute only this indicator (repeatable).")
+    ] = None,
+) -> None:
+    """Compute every catalogue indicator: results and variation summaries (Parquet and CSV)."""
+    from variatlas.compute import compute as run
+    from variatlas.indicators.model import load_catalogue
+
+    catalogue = load_catalogue()
+    unknown = [i for i in indicator or [] if i not in catalogue]
+    if unknown:
+        errors.print(
+            f"[red]No indicator named {', '.join(unknown)}; "
+            "`variatlas indicators` lists them.[/red]"
+        )
+        raise typer.Exit(2)
+    if not input.is_dir():
+        errors.print(f"[red]The input folder {input} does not exist.[/red]")
+        raise typer.Exit(2)
+    total = len(indicator) if indicator else len(catalogue)
+    with _progress() as progress:
+        task = progress.add_task("Computing indicators", total=total)
+
+        def advance(name: str) -> None:
+            progress.update(task, description=f"Computing {name}")
+            progress.advance(task)
+
+        try:
+            output = run(
+                input, out, engine=engine, indicators=indicator or None, on_indicator=advance
+            )
+        except ValueError as error:
+            errors.print(f"[red]{error}[/red]")
+            raise typer.Exit(1) from None
+    _print_compute_summary(output, out)
+
+
+def _print_compute_summary(output: object, out: Path) -> None:
+    from variatlas.compute import ComputeOutput
+
+    assert isinstance(output, ComputeOutput)
+    results, variation = output.results, output.variation
+    console.print(
+        f"{results['indicator'].nunique()} indicators, {len(results):,} results, "
+        f"{results.loc[results['level'] == 'municipality', 'area'].nunique()} municipalities, "
+        f"{results.loc[results['level'] == 'referral_area', 'area'].nunique()} referral areas."
+    )
+    areas = variation[
+        (variation["level"] == "referral_area")
+        & (variation["sex"] == "all")
+        & variation["scv"].notna()
+    ]
+    if len(areas):
+        latest = areas[areas["period"] == areas["period"].max()]
+        top = latest.sort_values("scv", ascending=False).head(5)
+        table = Table(
+            title=f"Largest variation between referral areas ({latest['period'].iloc[0]})"
+        )
+        for column in ("indicator", "FT", "CV", "SCV", "class", "outside 99.8 %"):
+            table.add_column(column)
+        for row in top.itertuples():
+            table.add_row(
+                row.indicator,
+                f"{row.ft:.1f}",
+                f"{row.cv:.1f}",
+                f"{row.scv:.1f}",
+                row.scv_class,
+                str(row.outside_998),
+            )
+        console.print(table)
+    for name, problem in output.problems.items():
+        console.print(f"[yellow]{name} not computed: {problem}[/yellow]")
+    console.print(f"Written to {out}: results and variation (.parquet, .csv), provenance.json.")
+
+
+@app.command()
+def indicators() -> None:
+    """List the indicator catalogue by theme."""
+    from variatlas.indicators.model import load_catalogue
+
+    table = Table(title="Indicator catalogue")
+    for column in ("theme", "id", "kind", "title"):
+        table.add_column(column)
+    for item in load_catalogue().values():
+        table.add_row(item.theme, item.id, item.kind, item.title.en)
+    console.print(table)
 
 
 @app.command()

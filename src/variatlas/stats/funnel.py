@@ -152,6 +152,7 @@ def funnel_significance(
     rate: ArrayLike | None = None,
     rate_type: Literal["dsr", "crude"] = "crude",
     multiplier: float = 1,
+    centre: ArrayLike | None = None,
 ) -> np.ndarray:
     """Where each area lies against the funnel: High/Low at 0.025 or 0.001, or not significant.
 
@@ -163,9 +164,13 @@ def funnel_significance(
       O/denominator against ΣO/Σdenominator. For DSRs, areas with O = 0 are left out of the
       average and areas with fewer than 10 events are "Not applicable".
 
+    ``centre`` overrides the average compared against (one value, or one per area, so that
+    several funnels can be assessed in one call).
+
     Reference: PHEindicatormethods ``assign_funnel_significance``.
     """
     o = as_float(numerator)
+    override = None if centre is None else as_float(centre)
     if kind in ("proportion", "ratio") and denominator is None:
         raise ValueError(f"a {kind} funnel needs the denominator")
     if kind == "proportion":
@@ -204,13 +209,14 @@ def funnel_significance(
 
     else:
         raise ValueError(f"kind must be proportion, rate or ratio, not {kind!r}")
+    reference: FloatArray = as_float(centre if override is None else override)
     low95, high95 = bounds(0.95)
     low998, high998 = bounds(0.998)
     label = np.full(o.shape, "Not significant", dtype=object)
-    label[low95 > centre] = "High (0.025)"
-    label[low998 > centre] = "High (0.001)"
-    label[high95 < centre] = "Low (0.025)"
-    label[high998 < centre] = "Low (0.001)"
+    label[low95 > reference] = "High (0.025)"
+    label[low998 > reference] = "High (0.001)"
+    label[high95 < reference] = "Low (0.025)"
+    label[high998 < reference] = "Low (0.001)"
     if kind == "rate" and rate_type == "dsr":
         label[o < 10] = "Not applicable for events less than 10 for dsrs"
     return label

@@ -35,6 +35,7 @@ def quantile_ci(
     *,
     q: float = 0.5,
     groups: ArrayLike | None = None,
+    weights: ArrayLike | None = None,
     confidence: Confidence = 0.95,
 ) -> Estimate:
     """Sample quantile per group with a distribution-free interval from order statistics.
@@ -43,12 +44,17 @@ def quantile_ci(
     median for q = 0.5). The bounds are order statistics chosen from the binomial
     distribution (``order_statistic_ranks``): exact coverage of at least the level, with no
     assumption about the shape of the distribution, as lead and waiting times need.
+    ``weights`` are whole frequencies: a value with weight 3 counts as three observations
+    (aggregated data: days and the number of rows with that many days).
     Reference: Conover 1999, §3.2.
     """
     if not 0 < q < 1:
         raise ValueError("q must lie strictly between 0 and 1")
     x = as_float(values)
     keys = np.zeros(len(x), dtype=int) if groups is None else np.asarray(groups)
+    if weights is not None:
+        repeat = np.asarray(weights, dtype=np.int64)
+        x, keys = np.repeat(x, repeat), np.repeat(keys, repeat)
     keep = ~np.isnan(x)
     x, keys = x[keep], keys[keep]
     unique = np.unique(keys)
@@ -70,10 +76,14 @@ def quantile_ci(
 
 
 def median_ci(
-    values: ArrayLike, *, groups: ArrayLike | None = None, confidence: Confidence = 0.95
+    values: ArrayLike,
+    *,
+    groups: ArrayLike | None = None,
+    weights: ArrayLike | None = None,
+    confidence: Confidence = 0.95,
 ) -> Estimate:
     """The median with its distribution-free interval (``quantile_ci`` at q = 0.5)."""
-    return quantile_ci(values, q=0.5, groups=groups, confidence=confidence)
+    return quantile_ci(values, q=0.5, groups=groups, weights=weights, confidence=confidence)
 
 
 def _pick(x: np.ndarray, starts: np.ndarray, sizes: np.ndarray, rank: np.ndarray) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -1063,8 +1064,13 @@ def synthesize(
     seed: int = 1,
     fmt: Format = "parquet",
     on_year: Callable[[int], None] | None = None,
+    published: bool = True,
 ) -> Truth:
-    """Write every contract table for a synthetic Norway into ``out``; return the truth."""
+    """Write every contract table for a synthetic Norway into ``out``; return the truth.
+
+    With ``published``, the folder also gets ``aggregates.csv``: SKDE's real, published
+    Barnehelseatlas 2011–2014 figures, so that the atlas carries real data beside synthetic.
+    """
     out.mkdir(parents=True, exist_ok=True)
     root = np.random.default_rng(seed)
     units = residence_units(np.random.default_rng(root.integers(2**63)))
@@ -1117,5 +1123,10 @@ def synthesize(
         for sink in sinks.values():
             sink.close()
     truth.counts = {name: sink.rows for name, sink in sinks.items()}
+    if published:
+        source = files("variatlas.indicators") / "data" / "barnehelseatlas_2011_2014.csv"
+        text = source.read_text(encoding="utf-8")
+        (out / "aggregates.csv").write_text(text, encoding="utf-8")
+        truth.counts["aggregates"] = len(text.strip().splitlines()) - 1
     truth.write(out / "truth.json")
     return truth

@@ -73,6 +73,8 @@ def coefficient_of_variation(rates: ArrayLike, weights: ArrayLike | None = None)
             return float("nan")
         return float(100 * np.std(r, ddof=1) / np.mean(r))
     w = as_float(weights)
+    if not np.isfinite(w).all() or np.sum(w) <= 0:
+        return float("nan")
     centre = np.sum(w * r) / np.sum(w)
     return float(100 * np.sqrt(np.sum(w * (r - centre) ** 2) / np.sum(w)) / centre)
 

@@ -1,0 +1,410 @@
+"""From aggregated cells to result rows: levels, periods, sexes, and the statistics per kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from variatlas import stats
+from variatlas.geography import NATION_CODE, Geography
+from variatlas.indicators.model import Indicator
+
+RESULT_COLUMNS = [
+    "indicator",
+    "level",
+    "area",
+    "area_name",
+    "period",
+    "sex",
+    "numerator",
+    "denominator",
+    "value",
+    "lower",
+    "upper",
+    "crude_value",
+    "expected",
+    "method",
+    "flag",
+    "funnel",
+    "published_value",
+    "published_lower",
+    "published_upper",
+]
+LEVELS = ("municipality", "referral_area", "health_trust", "region", "nation")
+SEXES = ("all", "M", "F")
+CONFIDENCE = 0.95
+FEW_EVENTS = "fewer than 10 events: no standardised rate"
+
+
+def periods(years: list[int], window: int = 3) -> list[tuple[str, list[int]]]:
+    """Each year, and every run of ``window`` consecutive years ("2021-2023")."""
+    years = sorted(set(years))
+    found = [(str(y), [y]) for y in years]
+    for i in range(len(years) - window + 1):
+        run = years[i : i + window]
+        if run[-1] - run[0] == window - 1:
+            found.append((f"{run[0]}-{run[-1]}", run))
+    return found
+
+
+def level_column(level: str, indicator: Indicator) -> str | None:
+    """The cell column that identifies an area at ``level`` (None for the nation)."""
+    if level == "nation":
+        return None
+    if level == "health_trust":
+        return "hospital"
+    if level == "region":
+        return "hospital_region" if indicator.attribution == "treating_trust" else "region"
+    return level
+
+
+def levels_for(indicator: Indicator, columns: set[str]) -> list[str]:
+    found = []
+    for level in LEVELS:
+        column = level_column(level, indicator)
+        if column is None or column in columns:
+            found.append(level)
+    return found
+
+
+def area_names(geography: Geography) -> dict[str, dict[str, str]]:
+    return {
+        "municipality": dict(
+            zip(
+                geography.municipalities["municipality"],
+                geography.municipalities["name"],
+                strict=True,
+            )
+        ),
+        "referral_area": dict(
+            zip(geography.referral_areas["code"], geography.referral_areas["name"], strict=True)
+        ),
+        "region": dict(zip(geography.regions["code"], geography.regions["name"], strict=True)),
+        "health_trust": dict(
+            zip(geography.trusts["code"], geography.trusts["short_name"], strict=True)
+        ),
+        "nation": {NATION_CODE: "Norge"},
+    }
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Cells of one level and sex, expanded to every period (``period`` and ``area`` added)."""
+
+    level: str
+    sex: str
+    cells: pd.DataFrame
+
+
+def slices(
+    cells: pd.DataFrame, indicator: Indicator, years: list[int], sexes: tuple[str, ...] = SEXES
+) -> Iterator[Slice]:
+    """Every level × sex, with the cells of each period stacked (a year may be in several)."""
+    mapping = pd.DataFrame(
+        [(label, y) for label, members in periods(years) for y in members],
+        columns=["period", "year"],
+    )
+    expanded = cells.merge(mapping, on="year")
+    has_sex = "sex" in cells and cells["sex"].isin(["M", "F"]).any()
+    for level in levels_for(indicator, set(cells.columns)):
+        column = level_column(level, indicator)
+        frame = expanded.assign(area=NATION_CODE if column is None else expanded[column])
+        frame = frame[frame["area"].notna()]
+        for sex in sexes if has_sex else ("all",):
+            chosen = frame if sex == "all" else frame[frame["sex"] == sex]
+            yield Slice(level, sex, chosen)
+
+
+def _keys(frame: pd.DataFrame) -> pd.Series:
+    return frame["period"].astype(str) + "|" + frame["area"].astype(str)
+
+
+def _split(keys: np.ndarray) -> tuple[list[str], list[str]]:
+    parts = [k.split("|", 1) for k in keys]
+    return [p[0] for p in parts], [p[1] for p in parts]
+
+
+def _frame(indicator: Indicator, part: Slice, keys: np.ndarray, **columns: object) -> pd.DataFrame:
+    period, area = _split(keys)
+    frame = pd.DataFrame(
+        {
+            "indicator": indicator.id,
+            "level": part.level,
+            "area": area,
+            "period": period,
+            "sex": part.sex,
+            **columns,
+        }
+    )
+    return frame
+
+
+def rate_results(
+    indicator: Indicator, part: Slice, population: pd.DataFrame, standard: pd.DataFrame
+) -> pd.DataFrame:
+    """Rates per population: crude, direct (DSR, Dobson) and indirect (expected counts).
+
+    ``population`` is the population slice of the same level and sex (with period and area);
+    ``standard`` the reference-year population by band and sex (direct standardisation).
+    """
+    strata = ["band", "sex"] if part.sex == "all" else ["band"]
+    events = part.cells.groupby(["period", "area", *strata], as_index=False)["numerator"].sum()
+    people = population.groupby(["period", "area", *strata], as_index=False)["population"].sum()
+    grid = people.merge(events, on=["period", "area", *strata], how="left").fillna(
+        {"numerator": 0.0}
+    )
+    grid = grid[grid["population"] > 0]
+    lost = events.merge(people, on=["period", "area", *strata], how="left")
+    lost = lost[lost["population"].isna() | (lost["population"] <= 0)]
+    # National rates per stratum and period give the expected counts (indirect standardisation).
+    national = grid.groupby(["period", *strata], as_index=False)[["numerator", "population"]].sum()
+    national["national_rate"] = national["numerator"] / national["population"]
+    grid = grid.merge(national[["period", *strata, "national_rate"]], on=["period", *strata])
+    grid["expected"] = grid["population"] * grid["national_rate"]
+    keys = _keys(grid).to_numpy()
+    totals = grid.assign(key=keys).groupby("key")[["numerator", "population", "expected"]].sum()
+    crude = stats.crude_rate(
+        totals["numerator"],
+        totals["population"],
+        multiplier=indicator.multiplier,
+        confidence=CONFIDENCE,
+    )
+    frame = _frame(
+        indicator,
+        part,
+        totals.index.to_numpy(),
+        numerator=totals["numerator"].to_numpy(),
+        denominator=totals["population"].to_numpy(),
+        crude_value=crude.value,
+        expected=totals["expected"].to_numpy(),
+    )
+    method = indicator.standardisation.method
+    if method == "direct":
+        weights = (
+            standard.groupby(strata, as_index=False)["population"]
+            .sum()
+            .rename(columns={"population": "standard"})
+        )
+        if part.sex != "all":
+            weights = (
+                standard[standard["sex"] == part.sex]
+                .groupby(strata, as_index=False)["population"]
+                .sum()
+                .rename(columns={"population": "standard"})
+            )
+        grid = grid.merge(weights, on=strata, how="left").fillna({"standard": 0.0})
+        result = stats.dsr(
+            grid["numerator"],
+            grid["population"],
+            grid["standard"],
+            groups=_keys(grid).to_numpy(),
+            multiplier=indicator.multiplier,
+            confidence=CONFIDENCE,
+        )
+        order = pd.Index(result.groups).get_indexer(totals.index)
+        frame["value"] = result.value[order]
+        frame["lower"] = result.lower[order]
+        frame["upper"] = result.upper[order]
+        frame["method"] = "dsr-dobson"
+        frame["flag"] = np.where(np.isnan(frame["value"]), FEW_EVENTS, "")
+    else:
+        frame["value"], frame["lower"], frame["upper"] = crude.value, crude.lower, crude.upper
+        frame["method"] = np.where(totals["numerator"].to_numpy() < 10, "exact", "byar")
+        frame["flag"] = ""
+    if len(lost):
+        missing = set(_keys(lost))
+        frame.loc[_keys(frame).isin(missing), "flag"] += (
+            "; events outside the population table left out"
+        )
+        frame["flag"] = frame["flag"].str.lstrip("; ")
+    return frame
+
+
+def proportion_results(
+    indicator: Indicator, part: Slice, expected_share: pd.Series | None = None
+) -> pd.DataFrame:
+    """Proportions with Wilson intervals; ``expected_share`` per cell gives case-mix O/E."""
+    cells = part.cells.assign(key=_keys(part.cells))
+    if expected_share is not None:
+        cells["expected"] = cells["denominator"] * expected_share.loc[cells.index]
+    else:
+        national = cells.groupby("period")[["numerator", "denominator"]].sum()
+        share = national["numerator"] / national["denominator"]
+        cells["expected"] = cells["denominator"] * cells["period"].map(share)
+    totals = cells.groupby("key")[["numerator", "denominator", "expected"]].sum()
+    result = stats.proportion(
+        totals["numerator"],
+        totals["denominator"],
+        multiplier=indicator.multiplier,
+        confidence=CONFIDENCE,
+    )
+    frame = _frame(
+        indicator,
+        part,
+        totals.index.to_numpy(),
+        numerator=totals["numerator"].to_numpy(),
+        denominator=totals["denominator"].to_numpy(),
+        crude_value=result.value,
+        expected=totals["expected"].to_numpy(),
+    )
+    if expected_share is None:
+        frame["value"], frame["lower"], frame["upper"] = result.value, result.lower, result.upper
+        frame["method"] = "wilson"
+    else:
+        # Indirectly standardised proportion: O/E × the national share, Poisson limits on O.
+        period, _ = _split(totals.index.to_numpy())
+        national = cells.groupby("period")[["numerator", "denominator"]].sum()
+        share = (national["numerator"] / national["denominator"]).reindex(period).to_numpy()
+        ratio = stats.indirect(
+            totals["numerator"],
+            np.ones(len(totals)),
+            totals["expected"],
+            np.ones(len(totals)),
+            groups=np.arange(len(totals)),
+            confidence=CONFIDENCE,
+        )
+        scale = share * indicator.multiplier
+        frame["value"] = ratio.ratio.value * scale
+        frame["lower"] = ratio.ratio.lower * scale
+        frame["upper"] = ratio.ratio.upper * scale
+        frame["method"] = "logistic-case-mix-oe"
+    frame["flag"] = ""
+    return frame
+
+
+def duration_results(indicator: Indicator, part: Slice) -> pd.DataFrame:
+    """Median days with the order-statistic interval; numerator = the number of rows."""
+    cells = part.cells.assign(key=_keys(part.cells))
+    grouped = cells.groupby(["key", "days"], as_index=False)["numerator"].sum()
+    result = stats.median_ci(
+        grouped["days"],
+        groups=grouped["key"].to_numpy(),
+        weights=grouped["numerator"],
+        confidence=CONFIDENCE,
+    )
+    assert result.groups is not None
+    counts = grouped.groupby("key")["numerator"].sum().reindex(result.groups)
+    return _frame(
+        indicator,
+        part,
+        result.groups,
+        numerator=counts.to_numpy(),
+        denominator=np.nan,
+        value=result.value,
+        lower=result.lower,
+        upper=result.upper,
+        crude_value=result.value,
+        expected=np.nan,
+        method="median-order-statistics",
+        flag=np.where(
+            np.isnan(result.lower) | np.isnan(result.upper),
+            "too few rows for a confidence interval",
+            "",
+        ),
+    )
+
+
+def mean_results(indicator: Indicator, part: Slice) -> pd.DataFrame:
+    cells = part.cells.assign(key=_keys(part.cells))
+    totals = cells.groupby("key")[["respondents", "score_sum", "score_squares"]].sum()
+    n = totals["respondents"].to_numpy(dtype=float)
+    average = totals["score_sum"].to_numpy() / n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        variance = (totals["score_squares"].to_numpy() - n * average**2) / (n - 1)
+    sd = np.sqrt(np.clip(variance, 0, None))
+    result = stats.mean_from_moments(n, average, sd, confidence=CONFIDENCE)
+    return _frame(
+        indicator,
+        part,
+        totals.index.to_numpy(),
+        numerator=n,
+        denominator=np.nan,
+        value=result.value,
+        lower=result.lower,
+        upper=result.upper,
+        crude_value=result.value,
+        expected=np.nan,
+        method="student-t",
+        flag=np.where(n < 2, "one respondent: no interval", ""),
+    )
+
+
+def count_results(indicator: Indicator, part: Slice) -> pd.DataFrame:
+    cells = part.cells.assign(key=_keys(part.cells))
+    totals = cells.groupby("key")["numerator"].sum()
+    lower, upper, _ = stats.intervals.poisson_limits(totals.to_numpy(), CONFIDENCE)
+    return _frame(
+        indicator,
+        part,
+        totals.index.to_numpy(),
+        numerator=totals.to_numpy(),
+        denominator=np.nan,
+        value=totals.to_numpy(dtype=float),
+        lower=lower,
+        upper=upper,
+        crude_value=totals.to_numpy(dtype=float),
+        expected=np.nan,
+        method=np.where(totals.to_numpy() < 10, "exact", "byar"),
+        flag="",
+    )
+
+
+def aggregate_results(indicator: Indicator, rows: pd.DataFrame) -> pd.DataFrame:
+    """Published aggregates: our crude rate and interval beside the publisher's value.
+
+    The numerator and denominator may be yearly means over the period; the interval is
+    computed on the totals (means × years), which gives the same rate.
+    """
+    years = rows["period"].map(_period_length).to_numpy(dtype=float)
+    result = stats.crude_rate(
+        rows["numerator"].to_numpy() * years,
+        rows["denominator"].to_numpy() * years,
+        multiplier=indicator.multiplier,
+        confidence=CONFIDENCE,
+    )
+    scale = indicator.multiplier / (indicator.aggregate_multiplier or indicator.multiplier)
+    frame = pd.DataFrame(
+        {
+            "indicator": indicator.id,
+            "level": rows["level"].to_numpy(),
+            "area": rows["area"].to_numpy(),
+            "period": rows["period"].to_numpy(),
+            "sex": rows["sex"].fillna("all").replace("", "all").to_numpy(),
+            "numerator": rows["numerator"].to_numpy(),
+            "denominator": rows["denominator"].to_numpy(),
+            "value": result.value,
+            "lower": result.lower,
+            "upper": result.upper,
+            "crude_value": result.value,
+            "expected": np.nan,
+            "method": np.where(rows["numerator"].to_numpy() * years < 10, "exact", "byar"),
+            "flag": "",
+            "published_value": rows["value"].to_numpy(dtype=float) * scale,
+            "published_lower": rows.get("lower", pd.Series(np.nan, index=rows.index)).to_numpy(
+                dtype=float
+            )
+            * scale,
+            "published_upper": rows.get("upper", pd.Series(np.nan, index=rows.index)).to_numpy(
+                dtype=float
+            )
+            * scale,
+        }
+    )
+    if "area_name" in rows:
+        frame["area_name"] = rows["area_name"].to_numpy()
+    # Expected counts from the national crude rate of the same period and sex (for SCV).
+    nation = frame[frame["level"] == "nation"].set_index(["period", "sex"])
+    national_rate = nation["numerator"] / nation["denominator"]
+    keys = pd.MultiIndex.from_frame(frame[["period", "sex"]])
+    frame["expected"] = frame["denominator"].to_numpy() * national_rate.reindex(keys).to_numpy()
+    return frame
+
+
+def _period_length(period: str) -> int:
+    if "-" in str(period):
+        first, last = str(period).split("-")
+        return int(last) - int(first) + 1
+    return 1

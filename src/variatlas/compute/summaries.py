@@ -1,0 +1,201 @@
+"""The variation summary of each indicator × level × period × sex (the results contract)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from variatlas import stats
+from variatlas.indicators.model import Indicator
+from variatlas.variation import scv_class, variation_summary
+
+SUMMARY_COLUMNS = [
+    "indicator",
+    "level",
+    "period",
+    "sex",
+    "areas",
+    "national_value",
+    "min",
+    "max",
+    "ft",
+    "ft2",
+    "ft3",
+    "cv",
+    "cv_weighted",
+    "scv",
+    "scv2",
+    "scv_class",
+    "scv_log",
+    "phi",
+    "tau2",
+    "outside_95",
+    "outside_998",
+    "high_998",
+    "low_998",
+    "persistent_outliers",
+    "persistent_outlier_areas",
+    "need_explained",
+]
+
+
+def funnel_flags(indicator: Indicator, frame: pd.DataFrame) -> pd.Series:
+    """Where each area lies on its funnel (PHE labels), empty where no funnel applies.
+
+    Rates and case-mix adjusted proportions: O against E (ratio funnel). Other proportions:
+    the Wilson interval against the share of all areas of the same level, period and sex.
+    """
+    labels = pd.Series("", index=frame.index, dtype=object)
+    o, e, n = frame["numerator"], frame["expected"], frame["denominator"]
+    by_ratio = (
+        (indicator.kind in ("rate", "coverage") and indicator.population is not None)
+        or (indicator.source == "aggregates")
+        or indicator.standardisation.method == "logistic"
+    )
+    if by_ratio:
+        rows = o.notna() & (o >= 0) & e.notna() & (e > 0)
+        if rows.any():
+            labels[rows] = stats.funnel_significance("ratio", o[rows], e[rows])
+    elif indicator.kind in ("proportion", "coverage"):
+        rows = o.notna() & n.notna() & (n > 0)
+        if rows.any():
+            part = frame[rows]
+            groups = [part["level"], part["period"], part["sex"]]
+            centre = part["numerator"].groupby(groups).transform("sum") / part[
+                "denominator"
+            ].groupby(groups).transform("sum")
+            nation = part["level"] == "nation"
+            labels[rows] = np.where(
+                nation,
+                "",
+                stats.funnel_significance("proportion", o[rows], n[rows], centre=centre),
+            )
+    return labels
+
+
+def _overdispersion(indicator: Indicator, frame: pd.DataFrame) -> tuple[float, float]:
+    if len(frame) < 5:
+        return float("nan"), float("nan")
+    o, e, n = frame["numerator"], frame["expected"], frame["denominator"]
+    if indicator.kind == "proportion" and indicator.standardisation.method != "logistic":
+        keep = n > 0
+        if keep.sum() < 5:
+            return float("nan"), float("nan")
+        result = stats.overdispersion(o[keep], n[keep], kind="proportion")
+    elif e.notna().all() and (e > 0).all() and (o > 0).all():
+        result = stats.overdispersion(o, e)
+    else:
+        return float("nan"), float("nan")
+    return result.phi, result.tau2
+
+
+def need_share(values: pd.Series, covariate: pd.Series, weights: pd.Series) -> float:
+    """R² of a weighted regression of log(value) on the need covariate across areas."""
+    keep = values.notna() & (values > 0) & covariate.notna() & (weights > 0)
+    if keep.sum() < 4:
+        return float("nan")
+    y, x, w = np.log(values[keep]), covariate[keep], weights[keep]
+    design = np.column_stack([np.ones(len(x)), x])
+    root = np.sqrt(w.to_numpy())
+    coef, *_ = np.linalg.lstsq(design * root[:, None], y.to_numpy() * root, rcond=None)
+    fitted = design @ coef
+    mean = np.average(y, weights=w)
+    total = np.sum(w * (y - mean) ** 2)
+    return float(1 - np.sum(w * (y - fitted) ** 2) / total) if total > 0 else float("nan")
+
+
+def summarise(
+    indicator: Indicator,
+    results: pd.DataFrame,
+    need: dict[str, pd.Series] | None = None,
+) -> pd.DataFrame:
+    """One variation summary row per level (other than the nation), period and sex."""
+    rows = []
+    national = results[results["level"] == "nation"].set_index(["period", "sex"])["value"]
+    areas = results[results["level"] != "nation"]
+    for (level, period, sex), every in areas.groupby(["level", "period", "sex"], sort=False):
+        # Areas without a value (a DSR below 10 events) still have O and E for SCV and funnels.
+        counted = every[every["numerator"].notna()]
+        frame = every[every["value"].notna()]
+        if frame.empty:
+            continue
+        weights = frame["denominator"]
+        summary = variation_summary(
+            frame["value"],
+            population=weights if weights.notna().all() and (weights > 0).all() else None,
+            counts=frame["numerator"],
+            minimum_count=indicator.minimum_count,
+        )
+        scv = scv2 = scv_log = float("nan")
+        with_e = counted[counted["expected"].notna() & (counted["expected"] > 0)]
+        if len(with_e) >= 3:
+            spread = variation_summary(
+                with_e["numerator"] / with_e["expected"],
+                observed=with_e["numerator"],
+                expected=with_e["expected"],
+            )
+            scv, scv2, scv_log = spread.scv, spread.scv2, spread.scv_log
+        labels = counted["funnel"].fillna("")
+        phi, tau2 = _overdispersion(indicator, counted)
+        explained = float("nan")
+        if need and level in need:
+            covariate = frame["area"].map(need[level])
+            weights = frame["denominator"].fillna(0)
+            explained = need_share(frame["value"], covariate, weights)
+        rows.append(
+            {
+                "indicator": indicator.id,
+                "level": level,
+                "period": period,
+                "sex": sex,
+                "areas": summary.areas,
+                "national_value": national.get((period, sex), np.nan),
+                "min": summary.minimum,
+                "max": summary.maximum,
+                "ft": summary.ft,
+                "ft2": summary.ft2,
+                "ft3": summary.ft3,
+                "cv": summary.cv,
+                "cv_weighted": summary.cv_weighted,
+                "scv": scv,
+                "scv2": scv2,
+                "scv_class": scv_class(scv),
+                "scv_log": scv_log,
+                "phi": phi,
+                "tau2": tau2,
+                "outside_95": int(
+                    labels.str.endswith("(0.025)").sum() + labels.str.endswith("(0.001)").sum()
+                ),
+                "outside_998": int(labels.str.endswith("(0.001)").sum()),
+                "high_998": int((labels == "High (0.001)").sum()),
+                "low_998": int((labels == "Low (0.001)").sum()),
+                "persistent_outliers": np.nan,
+                "persistent_outlier_areas": "",
+                "need_explained": explained,
+            }
+        )
+    summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    return _persistence(indicator, results, summary)
+
+
+def _persistence(
+    indicator: Indicator, results: pd.DataFrame, summary: pd.DataFrame
+) -> pd.DataFrame:
+    """Areas outside the 95 % limits (same side) in at least 2 of the last 3 single years."""
+    yearly = results[results["period"].str.fullmatch(r"\d{4}") & (results["level"] != "nation")]
+    if yearly.empty:
+        return summary
+    last = sorted(yearly["period"].unique())[-3:]
+    for (level, sex), frame in yearly[yearly["period"].isin(last)].groupby(["level", "sex"]):
+        sides = pd.DataFrame(
+            {"area": frame["area"], "side": frame["funnel"].fillna("").str.split(" ").str[0]}
+        )
+        sides = sides[sides["side"].isin(["High", "Low"])]
+        counts = sides.groupby(["area", "side"]).size()
+        persistent = sorted({area for (area, _), n in counts.items() if n >= 2})
+        row = (
+            (summary["level"] == level) & (summary["sex"] == sex) & (summary["period"] == last[-1])
+        )
+        summary.loc[row, "persistent_outliers"] = len(persistent)
+        summary.loc[row, "persistent_outlier_areas"] = ";".join(persistent)
+    return summary

@@ -1,0 +1,298 @@
+"""Compiling a declarative indicator to Ibis expressions that aggregate to counts.
+
+The expressions run unchanged on every Ibis backend (DuckDB, Spark). Each returns one row per
+*cell*: year, sex, 5-year age band, residence (municipality, referral area, region), treating
+trust and its region, and any case-mix covariates, with additive measures (events, persons,
+sums). Everything after that (levels, periods, statistics) works on these small tables.
+Persons are counted once per year, at the first row of the year, so that person counts add
+up across areas and years (multi-year values are person-years).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from variatlas.indicators.codes import code_pattern
+from variatlas.indicators.model import ColumnFilter, Indicator, Link, Selection
+
+LIST_COLUMNS = {"secondary_diagnoses", "procedures"}
+CODE_COLUMNS = {"main_diagnosis", "secondary_diagnoses", "procedures"}
+DATE_OF_ROW = {
+    "episodes": "start_date",
+    "cancer_pathways": "pathway_start",
+    "coercive_measures": "date",
+    "deaths": "date_of_death",
+    "care_services": "start_date",
+    "vaccinations": "date",
+}
+RESIDENCE = ["municipality", "referral_area", "region"]
+TRUST = ["hospital", "hospital_region"]
+TOP_BAND = 18
+"""Band 18 is 90 and over (5-year bands 0–4 … 85–89, 90+)."""
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The aggregate expressions of one indicator.
+
+    ``cells`` has the cell columns and, by kind: ``numerator`` (and ``denominator``) counts;
+    ``days`` with ``numerator`` the number of rows of that duration; or ``respondents``,
+    ``score_sum``, ``score_squares``. ``population`` (rates and coverage) has year, sex, band
+    and residence with ``population``.
+    """
+
+    indicator: Indicator
+    cells: ir.Table
+    population: ir.Table | None
+    keys: tuple[str, ...]
+
+
+@cache
+def lead_times() -> pd.DataFrame:
+    text = (files("variatlas.indicators") / "data" / "cancer_lead_times.csv").open(encoding="utf-8")
+    return pd.read_csv(text)[["cancer_type", "treatment_type", "of4_days"]]
+
+
+def column_condition(table: ir.Table, name: str, rule: ColumnFilter) -> ir.BooleanValue:
+    """The Ibis condition for one column filter."""
+    column = table[name]
+    if rule.values is not None:
+        return column.isin(rule.values)
+    if rule.not_values is not None:
+        return column.isnull() | ~column.isin(rule.not_values)
+    if rule.codes is not None:
+        pattern = code_pattern(rule.codes, list_column=name in LIST_COLUMNS)
+        return column.notnull() & column.re_search(pattern)
+    if rule.not_codes is not None:
+        pattern = code_pattern(rule.not_codes, list_column=name in LIST_COLUMNS)
+        return column.isnull() | ~column.re_search(pattern)
+    if rule.range is not None:
+        low, high = rule.range
+        condition = column.notnull()
+        if low is not None:
+            condition &= column >= low
+        if high is not None:
+            condition &= column <= high
+        return condition
+    assert rule.missing is not None
+    return column.isnull() if rule.missing else column.notnull()
+
+
+def apply_where(table: ir.Table, where: Mapping[str, ColumnFilter]) -> ir.Table:
+    for name, rule in where.items():
+        table = table.filter(column_condition(table, name, rule))
+    return table
+
+
+def _derive(table: ir.Table, indicator: Indicator) -> ir.Table:
+    for name, group in indicator.derive.items():
+        column = table[group.column]
+        cases = [
+            (column.notnull() & column.re_search(code_pattern(codes)), label)
+            for label, codes in group.groups.items()
+        ]
+        table = table.mutate(**{name: ibis.cases(*cases, else_=ibis.null("string"))})
+    return table
+
+
+def _with_year(table: ir.Table, source: str, selection: Selection, years: list[int]) -> ir.Table:
+    if selection.in_progress_on:
+        month, day = (int(p) for p in selection.in_progress_on.split("-"))
+        days = ibis.memtable(
+            pd.DataFrame({"year": years, "on_day": [dt.date(y, month, day) for y in years]})
+        )
+        table = table.cross_join(days)
+        table = table.filter(
+            (table.start_date <= table.on_day)
+            & (table.end_date.isnull() | (table.end_date > table.on_day))
+        )
+        # Age on the day, from the age at the start of the period.
+        return table.mutate(age=table.age + (table.year - table.start_date.year()))
+    if selection.year_from:
+        column, offset = selection.year_from
+        return table.mutate(year=(table[column] + offset).cast("int64"))
+    if "year" in table.columns:
+        return table
+    return table.mutate(year=table[DATE_OF_ROW[source]].year().cast("int64"))
+
+
+def _links(
+    table: ir.Table, indicator: Indicator, tables: Mapping[str, ir.Table], key: str
+) -> ir.Table:
+    """Add one boolean column per link: a linked row exists (within its window)."""
+    for name, link in indicator.links.items():
+        table = _link(table, name, link, tables, key)
+    return table
+
+
+def _link(
+    table: ir.Table, name: str, link: Link, tables: Mapping[str, ir.Table], key: str
+) -> ir.Table:
+    other = apply_where(tables[link.table], link.where).view()
+    predicates = [table[link.on] == other[link.on]]
+    if link.days is not None and link.window_from and link.window_to:
+        gap = other[link.window_to].epoch_days() - table[link.window_from].epoch_days()
+        predicates.append(gap.between(*link.days))
+    if link.same_year:
+        date = link.window_to or DATE_OF_ROW[link.table]
+        predicates.append(other[date].year().cast("int64") == table.year)
+    hits = table.semi_join(other, predicates).select(key).distinct()
+    hits = hits.mutate(**{name: ibis.literal(True)})
+    joined = table.left_join(hits, key)
+    joined = joined.drop(*[c for c in joined.columns if c == f"{key}_right"])
+    return joined.mutate(**{name: joined[name].fill_null(False)})
+
+
+def _require(table: ir.Table, terms: list[str]) -> ir.BooleanValue:
+    condition: ir.BooleanValue = ibis.literal(True)
+    for term in terms:
+        alternatives: ir.BooleanValue = ibis.literal(False)
+        for part in term.split(" or "):
+            part = part.strip()
+            flag = table[part.removeprefix("not ").strip()]
+            alternatives |= ~flag if part.startswith("not ") else flag
+        condition &= alternatives
+    return condition
+
+
+def _within(table: ir.Table, selection: Selection) -> ir.Table:
+    """Add ``within`` (bool) and ``limit_days``: the duration is within the limit."""
+    rule = selection.within
+    assert rule is not None
+    days = table[rule.end].epoch_days() - table[rule.start].epoch_days()
+    if rule.lead_time_table:
+        limits = ibis.memtable(lead_times())
+        table = table.left_join(limits, ["cancer_type", "treatment_type"])
+        table = table.drop(*[c for c in table.columns if c.endswith("_right")])
+        table = table.mutate(limit_days=table.of4_days).drop("of4_days")
+    else:
+        table = table.mutate(limit_days=ibis.literal(rule.days, "int64"))
+    return table.mutate(within=days <= table.limit_days)
+
+
+def _row_key(table: ir.Table, indicator: Indicator) -> str:
+    """The unique key that links are joined back on (an engine's row numbers are not stable)."""
+    key = {"episodes": "episode_id", "cancer_pathways": "pathway_id"}.get(indicator.source)
+    if indicator.links and key is None:
+        raise ValueError(
+            f"{indicator.id}: links need a source with a unique id (episodes or cancer_pathways)"
+        )
+    return key or ""
+
+
+def _cell_columns(table: ir.Table, indicator: Indicator) -> list[str]:
+    columns = ["year", "sex", "band"]
+    columns += [c for c in RESIDENCE if c in table.columns]
+    columns += [c for c in TRUST if c in table.columns]
+    columns += [c for c in indicator.standardisation.covariates if c in indicator.derive]
+    return columns
+
+
+def _persons(table: ir.Table, flags: list[str]) -> ir.Table:
+    """One row per person and year (the first), carrying whether any row had each flag."""
+    order = [c for c in ("start_date", "date", "pathway_start") if c in table.columns]
+    window = ibis.window(group_by=["patient_id", "year"], order_by=order or None)
+    spread = {f: table[f].cast("int64").max().over(group_by=["patient_id", "year"]) for f in flags}
+    table = table.mutate(
+        _first=ibis.row_number().over(window), **{f"_{f}": v for f, v in spread.items()}
+    )
+    table = table.filter(table._first == 0)
+    return table.mutate(**{f: table[f"_{f}"] == 1 for f in flags})
+
+
+def compile_indicator(
+    indicator: Indicator, tables: Mapping[str, ir.Table], years: list[int]
+) -> Compiled:
+    """Compile ``indicator`` against the accepted ``tables`` (Ibis tables of one backend)."""
+    base = tables[indicator.source]
+    base = _derive(base, indicator)
+    eligible = indicator.denominator or indicator.numerator
+    base = _with_year(base, indicator.source, eligible, years)
+    base = base.filter(base.year.isin(years))
+    base = (
+        base.mutate(band=_band(base))
+        if "age" in base.columns
+        else base.mutate(band=ibis.literal(-1, "int64"))
+    )
+    if "sex" not in base.columns:
+        base = base.mutate(sex=ibis.literal("", "string"))
+    base = apply_where(base, eligible.where)
+    key = _row_key(base, indicator)
+    base = _links(base, indicator, tables, key)
+    if eligible.require:
+        base = base.filter(_require(base, eligible.require))
+
+    counted = indicator.numerator if indicator.denominator is not None else None
+    flag_names: list[str] = []
+    if counted is not None:
+        condition: ir.BooleanValue = ibis.literal(True)
+        for name, rule in counted.where.items():
+            condition &= column_condition(base, name, rule)
+        if counted.require:
+            condition &= _require(base, counted.require)
+        if counted.within is not None:
+            base = _within(base, counted)
+            base = base.filter(base.limit_days.notnull())
+            condition &= base.within
+        base = base.mutate(_counted=condition.fill_null(False))
+        flag_names = ["_counted"]
+    if eligible.count == "persons":
+        base = _persons(base, flag_names)
+
+    cells = _cell_columns(base, indicator)
+    if indicator.kind == "duration":
+        assert indicator.duration is not None
+        days = (
+            base[indicator.duration.end].epoch_days() - base[indicator.duration.start].epoch_days()
+        )
+        base = base.mutate(days=days.cast("int64")).filter(lambda t: t.days.notnull())
+        aggregate = base.group_by([*cells, "days"]).aggregate(numerator=base.count())
+        return Compiled(indicator, aggregate, None, (*cells, "days"))
+    if indicator.kind == "mean_score":
+        assert indicator.score is not None
+        respondent_keys = ["respondent_id", *cells]
+        per_person = base.group_by(respondent_keys).aggregate(
+            score=base[indicator.score].cast("float64").mean()
+        )
+        aggregate = per_person.group_by(cells).aggregate(
+            respondents=per_person.count(),
+            score_sum=per_person.score.sum(),
+            score_squares=(per_person.score * per_person.score).sum(),
+        )
+        return Compiled(indicator, aggregate, None, tuple(cells))
+    if counted is not None:
+        aggregate = base.group_by(cells).aggregate(
+            numerator=base._counted.cast("int64").sum(), denominator=base.count()
+        )
+    else:
+        aggregate = base.group_by(cells).aggregate(numerator=base.count())
+    population = None
+    if indicator.population is not None:
+        population = _population(tables["population"], indicator, years)
+    return Compiled(indicator, aggregate, population, tuple(cells))
+
+
+def _band(table: ir.Table) -> ir.IntegerValue:
+    band = (table.age // 5).cast("int64")
+    return ibis.cases((band > TOP_BAND, TOP_BAND), else_=band)
+
+
+def _population(table: ir.Table, indicator: Indicator, years: list[int]) -> ir.Table:
+    selection = indicator.population
+    assert selection is not None
+    table = table.filter(table.year.isin(years))
+    if selection.age is not None:
+        table = table.filter(table.age.between(*selection.age))
+    if selection.sex is not None:
+        table = table.filter(table.sex == selection.sex)
+    table = table.mutate(band=_band(table))
+    keys = ["year", "sex", "band", *RESIDENCE]
+    return table.group_by(keys).aggregate(population=table.population.sum())

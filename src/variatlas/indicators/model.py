@@ -1,0 +1,276 @@
+"""The declarative indicator definition: a pydantic model, loaded from one YAML file each."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+Theme = Literal["children", "cancer", "mental_health", "municipal"]
+Kind = Literal["rate", "proportion", "duration", "mean_score", "coverage", "count"]
+Table = Literal[
+    "episodes",
+    "cancer_pathways",
+    "coercive_measures",
+    "deaths",
+    "care_services",
+    "survey_responses",
+    "vaccinations",
+    "municipal_facts",
+    "aggregates",
+    "population",
+]
+THEMES: tuple[str, ...] = ("children", "cancer", "mental_health", "municipal")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A text in Norwegian bokmål and English."""
+
+    nb: str
+    en: str
+
+
+class ColumnFilter(Strict):
+    """A condition on one column; give exactly one of the forms."""
+
+    values: list[str | int | float] | None = None
+    """The column equals one of these."""
+    not_values: list[str | int | float] | None = None
+    codes: list[str] | None = None
+    """ICD-10 / NCSP codes: prefixes (J35, J35.0) and ranges (T10-T39); for list columns any
+    code of the list counts."""
+    not_codes: list[str] | None = None
+    range: tuple[float | None, float | None] | None = None
+    """Inclusive [min, max]; null for open."""
+    missing: bool | None = None
+    """True: the column is empty; False: it has a value."""
+
+    @model_validator(mode="after")
+    def one_form(self) -> ColumnFilter:
+        given = [k for k, v in self.__dict__.items() if v is not None]
+        if len(given) != 1:
+            raise ValueError(
+                f"a column filter takes exactly one of values, not_values, codes, "
+                f"not_codes, range, missing (got {', '.join(given) or 'none'})"
+            )
+        return self
+
+
+class Link(Strict):
+    """A flag set where a linked record exists (same person), optionally within a time window.
+
+    ``window`` days are counted from the row's ``from`` date to the linked row's ``to`` date:
+    ``[1, 30]`` means 1 to 30 days later.
+    """
+
+    table: Table
+    on: str = "patient_id"
+    where: dict[str, ColumnFilter] = Field(default_factory=dict)
+    window_from: str | None = None
+    window_to: str | None = None
+    days: tuple[int, int] | None = None
+    same_year: bool = False
+    """The linked row's year (of ``window_to``, or of its first date) equals the row's year."""
+
+
+class Duration(Strict):
+    start: str
+    end: str
+
+
+class Within(Strict):
+    """The row's duration (``start`` → ``end``, days) is within a limit."""
+
+    start: str
+    end: str
+    days: int | None = None
+    lead_time_table: bool = False
+    """Use the limit of the row's cancer_type and treatment_type from the shipped lead-time
+    table (OF4)."""
+
+
+class Group(Strict):
+    """A covariate derived from codes: the first group whose codes match."""
+
+    column: str
+    groups: dict[str, list[str]]
+
+
+class Selection(Strict):
+    """Rows of a table that count: column filters, links and derived flags."""
+
+    table: Table | None = None
+    where: dict[str, ColumnFilter] = Field(default_factory=dict)
+    require: list[str] = Field(default_factory=list)
+    """Flags (from ``links``) that must hold: ``name``, ``not name``, or ``a or not b``."""
+    within: Within | None = None
+    count: Literal["events", "persons"] = "events"
+    year_from: tuple[str, int] | None = None
+    """Take the year from another column plus an offset, e.g. [birth_year, 12]."""
+    in_progress_on: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
+    """Count periods (start_date to end_date) in progress on this day ("12-31") of each year."""
+
+
+class PopulationSelection(Strict):
+    age: tuple[int, int] | None = None
+    sex: Literal["M", "F"] | None = None
+
+
+class Standardisation(Strict):
+    method: Literal["direct", "indirect", "none", "logistic"] = "none"
+    by: list[Literal["age", "sex"]] = Field(default_factory=lambda: ["age", "sex"])  # type: ignore[arg-type]
+    reference_year: Literal["last"] | int = "last"
+    covariates: list[str] = Field(default_factory=list)
+    """For ``logistic``: age_band, sex and derived groups."""
+
+
+class Target(Strict):
+    value: float
+    comparison: Literal[">=", "<="]
+    source: str = ""
+
+
+class Indicator(Strict):
+    """One quality indicator, as declared in its YAML file."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: Text
+    description: Text
+    theme: Theme
+    kind: Kind
+    source: Table
+    unit: Text
+    multiplier: float = 1
+    numerator: Selection = Field(default_factory=Selection)
+    denominator: Selection | None = None
+    population: PopulationSelection | None = None
+    """Rates and coverage: the population denominator."""
+    links: dict[str, Link] = Field(default_factory=dict)
+    derive: dict[str, Group] = Field(default_factory=dict)
+    duration: Duration | None = None
+    score: str | None = None
+    attribution: Literal["residence", "treating_trust"] = "residence"
+    standardisation: Standardisation = Field(default_factory=Standardisation)
+    direction: Literal["higher_is_better", "lower_is_better", "neutral"] = "neutral"
+    target: Target | None = None
+    minimum_count: int = 5
+    need_covariate: str | None = None
+    """A municipal fact (e.g. morbidity_index) whose share of the variation is reported."""
+    published_by: str | None = None
+    """For ``source: aggregates``: whose figures these are."""
+    aggregate_multiplier: float | None = None
+    """For ``source: aggregates``: the multiplier of the publisher's own values."""
+    documentation: Text
+    references: list[str] = Field(default_factory=list)
+    unverified: list[str] = Field(default_factory=list)
+    """Parts of the definition the domain sources could not confirm."""
+
+    @field_validator("links")
+    @classmethod
+    def link_names(cls, links: dict[str, Link]) -> dict[str, Link]:
+        for name in links:
+            if not name.isidentifier():
+                raise ValueError(f"link name {name!r} must be a plain identifier")
+        return links
+
+    @model_validator(mode="after")
+    def consistent(self) -> Indicator:
+        if self.source == "aggregates":
+            return self
+        if (
+            self.kind in ("rate", "coverage")
+            and self.population is None
+            and (self.denominator is None)
+        ):
+            raise ValueError(f"a {self.kind} needs a population or a denominator")
+        if self.kind == "proportion" and self.denominator is None:
+            raise ValueError("a proportion needs a denominator (the eligible rows)")
+        if self.kind == "duration" and self.duration is None:
+            raise ValueError("a duration needs duration: {start, end}")
+        if self.kind == "mean_score" and self.score is None:
+            raise ValueError("a mean_score needs score: the column")
+        if self.standardisation.method == "logistic" and not self.standardisation.covariates:
+            raise ValueError("a logistic case-mix model needs covariates")
+        flags = set(self.links)
+        for selection in (self.numerator, self.denominator):
+            for term in selection.require if selection else []:
+                for part in term.split(" or "):
+                    name = part.removeprefix("not ").strip()
+                    if name not in flags:
+                        raise ValueError(f"require names {name!r}, which is not among links")
+        return self
+
+    @property
+    def definition_hash(self) -> str:
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class CatalogueError(ValueError):
+    """An indicator file that does not follow the model; the message names file and line."""
+
+
+def _line_of(text: str, location: tuple[Any, ...]) -> int | None:
+    """The line of a YAML key path, found by walking the composed node tree."""
+    node: Any = yaml.compose(text)
+    for key in location:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == str(key)), None)
+            if match is None:
+                return int(node.start_mark.line) + 1
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+    return int(node.start_mark.line) + 1 if node is not None else None
+
+
+def load_indicator(path: Path) -> Indicator:
+    """Read and check one indicator file; errors name the file, line and field."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise CatalogueError(f"{path}: not valid YAML ({error})") from None
+    try:
+        indicator = Indicator.model_validate(data)
+    except ValidationError as error:
+        messages = []
+        for problem in error.errors():
+            line = _line_of(text, problem["loc"])
+            where = ".".join(str(p) for p in problem["loc"]) or "(top)"
+            messages.append(f"{path}:{line}: {where}: {problem['msg']}")
+        raise CatalogueError("\n".join(messages)) from None
+    if indicator.id != path.stem:
+        raise CatalogueError(f"{path}:1: id {indicator.id!r} must equal the file name")
+    return indicator
+
+
+def catalogue_folder() -> Path:
+    return Path(str(files("variatlas.indicators") / "catalogue"))
+
+
+@cache
+def load_catalogue(folder: Path | None = None) -> dict[str, Indicator]:
+    """Every indicator of the catalogue folder (default: the shipped one), by id, sorted."""
+    root = folder or catalogue_folder()
+    indicators = [load_indicator(p) for p in sorted(root.rglob("*.yaml"))]
+    return {i.id: i for i in sorted(indicators, key=lambda i: (THEMES.index(i.theme), i.id))}
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON schema of an indicator file (shipped as ``indicator.schema.json``)."""
+    schema = Indicator.model_json_schema()
+    schema["$id"] = "https://variatlas.no/schema/indicator.schema.json"
+    return schema
