@@ -151,6 +151,11 @@ def rate_results(
     ``standard`` the reference-year population by band and sex (direct standardisation).
     """
     strata = ["band", "sex"] if part.sex == "all" else ["band"]
+    if (part.cells["band"] == -1).all():
+        # The events carry no age (a birth cohort, say): one stratum per sex.
+        part = Slice(part.level, part.sex, part.cells.assign(band=0))
+        population = population.assign(band=0)
+        standard = standard.assign(band=0)
     events = part.cells.groupby(["period", "area", *strata], as_index=False)["numerator"].sum()
     people = population.groupby(["period", "area", *strata], as_index=False)["population"].sum()
     grid = people.merge(events, on=["period", "area", *strata], how="left").fillna(
