@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from variatlas.compute import compute
 from variatlas.synth import Truth, synthesize
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -25,3 +27,51 @@ def small_norway_csv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Tr
     folder = tmp_path_factory.mktemp("small_norway_csv")
     truth = synthesize(folder, [2023, 2024], scale=0.01, seed=11, fmt="csv")
     return folder, truth
+
+
+@pytest.fixture(scope="session")
+def norway_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Synthetic Norway at 5 % scale, 2019–2024, computed into ``out``."""
+    folder = tmp_path_factory.mktemp("norway")
+    synthesize(folder / "input", list(range(2019, 2025)), scale=0.05, seed=1)
+    compute(folder / "input", folder / "out")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def norway(norway_folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(results, variation, planted effects) of synthetic Norway."""
+    import json
+
+    out = norway_folder / "out"
+    truth = json.loads((norway_folder / "input" / "truth.json").read_text())
+    return (
+        pd.read_parquet(out / "results.parquet"),
+        pd.read_parquet(out / "variation.parquet"),
+        truth["effects"],
+    )
+
+
+@pytest.fixture(scope="session")
+def disclosed(norway_folder: Path):
+    """Synthetic Norway's results after disclosure control."""
+    import json
+
+    from variatlas.disclosure import disclose
+
+    out = norway_folder / "out"
+    return disclose(
+        pd.read_parquet(out / "results.parquet"),
+        pd.read_parquet(out / "variation.parquet"),
+        json.loads((out / "provenance.json").read_text()),
+    )
+
+
+@pytest.fixture(scope="session")
+def site(norway_folder: Path, disclosed) -> Path:
+    """The publication of synthetic Norway."""
+    from variatlas.publish import publish
+
+    target = norway_folder / "site"
+    publish(disclosed, target)
+    return target

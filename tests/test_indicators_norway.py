@@ -7,25 +7,14 @@ from __future__ import annotations
 import csv
 import json
 from importlib.resources import files
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from variatlas.compute import compute
 from variatlas.indicators import load_catalogue
-from variatlas.synth import synthesize
 
 PERIOD = "2022-2024"
-
-
-@pytest.fixture(scope="session")
-def norway(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    folder = tmp_path_factory.mktemp("norway")
-    truth = synthesize(folder / "input", list(range(2019, 2025)), scale=0.05, seed=1)
-    output = compute(folder / "input", folder / "out")
-    return output.results, output.variation, truth.effects
 
 
 def _rows(
@@ -174,9 +163,8 @@ def test_barnehelseatlas_is_computed_beside_skde_values(norway) -> None:
     assert np.isfinite(tonsils["scv"].item())
 
 
-def test_compute_writes_parquet_csv_and_provenance(norway, tmp_path_factory) -> None:
-    folder = next(Path(p) for p in tmp_path_factory.getbasetemp().glob("norway*"))
-    out = folder / "out"
+def test_compute_writes_parquet_csv_and_provenance(norway, norway_folder) -> None:
+    out = norway_folder / "out"
     for name in ("results", "variation"):
         assert (out / f"{name}.parquet").exists() and (out / f"{name}.csv").exists()
     provenance = json.loads((out / "provenance.json").read_text())

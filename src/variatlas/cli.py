@@ -242,6 +242,67 @@ def _print_compute_summary(output: object, out: Path) -> None:
 
 
 @app.command()
+def publish(
+    results: Annotated[Path, typer.Argument(help="A folder made by variatlas compute.")],
+    site: Annotated[Path, typer.Argument(help="The publication folder (replaced atomically).")],
+) -> None:
+    """Suppress small numbers, then write open data, the API's files and the atlas to SITE."""
+    import json as json_module
+
+    import pandas as pd
+
+    from variatlas.disclosure import disclose
+    from variatlas.indicators.model import load_catalogue
+    from variatlas.publish import publish as write_site
+
+    needed = [results / n for n in ("results.parquet", "variation.parquet", "provenance.json")]
+    missing = [p.name for p in needed if not p.exists()]
+    if missing:
+        errors.print(
+            f"[red]{results} has no {', '.join(missing)}: run variatlas compute first.[/red]"
+        )
+        raise typer.Exit(2)
+    frame = pd.read_parquet(needed[0])
+    catalogue = load_catalogue()
+    with _progress() as progress:
+        names = list(dict.fromkeys(frame["indicator"]))
+        task = progress.add_task("Disclosure control", total=len(names))
+        parts = []
+        variation = pd.read_parquet(needed[1])
+        provenance = json_module.loads(needed[2].read_text())
+        for name in names:
+            progress.update(task, description=f"Disclosure control: {name}")
+            parts.append(frame[frame["indicator"] == name])
+            progress.advance(task)
+        disclosed = disclose(pd.concat(parts), variation, provenance, catalogue=catalogue)
+    folder = write_site(disclosed, site, catalogue=catalogue)
+    suppressed = disclosed.results["flag"].str.startswith("suppressed").sum()
+    console.print(
+        f"Published {disclosed.results['indicator'].nunique()} indicators "
+        f"({len(disclosed.results):,} rows, {suppressed:,} suppressed) to {site} "
+        f"→ {folder.name}."
+    )
+
+
+@app.command()
+def serve(
+    site: Annotated[Path, typer.Argument(help="A folder made by variatlas publish.")],
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve the atlas and the read-only JSON API (/api, docs at /api/docs)."""
+    import uvicorn
+
+    from variatlas.publish.api import create_app
+
+    if not (site / "catalogue.json").exists():
+        errors.print(f"[red]{site} is not a publication: run variatlas publish first.[/red]")
+        raise typer.Exit(2)
+    console.print(f"Serving {site} at http://{host}:{port}/ (API docs: /api/docs)")
+    uvicorn.run(create_app(site), host=host, port=port, log_level="warning")
+
+
+@app.command()
 def indicators() -> None:
     """List the indicator catalogue by theme."""
     from variatlas.indicators.model import load_catalogue

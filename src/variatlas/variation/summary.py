@@ -69,7 +69,7 @@ def coefficient_of_variation(rates: ArrayLike, weights: ArrayLike | None = None)
     """
     r = as_float(rates)
     if weights is None:
-        if len(r) < 2:
+        if len(r) < 2 or np.mean(r) == 0:
             return float("nan")
         return float(100 * np.std(r, ddof=1) / np.mean(r))
     w = as_float(weights)

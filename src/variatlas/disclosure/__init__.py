@@ -1,0 +1,272 @@
+"""Disclosure control: nothing below the small-number threshold leaves in published output.
+
+``disclose`` applies primary suppression (a count from 1 to the threshold − 1, the threshold
+set per indicator by its ``minimum_count``, default 5) to numerators and denominators, then
+secondary suppression so that no hidden count can be recovered by differencing published
+totals across the area hierarchy, the sexes and the periods. A hidden count hides everything
+that would give it back: the value, its interval, the crude value, the expected count and the
+funnel position. Only this module can make a ``DisclosedResults``; ``variatlas.publish``
+accepts nothing else.
+
+Sexes are published separately for 3-year periods only, and municipalities for 3-year periods
+and both sexes together (``publishable``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from variatlas.compute.summaries import summarise
+from variatlas.disclosure.audit import Exposure, audit, feasible_intervals
+from variatlas.disclosure.relations import Cell, Relation, candidate_relations, exact_relations
+from variatlas.disclosure.suppression import primary, secondary
+from variatlas.geography import Geography, load_geography
+from variatlas.indicators.model import Indicator, load_catalogue
+
+__all__ = [
+    "DisclosedResults",
+    "Exposure",
+    "IndicatorDisclosure",
+    "audit",
+    "disclose",
+    "feasible_intervals",
+    "protect",
+    "publishable",
+    "suppress",
+]
+
+PRIMARY_FLAG = "suppressed: fewer than {t}"
+SECONDARY_FLAG = "suppressed: protects another suppressed count"
+HIDDEN_WITH_A_COUNT = [
+    "numerator",
+    "value",
+    "lower",
+    "upper",
+    "crude_value",
+    "expected",
+    "funnel",
+    "published_value",
+    "published_lower",
+    "published_upper",
+]
+_TOKEN = object()
+
+
+@dataclass(frozen=True)
+class IndicatorDisclosure:
+    """What was hidden for one indicator, with the values and relations (for the audit)."""
+
+    threshold: float
+    values: dict[str, dict[Cell, float]]
+    relations: dict[str, list[Relation]]
+    primary: dict[str, set[Cell]]
+    hidden: dict[str, set[Cell]]
+
+
+class DisclosedResults:
+    """Results and variation summaries cleared for publication.
+
+    Made only by ``disclose``; the constructor refuses anyone else.
+    """
+
+    def __init__(
+        self,
+        results: pd.DataFrame,
+        variation: pd.DataFrame,
+        provenance: Mapping[str, object],
+        details: Mapping[str, IndicatorDisclosure],
+        *,
+        _token: object = None,
+    ) -> None:
+        if _token is not _TOKEN:
+            raise TypeError("DisclosedResults are made only by variatlas.disclosure.disclose")
+        self.results = results
+        self.variation = variation
+        self.provenance = dict(provenance)
+        self.details = dict(details)
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        return {name: d.threshold for name, d in self.details.items()}
+
+
+def _cells(frame: pd.DataFrame, column: str) -> dict[Cell, float]:
+    present = frame[frame[column].notna()]
+    keys = zip(present["level"], present["area"], present["period"], present["sex"], strict=True)
+    return dict(zip(keys, present[column].astype(float), strict=True))
+
+
+MAX_ROUNDS = 50
+
+
+def suppress(
+    values: dict[Cell, float], relations: list[Relation], threshold: float
+) -> tuple[set[Cell], set[Cell]]:
+    """(primary, all hidden) cells for one count, audited until no cell can be pinned.
+
+    After the greedy pass (``secondary``), the linear-programming audit looks for hidden
+    cells that the relations together pin down; for each, one more cell of one of its
+    relations is hidden, and the greedy pass and the audit run again until the audit finds
+    nothing. Counts of non-persons (threshold ≤ 1) are not suppressed.
+    """
+    small = primary(values, threshold)
+    if threshold <= 1:
+        return small, set()
+    hidden = secondary(values, relations, small, threshold)
+    for round_ in range(MAX_ROUNDS):
+        exposed = audit(values, relations, hidden, threshold)
+        if os.environ.get("VARIATLAS_DEBUG_DISCLOSURE"):
+            print(round_, len(hidden), len(exposed), flush=True)
+        if not exposed:
+            return small, hidden
+        added = {c for e in exposed if (c := _widen(e.cell, values, relations, hidden))}
+        if not added:
+            raise RuntimeError(f"no published cell is left to protect {exposed[0].cell}")
+        hidden = secondary(values, relations, hidden | added, threshold)
+    raise RuntimeError("disclosure control did not converge")
+
+
+def protect(frame: pd.DataFrame, threshold: float, geography: Geography) -> IndicatorDisclosure:
+    """Primary and secondary suppression of one indicator's numerators and denominators."""
+    values, relations, first, hidden = {}, {}, {}, {}
+    for column in ("numerator", "denominator"):
+        counts = _cells(frame, column)
+        exact = exact_relations(counts, candidate_relations(frame, geography))
+        values[column], relations[column] = counts, exact
+        first[column], hidden[column] = suppress(counts, exact, threshold)
+    return IndicatorDisclosure(threshold, values, relations, first, hidden)
+
+
+def _widen(
+    cell: Cell, values: dict[Cell, float], relations: list[Relation], suppressed: set[Cell]
+) -> Cell | None:
+    """Another cell to hide so that ``cell`` gets room.
+
+    The smallest published cell (a part before a total) of the nearest relation that has one,
+    searching outwards from ``cell`` through relations whose cells are all hidden. None only
+    when nothing connected to ``cell`` is published.
+    """
+    by_cell: dict[Cell, list[Relation]] = {}
+    for relation in relations:
+        for member in (relation.total, *relation.parts):
+            by_cell.setdefault(member, []).append(relation)
+    frontier, seen = [cell], {cell}
+    while frontier:
+        best: tuple[int, float, Cell] | None = None
+        following: list[Cell] = []
+        for current in frontier:
+            for relation in by_cell.get(current, []):
+                for other in (relation.total, *relation.parts):
+                    if other in suppressed:
+                        if other not in seen:
+                            seen.add(other)
+                            following.append(other)
+                        continue
+                    key = (2 * int(other == relation.total) + int(values[other] <= 0),
+                           values[other], other)
+                    if best is None or key < best:
+                        best = key
+        if best is not None:
+            return best[2]
+        frontier = following
+    return None
+
+
+def _apply(frame: pd.DataFrame, detail: IndicatorDisclosure) -> pd.DataFrame:
+    frame = frame.copy()
+    keys = list(zip(frame["level"], frame["area"], frame["period"], frame["sex"], strict=True))
+    hidden_numerator = np.array([k in detail.hidden["numerator"] for k in keys], dtype=bool)
+    hidden_denominator = np.array([k in detail.hidden["denominator"] for k in keys], dtype=bool)
+    first = np.array(
+        [k in detail.primary["numerator"] or k in detail.primary["denominator"] for k in keys],
+        dtype=bool,
+    )
+    hide = hidden_numerator | hidden_denominator
+    for column in HIDDEN_WITH_A_COUNT:
+        if column in frame:
+            frame[column] = frame[column].astype(object).where(~hide, None)
+    frame["denominator"] = frame["denominator"].astype(object).where(~hidden_denominator, None)
+    flag = frame["flag"].fillna("").astype(str)
+    frame["flag"] = np.where(
+        first,
+        PRIMARY_FLAG.format(t=f"{detail.threshold:g}"),
+        np.where(hide, SECONDARY_FLAG, flag),
+    )
+    for column in (
+        "numerator",
+        "denominator",
+        "value",
+        "lower",
+        "upper",
+        "crude_value",
+        "expected",
+        "published_value",
+        "published_lower",
+        "published_upper",
+    ):
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column])
+    return frame
+
+
+def publishable(results: pd.DataFrame) -> pd.Series:
+    """Rows that may be published at all.
+
+    Men and women separately only for 3-year periods; municipalities only for 3-year periods
+    and both sexes together. Single years by sex, and small municipalities by year, would be
+    mostly suppressed, and what remained would tie every cell to every other through the
+    relations between years, sexes and areas.
+    """
+    municipal = results["level"] == "municipality"
+    multi_year = results["period"].astype(str).str.contains("-")
+    both = results["sex"] == "all"
+    return (multi_year | both) & (~municipal | (multi_year & both))
+
+
+def disclose(
+    results: pd.DataFrame,
+    variation: pd.DataFrame,
+    provenance: Mapping[str, object],
+    *,
+    catalogue: Mapping[str, Indicator] | None = None,
+    geography: Geography | None = None,
+) -> DisclosedResults:
+    """Suppress what must not be published and recompute the variation summaries on the rest.
+
+    The variation summaries are computed again from the published cells only, so that no
+    minimum, maximum or outlier count comes from a hidden cell; the share of variation that
+    need explains is carried over (a fit over many areas).
+    """
+    catalogue = catalogue or load_catalogue()
+    geography = geography or load_geography()
+    results = results[publishable(results)]
+    disclosed, summaries, details = [], [], {}
+    for name, frame in results.groupby("indicator", sort=False):
+        indicator = catalogue[str(name)]
+        detail = protect(frame, indicator.minimum_count, geography)
+        safe = _apply(frame, detail)
+        disclosed.append(safe)
+        details[str(name)] = detail
+        summary = summarise(indicator, safe.assign(funnel=safe["funnel"].fillna("")))
+        carried = variation[variation["indicator"] == name].set_index(["level", "period", "sex"])[
+            "need_explained"
+        ]
+        summary["need_explained"] = [
+            carried.get((r.level, r.period, r.sex), np.nan) for r in summary.itertuples()
+        ]
+        summaries.append(summary)
+    public = pd.concat(disclosed, ignore_index=True) if disclosed else results.iloc[:0]
+    summary_table = pd.concat(summaries, ignore_index=True) if summaries else variation.iloc[:0]
+    record = dict(provenance)
+    record["disclosure"] = {
+        "thresholds": {name: d.threshold for name, d in details.items()},
+        "rule": "primary: a numerator or denominator from 1 to the threshold − 1; secondary: "
+        "complementary cells across areas, sexes and periods (greedy, LP-audited)",
+        "suppressed_rows": int(public["flag"].str.startswith("suppressed").sum()),
+    }
+    return DisclosedResults(public, summary_table, record, details, _token=_TOKEN)

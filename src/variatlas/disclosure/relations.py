@@ -1,0 +1,110 @@
+"""The additive relations an attacker can use between published counts.
+
+For one indicator and one count (numerator or denominator), cells are identified by
+(level, area, period, sex). Candidate relations are "total = sum of parts":
+across the area hierarchy (municipality → referral area → region → nation, and trusts →
+region → nation), across sexes (all = M + F) and across periods (a 3-year period = its
+years). A candidate is kept only if the computed counts satisfy it exactly, so the list is
+what the numbers really allow, whatever the attribution of the indicator.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+
+from variatlas.geography import NATION_CODE, Geography
+
+Cell = tuple[str, str, str, str]
+"""(level, area, period, sex)."""
+
+
+@dataclass(frozen=True)
+class Relation:
+    total: Cell
+    parts: tuple[Cell, ...]
+
+
+def _memberships(geography: Geography) -> dict[tuple[str, str], dict[str, list[str]]]:
+    """(child level, parent level) → parent area → child areas, from the geography."""
+    found: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    munis = geography.municipalities
+    oslo_areas = set(
+        geography.districts.loc[geography.districts["municipality"] == "0301", "referral_area"]
+    )
+    for row in munis.itertuples():
+        found[("municipality", "region")][row.region].append(row.municipality)
+        if row.referral_area and row.referral_area not in oslo_areas:
+            found[("municipality", "referral_area")][row.referral_area].append(row.municipality)
+    for row in geography.referral_areas.itertuples():
+        found[("referral_area", "region")][row.region].append(row.code)
+    for row in geography.trusts.itertuples():
+        if row.region:
+            found[("health_trust", "region")][row.region].append(row.code)
+    return found
+
+
+def candidate_relations(cells: pd.DataFrame, geography: Geography) -> list[Relation]:
+    """All "total = Σ parts" candidates among the cells present (any of them may fail)."""
+    present = set(zip(cells["level"], cells["area"], cells["period"], cells["sex"], strict=True))
+    periods = sorted(set(cells["period"]))
+    sexes = sorted(set(cells["sex"]))
+    relations: list[Relation] = []
+
+    def add(total: Cell, parts: list[Cell]) -> None:
+        parts = [p for p in parts if p in present]
+        if total in present and len(parts) >= 1:
+            relations.append(Relation(total, tuple(parts)))
+
+    by_level: dict[str, set[str]] = defaultdict(set)
+    for level, area, _, _ in present:
+        by_level[level].add(area)
+    memberships = _memberships(geography)
+    for period in periods:
+        for sex in sexes:
+            for level, areas in by_level.items():
+                if level != "nation":
+                    add(
+                        ("nation", NATION_CODE, period, sex),
+                        [(level, a, period, sex) for a in areas],
+                    )
+            for (child, parent), groups in memberships.items():
+                for parent_area, children in groups.items():
+                    add(
+                        (parent, parent_area, period, sex),
+                        [(child, c, period, sex) for c in children],
+                    )
+    for level, areas in by_level.items():
+        for area in areas:
+            for period in periods:
+                if "all" in sexes and len(sexes) > 1:
+                    add(
+                        (level, area, period, "all"),
+                        [(level, area, period, s) for s in sexes if s != "all"],
+                    )
+            for period in periods:
+                if "-" in period:
+                    first, last = (int(p) for p in period.split("-"))
+                    for sex in sexes:
+                        add(
+                            (level, area, period, sex),
+                            [(level, area, str(y), sex) for y in range(first, last + 1)],
+                        )
+    return relations
+
+
+def exact_relations(
+    values: dict[Cell, float], candidates: list[Relation], tolerance: float = 1e-6
+) -> list[Relation]:
+    """The candidates whose parts add up to the total in ``values`` (all of them present)."""
+    kept = []
+    for relation in candidates:
+        if any(p not in values for p in relation.parts) or relation.total not in values:
+            continue
+        total = values[relation.total]
+        parts = sum(values[p] for p in relation.parts)
+        if abs(total - parts) <= tolerance * max(1.0, abs(total)):
+            kept.append(relation)
+    return kept

@@ -1,0 +1,78 @@
+"""Primary and secondary (complementary) suppression of small counts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from variatlas.disclosure.relations import Cell, Relation
+
+
+def primary(values: dict[Cell, float], threshold: float) -> set[Cell]:
+    """Cells whose count is at least 1 and below ``threshold`` (zero reveals no person)."""
+    return {cell for cell, value in values.items() if 0 < value < threshold}
+
+
+def _choose(
+    relation: Relation, values: dict[Cell, float], suppressed: set[Cell], needed: float
+) -> Cell:
+    """The published part to suppress next: the smallest that makes the hidden sum reach
+    ``needed``, else the largest; the total when every part is hidden."""
+    parts = [c for c in relation.parts if c not in suppressed]
+    if not parts:
+        return relation.total
+    enough = [c for c in parts if values[c] >= needed and values[c] > 0]
+    if enough:
+        return min(enough, key=lambda c: values[c])
+    return max(parts, key=lambda c: values[c])
+
+
+def unsafe(
+    relation: Relation, values: dict[Cell, float], suppressed: set[Cell], threshold: float
+) -> float | None:
+    """None if the relation protects its hidden cells, else how much more must be hidden."""
+    hidden_parts = [c for c in relation.parts if c in suppressed]
+    total_hidden = relation.total in suppressed
+    if not hidden_parts and not total_hidden:
+        return None
+    if total_hidden:
+        # T = published parts + hidden parts: safe while some part is hidden too.
+        return None if hidden_parts else 1.0
+    revealed = sum(values[c] for c in hidden_parts)  # = T − published parts
+    if len(hidden_parts) >= 2 and revealed >= threshold:
+        return None
+    return max(threshold - revealed, 1.0)
+
+
+def secondary(
+    values: dict[Cell, float],
+    relations: list[Relation],
+    suppressed: set[Cell],
+    threshold: float,
+) -> set[Cell]:
+    """Suppress more cells until no single relation gives a suppressed cell back.
+
+    In every relation "total = Σ parts" with hidden cells, at least two cells are hidden and,
+    when the total is published, the hidden parts (whose sum the published cells reveal) add
+    up to at least ``threshold``, so that each can lie anywhere from 0 to that sum. Otherwise
+    another part (or the total) is hidden. Repeated until nothing changes: the usual greedy
+    heuristic (Hundepool A et al. Statistical Disclosure Control. Wiley, 2012, ch. 5); the
+    linear-programming audit (``audit``) checks the outcome over all relations at once.
+    """
+    suppressed = set(suppressed)
+    by_cell: dict[Cell, list[Relation]] = defaultdict(list)
+    for relation in relations:
+        for cell in (relation.total, *relation.parts):
+            by_cell[cell].append(relation)
+    queue = [r for r in relations if r.total in suppressed or any(p in suppressed for p in r.parts)]
+    while queue:
+        relation = queue.pop()
+        needed = unsafe(relation, values, suppressed, threshold)
+        if needed is None:
+            continue
+        chosen = _choose(relation, values, suppressed, needed)
+        if chosen in suppressed:
+            continue
+        suppressed.add(chosen)
+        queue.extend(by_cell[chosen])
+        queue.append(relation)
+    return suppressed

@@ -1,0 +1,299 @@
+"""The read-only JSON API over a publication folder (``variatlas serve SITE``).
+
+It reads only what ``publish`` wrote: disclosure-controlled results, variation summaries and
+the catalogue. Every error has one shape: ``{"error": {"status": ..., "message": ...}}``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from variatlas import __version__
+
+Level = Literal["municipality", "referral_area", "health_trust", "region", "nation"]
+Sex = Literal["all", "M", "F"]
+
+
+class ErrorBody(BaseModel):
+    status: int
+    message: str
+
+
+class Error(BaseModel):
+    error: ErrorBody
+
+
+class Text(BaseModel):
+    nb: str
+    en: str
+
+
+class IndicatorSummary(BaseModel):
+    id: str
+    theme: str
+    kind: str
+    title: Text
+    description: Text
+    unit: Text
+    direction: str
+    target: dict[str, Any] | None
+
+
+class Theme(BaseModel):
+    id: str
+    indicators: list[str]
+
+
+class ResultRow(BaseModel):
+    level: str
+    area: str
+    area_name: str
+    period: str
+    sex: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    lower: float | None
+    upper: float | None
+    crude_value: float | None
+    expected: float | None
+    method: str
+    flag: str
+    funnel: str | None
+    published_value: float | None = None
+
+
+class Results(BaseModel):
+    indicator: str
+    count: int
+    rows: list[ResultRow]
+
+
+class VariationRow(BaseModel):
+    level: str
+    period: str
+    sex: str
+    areas: int
+    national_value: float | None
+    min: float | None
+    max: float | None
+    ft: float | None
+    ft2: float | None
+    ft3: float | None
+    cv: float | None
+    cv_weighted: float | None
+    scv: float | None
+    scv2: float | None
+    scv_class: str | None
+    phi: float | None
+    tau2: float | None
+    outside_95: int | None
+    outside_998: int | None
+    persistent_outliers: float | None
+    persistent_outlier_areas: str | None
+    need_explained: float | None
+
+
+class Variation(BaseModel):
+    indicator: str
+    rows: list[VariationRow]
+
+
+class Area(BaseModel):
+    level: str
+    code: str
+    name: str
+
+
+class Downloads(BaseModel):
+    csv: str
+    parquet: str
+    jsonstat: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Error, "description": "A parameter is not valid."},
+    404: {"model": Error, "description": "No such indicator or area."},
+}
+
+
+def _clean(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: (None if isinstance(v, float) and (math.isnan(v) or math.isinf(v)) else v)
+        for k, v in record.items()
+    }
+
+
+class Publication:
+    """The published files, loaded once."""
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        catalogue = json.loads((site / "catalogue.json").read_text(encoding="utf-8"))
+        self.indicators = {i["id"]: i for i in catalogue["indicators"]}
+        self.areas = catalogue["areas"]
+        self.results = pd.read_parquet(site / "data" / "results.parquet")
+        self.variation = pd.read_parquet(site / "data" / "variation.parquet")
+        self.provenance = json.loads((site / "provenance.json").read_text(encoding="utf-8"))
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse(
+        status_code=status, content={"error": {"status": status, "message": message}}
+    )
+
+
+class NotFound(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def create_app(site: Path, *, static: bool = True) -> FastAPI:
+    """The API (under /api) and, with ``static``, the site's files at /."""
+    publication = Publication(site.resolve())
+    app = FastAPI(
+        title="variatlas API",
+        version=__version__,
+        description="Read-only access to disclosure-controlled quality indicators, variation "
+        "summaries and downloads. Small counts are suppressed: a suppressed cell "
+        "has no numerator, value or interval, and its flag says why.",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}"
+            for e in error.errors()
+        )
+        return _error(400, f"The request is not valid: {problems}.")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        return _error(error.status_code, str(error.detail))
+
+    @app.exception_handler(NotFound)
+    async def not_found(_: Request, error: NotFound) -> JSONResponse:
+        return _error(404, error.message)
+
+    def indicator_or_404(indicator_id: str) -> dict[str, Any]:
+        if indicator_id not in publication.indicators:
+            raise NotFound(
+                f"There is no indicator {indicator_id!r}; GET /api/indicators lists them."
+            )
+        return publication.indicators[indicator_id]
+
+    @app.get("/api/themes", response_model=list[Theme], responses=ERRORS)
+    def themes() -> list[Theme]:
+        """The four themes and their indicators."""
+        grouped: dict[str, list[str]] = {}
+        for indicator in publication.indicators.values():
+            grouped.setdefault(indicator["theme"], []).append(indicator["id"])
+        return [Theme(id=k, indicators=v) for k, v in grouped.items()]
+
+    @app.get("/api/indicators", response_model=list[IndicatorSummary], responses=ERRORS)
+    def indicators(
+        theme: Literal["children", "cancer", "mental_health", "municipal"] | None = None,
+    ) -> list[IndicatorSummary]:
+        """The published indicators, optionally of one theme."""
+        return [
+            IndicatorSummary(**{k: i.get(k) for k in IndicatorSummary.model_fields})
+            for i in publication.indicators.values()
+            if theme is None or i["theme"] == theme
+        ]
+
+    @app.get("/api/indicators/{indicator_id}", response_model=dict[str, Any], responses=ERRORS)
+    def indicator(indicator_id: str) -> dict[str, Any]:
+        """One indicator's definition, documentation and downloads."""
+        return indicator_or_404(indicator_id)
+
+    @app.get("/api/indicators/{indicator_id}/results", response_model=Results, responses=ERRORS)
+    def results(
+        indicator_id: str,
+        level: Level | None = None,
+        area: str | None = Query(default=None, max_length=40),
+        period: str | None = Query(default=None, pattern=r"^\d{4}(-\d{4})?$"),
+        sex: Sex | None = None,
+    ) -> Results:
+        """Results of one indicator, filtered by level, area, period and sex."""
+        indicator_or_404(indicator_id)
+        frame = publication.results[publication.results["indicator"] == indicator_id]
+        if level is not None:
+            frame = frame[frame["level"] == level]
+        if area is not None:
+            if area not in set(frame["area"]):
+                raise NotFound(
+                    f"Indicator {indicator_id!r} has no results for area {area!r}"
+                    + (f" at level {level}" if level else "")
+                    + "; GET /api/areas lists the area codes."
+                )
+            frame = frame[frame["area"] == area]
+        if period is not None:
+            frame = frame[frame["period"] == period]
+        if sex is not None:
+            frame = frame[frame["sex"] == sex]
+        rows = [
+            ResultRow(**_clean(r)) for r in frame.drop(columns=["indicator"]).to_dict("records")
+        ]
+        return Results(indicator=indicator_id, count=len(rows), rows=rows)
+
+    @app.get("/api/indicators/{indicator_id}/variation", response_model=Variation, responses=ERRORS)
+    def variation(
+        indicator_id: str,
+        level: Level | None = None,
+        period: str | None = Query(default=None, pattern=r"^\d{4}(-\d{4})?$"),
+        sex: Sex | None = None,
+    ) -> Variation:
+        """The variation summaries of one indicator (FT, CV, SCV, funnel outliers, …)."""
+        indicator_or_404(indicator_id)
+        frame = publication.variation[publication.variation["indicator"] == indicator_id]
+        for column, wanted in (("level", level), ("period", period), ("sex", sex)):
+            if wanted is not None:
+                frame = frame[frame[column] == wanted]
+        fields = set(VariationRow.model_fields)
+        rows = [
+            VariationRow(**{k: v for k, v in _clean(r).items() if k in fields})
+            for r in frame.to_dict("records")
+        ]
+        return Variation(indicator=indicator_id, rows=rows)
+
+    @app.get("/api/indicators/{indicator_id}/downloads", response_model=Downloads, responses=ERRORS)
+    def downloads(indicator_id: str) -> Downloads:
+        """Where the indicator's open data files are (CSV, Parquet, JSON-stat 2.0)."""
+        return Downloads(**indicator_or_404(indicator_id)["downloads"])
+
+    @app.get("/api/areas", response_model=list[Area], responses=ERRORS)
+    def areas(level: Level | None = None) -> list[Area]:
+        """Area codes and names per level."""
+        found = []
+        for name, entries in publication.areas.items():
+            if level is None or level == name:
+                found += [
+                    Area(level=name, code=str(e["code"]), name=str(e["name"])) for e in entries
+                ]
+        if level in (None, "nation"):
+            found.append(Area(level="nation", code="8888", name="Norge"))
+        return found
+
+    @app.get("/api/provenance", response_model=dict[str, Any], responses=ERRORS)
+    def provenance() -> dict[str, Any]:
+        """How the publication was made: inputs, engine, thresholds, definition hashes."""
+        return publication.provenance
+
+    if static:
+        app.mount("/", StaticFiles(directory=publication.site, html=True), name="site")
+    return app

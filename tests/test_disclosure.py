@@ -1,0 +1,211 @@
+"""Disclosure control, tested as an attacker would: no suppressed count can be recovered."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from variatlas.disclosure import (
+    DisclosedResults,
+    audit,
+    feasible_intervals,
+    protect,
+    suppress,
+)
+from variatlas.disclosure.relations import Relation
+from variatlas.disclosure.suppression import primary, secondary
+from variatlas.geography import load_geography
+from variatlas.indicators import load_catalogue
+
+COUNTS = ("numerator", "denominator")
+
+
+def test_no_published_count_is_small(disclosed) -> None:
+    catalogue = load_catalogue()
+    results = disclosed.results
+    for name, rows in results.groupby("indicator"):
+        threshold = catalogue[name].minimum_count
+        for column in COUNTS:
+            values = rows[column].dropna()
+            assert not ((values > 0) & (values < threshold)).any(), (name, column)
+
+
+def test_a_hidden_count_hides_everything_that_gives_it_back(disclosed) -> None:
+    hidden = disclosed.results[disclosed.results["flag"].str.startswith("suppressed")]
+    assert len(hidden) > 0
+    for column in (
+        "numerator",
+        "value",
+        "lower",
+        "upper",
+        "crude_value",
+        "expected",
+        "published_value",
+    ):
+        assert hidden[column].isna().all(), column
+    assert (hidden["funnel"].isna() | (hidden["funnel"] == "")).all()
+
+
+def test_small_municipalities_and_single_sex_years_are_not_published(disclosed) -> None:
+    results = disclosed.results
+    municipal = results[results["level"] == "municipality"]
+    assert (municipal["sex"] == "all").all()
+    assert municipal["period"].str.contains("-").all()
+    single = results[~results["period"].str.contains("-")]
+    assert (single["sex"] == "all").all()
+
+
+@pytest.mark.parametrize(
+    "indicator",
+    [
+        "tonsillectomy_children",
+        "bup_treated_share",
+        "coercive_admission_share",
+        "readmission_elderly",
+        "cancer_pathways_within_standard_time_lung",
+        "psychiatric_inpatient_experience",
+    ],
+)
+def test_linear_programming_attack_recovers_nothing(disclosed, indicator) -> None:
+    detail = disclosed.details[indicator]
+    for column in COUNTS:
+        exposed = audit(
+            detail.values[column], detail.relations[column], detail.hidden[column], detail.threshold
+        )
+        assert exposed == [], (indicator, column, exposed[:3])
+
+
+def test_differencing_across_areas_sexes_and_periods_is_blocked(disclosed) -> None:
+    """The plain attack: a total minus its published parts, for every exact relation."""
+    for indicator, detail in disclosed.details.items():
+        for column in COUNTS:
+            hidden = detail.hidden[column]
+            for relation in detail.relations[column]:
+                cells = (relation.total, *relation.parts)
+                unknown = [c for c in cells if c in hidden]
+                assert len(unknown) != 1, (indicator, column, relation)
+
+
+def test_only_disclosure_makes_disclosed_results() -> None:
+    with pytest.raises(TypeError, match=r"only by variatlas\.disclosure\.disclose"):
+        DisclosedResults(pd.DataFrame(), pd.DataFrame(), {}, {})
+
+
+def test_the_audit_finds_a_cell_given_back_by_a_total() -> None:
+    values = {
+        ("l", "a", "p", "all"): 9.0,
+        ("l", "b", "p", "all"): 3.0,
+        ("n", "x", "p", "all"): 12.0,
+    }
+    relation = Relation(("n", "x", "p", "all"), (("l", "a", "p", "all"), ("l", "b", "p", "all")))
+    exposed = audit(values, [relation], {("l", "b", "p", "all")}, 5)
+    assert [e.cell for e in exposed] == [("l", "b", "p", "all")]
+    assert (exposed[0].lower, exposed[0].upper) == (3.0, 3.0)
+    hidden = secondary(values, [relation], {("l", "b", "p", "all")}, 5)
+    assert audit(values, [relation], hidden, 5) == []
+
+
+@st.composite
+def hierarchies(draw: st.DrawFn) -> tuple[pd.DataFrame, float]:
+    """A random table: areas in regions in a nation, two sexes, three years and their sum."""
+    regions = draw(st.integers(1, 3))
+    per_region = draw(st.lists(st.integers(1, 4), min_size=regions, max_size=regions))
+    rows = []
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    areas = [(f"r{r}", f"a{r}{i}") for r in range(regions) for i in range(per_region[r])]
+    for region, area in areas:
+        scale = rng.choice([0.5, 2, 8, 30])
+        for year in ("2022", "2023", "2024"):
+            for sex in ("M", "F"):
+                rows.append((area, region, year, sex, float(rng.poisson(scale))))
+    base = pd.DataFrame(rows, columns=["area", "region", "period", "sex", "numerator"])
+    return base, float(draw(st.sampled_from([3, 5])))
+
+
+def _table(base: pd.DataFrame) -> tuple[dict, list[Relation]]:
+    values: dict = {}
+    relations: list[Relation] = []
+    periods = ["2022", "2023", "2024", "2022-2024"]
+    three = (
+        base.groupby(["area", "region", "sex"], as_index=False)["numerator"]
+        .sum()
+        .assign(period="2022-2024")
+    )
+    full = pd.concat([base, three])
+    both = (
+        full.groupby(["area", "region", "period"], as_index=False)["numerator"]
+        .sum()
+        .assign(sex="all")
+    )
+    full = pd.concat([full, both])
+    for row in full.itertuples():
+        values[("area", row.area, row.period, row.sex)] = row.numerator
+    for (region, period, sex), part in full.groupby(["region", "period", "sex"]):
+        values[("region", region, period, sex)] = part["numerator"].sum()
+        relations.append(
+            Relation(
+                ("region", region, period, sex),
+                tuple(("area", a, period, sex) for a in part["area"]),
+            )
+        )
+    for (period, sex), part in full.groupby(["period", "sex"]):
+        values[("nation", "N", period, sex)] = part["numerator"].sum()
+        relations.append(
+            Relation(
+                ("nation", "N", period, sex), tuple(("area", a, period, sex) for a in part["area"])
+            )
+        )
+        regions = sorted(set(part["region"]))
+        relations.append(
+            Relation(
+                ("nation", "N", period, sex), tuple(("region", r, period, sex) for r in regions)
+            )
+        )
+    for level, area in {(k[0], k[1]) for k in values}:
+        for period in periods:
+            relations.append(
+                Relation(
+                    (level, area, period, "all"),
+                    ((level, area, period, "M"), (level, area, period, "F")),
+                )
+            )
+        for sex in ("M", "F", "all"):
+            relations.append(
+                Relation(
+                    (level, area, "2022-2024", sex),
+                    tuple((level, area, y, sex) for y in periods[:3]),
+                )
+            )
+    return values, relations
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hierarchies())
+def test_random_hierarchies_leave_nothing_recoverable(table) -> None:
+    base, threshold = table
+    values, relations = _table(base)
+    small, hidden = suppress(values, relations, threshold)
+    assert audit(values, relations, hidden, threshold) == []
+    assert small == primary(values, threshold) and small <= hidden
+    for cell, (low, high) in feasible_intervals(values, relations, hidden).items():
+        assert low <= values[cell] <= high
+
+
+def test_protect_on_a_frame_uses_the_geography() -> None:
+    geography = load_geography()
+    frame = pd.DataFrame(
+        {
+            "level": ["referral_area", "referral_area", "region", "nation"],
+            "area": ["1", "2", "1", "8888"],
+            "period": "2024",
+            "sex": "all",
+            "numerator": [3.0, 40.0, 43.0, 43.0],
+            "denominator": [100.0, 900.0, 1000.0, 1000.0],
+        }
+    )
+    detail = protect(frame, 5, geography)
+    assert ("referral_area", "1", "2024", "all") in detail.hidden["numerator"]
+    assert len(detail.hidden["numerator"]) >= 2

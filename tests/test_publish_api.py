@@ -1,0 +1,167 @@
+"""Publication (open data, atomic swap) and the read-only API, end to end on synthetic Norway."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
+
+from variatlas.indicators import load_catalogue
+from variatlas.publish import publish
+from variatlas.publish.api import create_app
+
+
+@pytest.fixture(scope="module")
+def client(site: Path) -> TestClient:
+    return TestClient(create_app(site))
+
+
+def test_open_data_files_per_indicator(site: Path) -> None:
+    catalogue = json.loads((site / "catalogue.json").read_text())
+    assert {i["id"] for i in catalogue["indicators"]} == set(load_catalogue())
+    for entry in catalogue["indicators"]:
+        for path in entry["downloads"].values():
+            assert (site / path).stat().st_size > 0
+    package = json.loads((site / "datapackage.json").read_text())
+    assert package["licenses"][0]["name"] == "NLOD-2.0"
+    for resource in package["resources"]:
+        assert (site / resource["path"]).exists()
+    first = next(r for r in package["resources"] if "dcat" in r)
+    for field in (
+        "title",
+        "description",
+        "publisher",
+        "license",
+        "temporal",
+        "spatial",
+        "method",
+        "provenance",
+    ):
+        assert first["dcat"][field]
+
+
+def test_json_stat_is_well_formed_and_matches_the_csv(site: Path) -> None:
+    stat = json.loads((site / "data" / "tonsillectomy_children.jsonstat.json").read_text())
+    assert stat["version"] == "2.0" and stat["class"] == "dataset"
+    size = 1
+    for dimension, n in zip(stat["id"], stat["size"], strict=True):
+        assert len(stat["dimension"][dimension]["category"]["index"]) == n
+        size *= n
+    assert all(0 <= int(k) < size for k in stat["value"])
+    csv = pd.read_csv(site / "data" / "tonsillectomy_children.csv", dtype={"area": str})
+    row = csv[(csv["level"] == "referral_area") & csv["value"].notna()].iloc[0]
+    index = stat["dimension"]
+    flat = (
+        (
+            index["area"]["category"]["index"][f"referral_area:{row['area']}"] * stat["size"][1]
+            + index["period"]["category"]["index"][str(row["period"])]
+        )
+        * stat["size"][2]
+        + index["sex"]["category"]["index"][row["sex"]]
+    ) * stat["size"][3]
+    assert stat["value"][str(flat)] == pytest.approx(row["value"])
+    assert "suppressed" in stat["status"].values()
+
+
+def test_the_publication_holds_no_person_keys_nor_input(site: Path, norway_folder: Path) -> None:
+    episodes = pd.read_parquet(
+        norway_folder / "input" / "episodes.parquet", columns=["patient_id", "episode_id"]
+    )
+    keys = set(episodes["patient_id"].head(5000)) | set(episodes["episode_id"].head(5000))
+    pattern = re.compile(r"\bP[0-9a-f]{16}\b|\bE20\d\d-\d+\b")
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".csv", ".json"):
+            text = path.read_text(encoding="utf-8")
+            assert not pattern.search(text), path
+            assert not any(k in text for k in list(keys)[:200]), path
+    names = {p.name for p in site.rglob("*")}
+    assert not names & {"episodes.parquet", "population.parquet", "truth.json"}
+    assert not any("set_aside" in str(p) for p in site.rglob("*"))
+
+
+def test_a_failed_publication_leaves_the_previous_one_whole(disclosed, tmp_path) -> None:
+    site = tmp_path / "site"
+    first = publish(disclosed, site)
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+
+    def crash(folder: Path) -> None:
+        (folder / "half-written.html").write_text("<html>")
+        raise OSError("No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        publish(disclosed, site, extra=crash)
+    assert site.resolve() == first.resolve()
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
+    assert not list(site.parent.glob(".site.versions/*.building"))
+    second = publish(disclosed, site)
+    assert site.resolve() == second.resolve() != first.resolve()
+
+
+def test_publish_refuses_anything_but_disclosed_results(tmp_path) -> None:
+    with pytest.raises(TypeError, match="DisclosedResults"):
+        publish(pd.DataFrame(), tmp_path / "site")  # type: ignore[arg-type]
+
+
+def test_api_lists_filters_and_explains_errors(client: TestClient) -> None:
+    themes = client.get("/api/themes").json()
+    assert {t["id"] for t in themes} == {"children", "cancer", "mental_health", "municipal"}
+    cancer = client.get("/api/indicators", params={"theme": "cancer"}).json()
+    assert cancer and all(i["theme"] == "cancer" for i in cancer)
+    one = client.get("/api/indicators/tonsillectomy_children").json()
+    assert one["documentation"]["en"] and one["downloads"]["csv"]
+    rows = client.get(
+        "/api/indicators/tonsillectomy_children/results",
+        params={"level": "referral_area", "period": "2022-2024", "sex": "all"},
+    )
+    assert rows.status_code == 200 and rows.json()["count"] == 21
+    missing = client.get("/api/indicators/no_such_thing")
+    assert missing.status_code == 404
+    assert "no indicator 'no_such_thing'" in missing.json()["error"]["message"]
+    area = client.get("/api/indicators/tonsillectomy_children/results", params={"area": "99"})
+    assert area.status_code == 404 and "/api/areas" in area.json()["error"]["message"]
+    bad = client.get("/api/indicators/tonsillectomy_children/results", params={"level": "moon"})
+    assert bad.status_code == 400 and bad.json()["error"]["status"] == 400
+    variation = client.get(
+        "/api/indicators/tonsillectomy_children/variation", params={"level": "referral_area"}
+    ).json()
+    assert variation["rows"] and variation["rows"][0]["ft"] is not None
+    assert client.get("/api/indicators/hpv_vaccination/downloads").json()["jsonstat"]
+    assert client.get("/api/provenance").json()["disclosure"]["thresholds"]
+
+
+def test_no_route_returns_a_count_below_the_threshold(client: TestClient) -> None:
+    catalogue = load_catalogue()
+    for indicator in client.get("/api/indicators").json():
+        threshold = catalogue[indicator["id"]].minimum_count
+        rows = client.get(f"/api/indicators/{indicator['id']}/results").json()["rows"]
+        for row in rows:
+            for count in (row["numerator"], row["denominator"]):
+                assert count is None or count == 0 or count >= threshold, (indicator, row)
+
+
+@pytest.fixture(scope="module")
+def api_schema(site: Path) -> schemathesis.schemas.BaseSchema:
+    return schemathesis.openapi.from_asgi("/api/openapi.json", create_app(site, static=False))
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+def test_api_conforms_to_its_openapi_spec(case) -> None:
+    case.call_and_validate()
