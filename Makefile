@@ -19,6 +19,9 @@ demo: $(INSTALLED)
 	$(BIN)/variatlas synth $(DEMO)/input --years 2019-2024 --scale 0.05 --seed 1
 	$(BIN)/variatlas validate $(DEMO)/input --out $(DEMO)/validated
 	$(BIN)/variatlas compute $(DEMO)/validated $(DEMO)/results
+	$(BIN)/variatlas publish $(DEMO)/results $(DEMO)/site
+	@echo "Serving the publication at http://127.0.0.1:8000/ (API docs: /api/docs); Ctrl-C stops."
+	$(BIN)/variatlas serve $(DEMO)/site --host 127.0.0.1 --port 8000
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests bench

@@ -167,8 +167,11 @@ def _widen(
                             seen.add(other)
                             following.append(other)
                         continue
-                    key = (2 * int(other == relation.total) + int(values[other] <= 0),
-                           values[other], other)
+                    key = (
+                        2 * int(other == relation.total) + int(values[other] <= 0),
+                        values[other],
+                        other,
+                    )
                     if best is None or key < best:
                         best = key
         if best is not None:
