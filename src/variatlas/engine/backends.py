@@ -20,9 +20,13 @@ class Backend:
     tables: dict[str, ir.Table] = field(default_factory=dict)
 
     def execute(self, expression: ir.Table) -> pd.DataFrame:
+        if self.name == "spark":
+            return self.connection.execute(expression)
         return self.connection.to_pyarrow(expression).to_pandas()
 
     def close(self) -> None:
+        if self.name == "spark":
+            return  # the session is shared and reused; Spark stops it at exit
         disconnect = getattr(self.connection, "disconnect", None)
         if disconnect is not None:
             disconnect()
@@ -37,6 +41,7 @@ def open_backend(accepted: Path, engine: str = "duckdb", **options: Any) -> Back
         from variatlas.engine.spark import connect_spark
 
         connection = connect_spark(**options)
+        accepted = accepted.resolve()
     else:
         raise ValueError(f"engine must be duckdb or spark, not {engine!r}")
     backend = Backend(engine, connection)
