@@ -169,6 +169,16 @@ def compute(
     indicator: Annotated[
         list[str] | None, typer.Option(help="Compute only this indicator (repeatable).")
     ] = None,
+    spark_master: Annotated[
+        str | None, typer.Option(help="Spark master URL (default local[*]).")
+    ] = None,
+    spark_remote: Annotated[
+        str | None, typer.Option(help="Spark Connect URL, e.g. sc://host:15002.")
+    ] = None,
+    spark_config: Annotated[
+        Path | None,
+        typer.Option(help='A JSON file of Spark settings, e.g. {"spark.driver.memory": "8g"}.'),
+    ] = None,
 ) -> None:
     """Compute every catalogue indicator: results and variation summaries (Parquet and CSV)."""
     from variatlas.compute import compute as run

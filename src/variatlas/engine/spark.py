@@ -25,10 +25,7 @@ def connect_spark(
             "the Spark engine needs pyspark: pip install 'variatlas[spark]' (and Java 17)"
         ) from error
     builder = SparkSession.builder.appName("variatlas")
-    if remote:
-        builder = builder.remote(remote)
-    else:
-        builder = builder.master(master or "local[*]")
+    builder = builder.remote(remote) if remote else builder.master(master or "local[*]")
     settings = {
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": "8",

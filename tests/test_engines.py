@@ -1,0 +1,86 @@
+"""One compliance suite for every engine (in the ibis style): the whole catalogue on DuckDB and
+on Spark over the same synthetic data gives the same counts and values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from variatlas.compute import compute
+from variatlas.geography.placement import prepare_input
+from variatlas.indicators import load_catalogue
+from variatlas.synth import synthesize
+
+ENGINES = ("duckdb", "spark")
+GAPS: dict[str, dict[str, str]] = {"duckdb": {}, "spark": {}}
+"""Indicators an engine cannot compute, with the reason. The catalogue may have none."""
+KEYS = ["indicator", "level", "area", "period", "sex"]
+NUMBERS = ["numerator", "denominator", "value", "lower", "upper", "crude_value", "expected"]
+
+
+@pytest.fixture(scope="session")
+def compliance_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("compliance")
+    synthesize(folder / "input", [2022, 2023, 2024], scale=0.01, seed=21)
+    prepare_input(folder / "input", folder / "validated")
+    return folder / "validated"
+
+
+@pytest.fixture(scope="session")
+def computed(compliance_input: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    found = {}
+    for engine in ENGINES:
+        out = tmp_path_factory.mktemp(f"compute-{engine}")
+        found[engine] = compute(compliance_input, out, engine=engine).results
+    return found
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def test_no_engine_declares_a_gap() -> None:
+    assert GAPS == {"duckdb": {}, "spark": {}}
+
+
+@pytest.mark.parametrize("indicator", sorted(load_catalogue()))
+def test_engine_agrees_with_duckdb(computed, engine: str, indicator: str) -> None:
+    if indicator in GAPS[engine]:
+        pytest.xfail(GAPS[engine][indicator])
+    reference = computed["duckdb"]
+    ours = computed[engine]
+    a = reference[reference["indicator"] == indicator].set_index(KEYS).sort_index()
+    b = ours[ours["indicator"] == indicator].set_index(KEYS).sort_index()
+    assert len(a) > 0
+    assert a.index.equals(b.index)
+    for column in NUMBERS:
+        left = pd.to_numeric(a[column]).to_numpy(dtype=float)
+        right = pd.to_numeric(b[column]).to_numpy(dtype=float)
+        np.testing.assert_allclose(right, left, rtol=1e-9, equal_nan=True, err_msg=column)
+    assert (a["flag"].fillna("") == b["flag"].fillna("")).all()
+    assert (a["method"].fillna("") == b["method"].fillna("")).all()
+
+
+def test_cli_compute_on_spark(compliance_input: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from variatlas.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        [
+            "compute",
+            str(compliance_input),
+            str(tmp_path / "out"),
+            "--engine",
+            "spark",
+            "--indicator",
+            "tonsillectomy_children",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "results.parquet").exists()
