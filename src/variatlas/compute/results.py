@@ -33,6 +33,18 @@ RESULT_COLUMNS = [
     "published_lower",
     "published_upper",
 ]
+NUMERIC_COLUMNS = [
+    "numerator",
+    "denominator",
+    "value",
+    "lower",
+    "upper",
+    "crude_value",
+    "expected",
+    "published_value",
+    "published_lower",
+    "published_upper",
+]
 LEVELS = ("municipality", "referral_area", "health_trust", "region", "nation")
 SEXES = ("all", "M", "F")
 CONFIDENCE = 0.95

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from variatlas.compute.results import NUMERIC_COLUMNS
 from variatlas.compute.summaries import summarise
 from variatlas.disclosure.audit import Exposure, audit, feasible_intervals
 from variatlas.disclosure.relations import Cell, Relation, candidate_relations, exact_relations
@@ -200,18 +201,7 @@ def _apply(frame: pd.DataFrame, detail: IndicatorDisclosure) -> pd.DataFrame:
         PRIMARY_FLAG.format(t=f"{detail.threshold:g}"),
         np.where(hide, SECONDARY_FLAG, flag),
     )
-    for column in (
-        "numerator",
-        "denominator",
-        "value",
-        "lower",
-        "upper",
-        "crude_value",
-        "expected",
-        "published_value",
-        "published_lower",
-        "published_upper",
-    ):
+    for column in NUMERIC_COLUMNS:
         if column in frame:
             frame[column] = pd.to_numeric(frame[column])
     return frame

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from variatlas.contract import TABLES
 from variatlas.synth.population import Units, population_cells, residence_units
 from variatlas.synth.sink import Format, TableSink
 
@@ -1076,17 +1077,7 @@ def synthesize(
     units = residence_units(np.random.default_rng(root.integers(2**63)))
     truth = Truth(seed=seed, scale=scale, years=years)
     plan = make_plan(units, np.random.default_rng(root.integers(2**63)), truth)
-    names = [
-        "population",
-        "episodes",
-        "cancer_pathways",
-        "coercive_measures",
-        "deaths",
-        "care_services",
-        "survey_responses",
-        "vaccinations",
-        "municipal_facts",
-    ]
+    names = [name for name in TABLES if name != "aggregates"]
     sinks = {name: TableSink(out, name, fmt) for name in names}
     deaths: list[tuple[np.ndarray, np.ndarray]] = []
     year_seeds = root.integers(2**63, size=len(years))
