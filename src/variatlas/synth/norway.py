@@ -406,7 +406,9 @@ def general_somatic(y: Year, plan: Plan, write: Callable[[pa.Table], None]) -> N
         _age_curve(ages, {0: 0.9, 2: 0.45, 16: 0.4, 30: 0.9, 50: 1.3, 67: 2.4, 80: 3.3, 110: 3.0})
         * morbidity**0.3
     )
-    for chunk in np.array_split(y.draw(rate), max(1, len(y.cells) // 50_000)):
+    events = y.draw(rate)
+    # At scale 1 this is 7–8 million contacts: build the table a million rows at a time.
+    for chunk in np.array_split(events, max(1, len(events) // 1_000_000)):
         n = len(chunk)
         if n == 0:
             continue
