@@ -133,6 +133,9 @@ def test_api_lists_filters_and_explains_errors(client: TestClient) -> None:
     assert variation["rows"] and variation["rows"][0]["ft"] is not None
     assert client.get("/api/indicators/hpv_vaccination/downloads").json()["jsonstat"]
     assert client.get("/api/provenance").json()["disclosure"]["thresholds"]
+    front = client.get("/")
+    assert front.status_code == 200 and "Tonsillectomy, children 0–16" in front.text
+    assert client.get("/data/tonsillectomy_children.csv").status_code == 200
 
 
 def test_no_route_returns_a_count_below_the_threshold(client: TestClient) -> None:

@@ -275,16 +275,19 @@ def publish(
     frame = pd.read_parquet(needed[0])
     catalogue = load_catalogue()
     with _progress() as progress:
-        names = list(dict.fromkeys(frame["indicator"]))
-        task = progress.add_task("Disclosure control", total=len(names))
-        parts = []
-        variation = pd.read_parquet(needed[1])
-        provenance = json_module.loads(needed[2].read_text())
-        for name in names:
+        task = progress.add_task("Disclosure control", total=frame["indicator"].nunique())
+
+        def advance(name: str) -> None:
             progress.update(task, description=f"Disclosure control: {name}")
-            parts.append(frame[frame["indicator"] == name])
             progress.advance(task)
-        disclosed = disclose(pd.concat(parts), variation, provenance, catalogue=catalogue)
+
+        disclosed = disclose(
+            frame,
+            pd.read_parquet(needed[1]),
+            json_module.loads(needed[2].read_text()),
+            catalogue=catalogue,
+            on_indicator=advance,
+        )
     folder = write_site(disclosed, site, catalogue=catalogue)
     suppressed = disclosed.results["flag"].str.startswith("suppressed").sum()
     console.print(

@@ -15,7 +15,7 @@ and both sexes together (``publishable``).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -228,6 +228,7 @@ def disclose(
     *,
     catalogue: Mapping[str, Indicator] | None = None,
     geography: Geography | None = None,
+    on_indicator: Callable[[str], None] | None = None,
 ) -> DisclosedResults:
     """Suppress what must not be published and recompute the variation summaries on the rest.
 
@@ -240,6 +241,8 @@ def disclose(
     results = results[publishable(results)]
     disclosed, summaries, details = [], [], {}
     for name, frame in results.groupby("indicator", sort=False):
+        if on_indicator is not None:
+            on_indicator(str(name))
         indicator = catalogue[str(name)]
         detail = protect(frame, indicator.minimum_count, geography)
         safe = _apply(frame, detail)
