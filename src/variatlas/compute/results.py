@@ -245,12 +245,12 @@ def proportion_results(
 ) -> pd.DataFrame:
     """Proportions with Wilson intervals; ``expected_share`` per cell gives case-mix O/E."""
     cells = part.cells.assign(key=_keys(part.cells))
+    national = cells.groupby("period")[["numerator", "denominator"]].sum()
+    national_share = national["numerator"] / national["denominator"]
     if expected_share is not None:
         cells["expected"] = cells["denominator"] * expected_share.loc[cells.index]
     else:
-        national = cells.groupby("period")[["numerator", "denominator"]].sum()
-        share = national["numerator"] / national["denominator"]
-        cells["expected"] = cells["denominator"] * cells["period"].map(share)
+        cells["expected"] = cells["denominator"] * cells["period"].map(national_share)
     totals = cells.groupby("key")[["numerator", "denominator", "expected"]].sum()
     result = stats.proportion(
         totals["numerator"],
@@ -273,20 +273,12 @@ def proportion_results(
     else:
         # Indirectly standardised proportion: O/E × the national share, Poisson limits on O.
         period, _ = _split(totals.index.to_numpy())
-        national = cells.groupby("period")[["numerator", "denominator"]].sum()
-        share = (national["numerator"] / national["denominator"]).reindex(period).to_numpy()
-        ratio = stats.indirect(
-            totals["numerator"],
-            np.ones(len(totals)),
-            totals["expected"],
-            np.ones(len(totals)),
-            groups=np.arange(len(totals)),
-            confidence=CONFIDENCE,
-        )
-        scale = share * indicator.multiplier
-        frame["value"] = ratio.ratio.value * scale
-        frame["lower"] = ratio.ratio.lower * scale
-        frame["upper"] = ratio.ratio.upper * scale
+        observed, expected = totals["numerator"].to_numpy(), totals["expected"].to_numpy()
+        lower, upper, _ = stats.intervals.poisson_limits(observed, CONFIDENCE)
+        scale = national_share.reindex(period).to_numpy() * indicator.multiplier / expected
+        frame["value"] = observed * scale
+        frame["lower"] = lower * scale
+        frame["upper"] = upper * scale
         frame["method"] = "logistic-case-mix-oe"
     frame["flag"] = ""
     return frame

@@ -24,7 +24,13 @@ import pandas as pd
 from variatlas.compute.results import NUMERIC_COLUMNS
 from variatlas.compute.summaries import summarise
 from variatlas.disclosure.audit import Exposure, audit, feasible_intervals
-from variatlas.disclosure.relations import Cell, Relation, candidate_relations, exact_relations
+from variatlas.disclosure.relations import (
+    Cell,
+    Relation,
+    candidate_relations,
+    exact_relations,
+    relations_by_cell,
+)
 from variatlas.disclosure.suppression import primary, secondary
 from variatlas.geography import Geography, load_geography
 from variatlas.indicators.model import Indicator, load_catalogue
@@ -119,13 +125,14 @@ def suppress(
     if threshold <= 1:
         return small, set()
     hidden = secondary(values, relations, small, threshold)
+    by_cell = relations_by_cell(relations)
     for round_ in range(MAX_ROUNDS):
         exposed = audit(values, relations, hidden, threshold)
         if os.environ.get("VARIATLAS_DEBUG_DISCLOSURE"):
             print(round_, len(hidden), len(exposed), flush=True)
         if not exposed:
             return small, hidden
-        added = {c for e in exposed if (c := _widen(e.cell, values, relations, hidden))}
+        added = {c for e in exposed if (c := _widen(e.cell, values, by_cell, hidden))}
         if not added:
             raise RuntimeError(f"no published cell is left to protect {exposed[0].cell}")
         hidden = secondary(values, relations, hidden | added, threshold)
@@ -144,7 +151,10 @@ def protect(frame: pd.DataFrame, threshold: float, geography: Geography) -> Indi
 
 
 def _widen(
-    cell: Cell, values: dict[Cell, float], relations: list[Relation], suppressed: set[Cell]
+    cell: Cell,
+    values: dict[Cell, float],
+    by_cell: Mapping[Cell, list[Relation]],
+    suppressed: set[Cell],
 ) -> Cell | None:
     """Another cell to hide so that ``cell`` gets room.
 
@@ -152,10 +162,6 @@ def _widen(
     searching outwards from ``cell`` through relations whose cells are all hidden. None only
     when nothing connected to ``cell`` is published.
     """
-    by_cell: dict[Cell, list[Relation]] = {}
-    for relation in relations:
-        for member in (relation.total, *relation.parts):
-            by_cell.setdefault(member, []).append(relation)
     frontier, seen = [cell], {cell}
     while frontier:
         best: tuple[int, float, Cell] | None = None

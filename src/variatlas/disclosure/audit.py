@@ -110,10 +110,6 @@ class _Intervals:
         return self._optimum(i, 1.0), self._optimum(i, -1.0)
 
 
-def _cell_interval(a_eq: object, rhs: np.ndarray, size: int, i: int) -> tuple[float, float]:
-    return _Intervals(a_eq, rhs, size).of(i)
-
-
 def feasible_intervals(
     values: dict[Cell, float], relations: list[Relation], hidden: set[Cell]
 ) -> dict[Cell, tuple[float, float]]:

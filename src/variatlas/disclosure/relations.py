@@ -108,3 +108,12 @@ def exact_relations(
         if abs(total - parts) <= tolerance * max(1.0, abs(total)):
             kept.append(relation)
     return kept
+
+
+def relations_by_cell(relations: list[Relation]) -> dict[Cell, list[Relation]]:
+    """Every cell's relations (as total or part)."""
+    found: dict[Cell, list[Relation]] = defaultdict(list)
+    for relation in relations:
+        for cell in (relation.total, *relation.parts):
+            found[cell].append(relation)
+    return found

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from variatlas.disclosure.relations import Cell, Relation
+from variatlas.disclosure.relations import Cell, Relation, relations_by_cell
 
 
 def primary(values: dict[Cell, float], threshold: float) -> set[Cell]:
@@ -59,10 +57,7 @@ def secondary(
     linear-programming audit (``audit``) checks the outcome over all relations at once.
     """
     suppressed = set(suppressed)
-    by_cell: dict[Cell, list[Relation]] = defaultdict(list)
-    for relation in relations:
-        for cell in (relation.total, *relation.parts):
-            by_cell[cell].append(relation)
+    by_cell = relations_by_cell(relations)
     queue = [r for r in relations if r.total in suppressed or any(p in suppressed for p in r.parts)]
     while queue:
         relation = queue.pop()

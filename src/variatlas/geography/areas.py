@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Set
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from typing import Any, Literal
 
@@ -87,18 +88,15 @@ class Geography:
 
     def final_code(self, code: str) -> str | None:
         """Follow the history from ``code`` to a 2024 municipality or an outside code (Svalbard)."""
-        code = _pad(code, 4)
-        seen: set[str] = set()
-        while code not in self._current_codes and code not in self.outside_codes:
-            if code in seen or code not in self.municipality_history:
-                return None
-            seen.add(code)
-            code = self.municipality_history[code][0]
-        return code
+        return _follow(code, self.municipality_history, self._final_codes)
 
-    @property
-    def _current_codes(self) -> set[str]:
-        return set(self.municipalities["municipality"])
+    @cached_property
+    def _current_codes(self) -> frozenset[str]:
+        return frozenset(self.municipalities["municipality"])
+
+    @cached_property
+    def _final_codes(self) -> frozenset[str]:
+        return self._current_codes | self.outside_codes
 
     def assign_residence(
         self, municipality: pd.Series, district: pd.Series | None = None
@@ -206,6 +204,18 @@ def _inset_polygons(geometry: dict[str, Any]) -> list[int]:
     return inset
 
 
+def _follow(code: str, history: dict[str, tuple[str, int]], targets: Set[str]) -> str | None:
+    """Follow the renumbering history from ``code`` until it reaches one of ``targets``."""
+    code = _pad(code, 4)
+    seen: set[str] = set()
+    while code not in targets:
+        if code in seen or code not in history:
+            return None
+        seen.add(code)
+        code = history[code][0]
+    return code
+
+
 def _municipality_history() -> dict[str, tuple[str, int]]:
     table = _read_semicolon("forny_komnr.csv")
     table = table[table["aar"].str.fullmatch(r"\d{4}")]
@@ -245,15 +255,9 @@ def load_geography(allocation: Allocation = "2026") -> Geography:
     )
     codes_2024 = set(names.index)
 
-    def to_2024(code: str) -> str | None:
-        code = _pad(code, 4)
-        seen = set()
-        while code not in codes_2024 and code in history and code not in seen:
-            seen.add(code)
-            code = history[code][0]
-        return code if code in codes_2024 else None
-
-    table = table.assign(municipality=table["komnr"].map(to_2024)).dropna(subset=["municipality"])
+    table = table.assign(
+        municipality=table["komnr"].map(lambda code: _follow(code, history, codes_2024))
+    ).dropna(subset=["municipality"])
     muni_rows = table[table["bydel"] == ""].drop_duplicates("municipality")
     municipalities = pd.DataFrame(
         {
