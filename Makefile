@@ -6,8 +6,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEMO ?= demo
+VENDOR := src/variatlas/publish/static/vendor
+ASSETS := $(VENDOR)/.vendored
+# Run as root (CI) or through sudo.
+APT = if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq
 
-.PHONY: demo test test-slow lint bench clean java
+.PHONY: demo test test-slow lint bench clean java chromium assets
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,14 +20,28 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
 	touch $@
 
+# The atlas's browser libraries (Observable Plot, d3): from the npm registry at build time,
+# pinned by frontend/package-lock.json, copied into the package with their licences.
+$(ASSETS): frontend/package.json frontend/package-lock.json frontend/vendor.mjs
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "npm is missing: installing Debian's nodejs and npm"; $(APT) nodejs npm; }
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	node frontend/vendor.mjs
+	touch $@
+
+assets: $(ASSETS)
+
 # Spark needs a Java runtime: install Debian's headless JRE where java is missing.
 java:
 	@command -v java >/dev/null 2>&1 || { \
-	  echo "java is missing: installing openjdk-17-jre-headless"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq openjdk-17-jre-headless; }
+	  echo "java is missing: installing openjdk-17-jre-headless"; $(APT) openjdk-17-jre-headless; }
 
-demo: $(INSTALLED)
+# The browser tests drive Debian's chromium; Playwright never downloads a browser here.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "chromium is missing: installing Debian's chromium"; $(APT) chromium; }
+
+demo: $(INSTALLED) $(ASSETS)
 	$(BIN)/variatlas synth $(DEMO)/input --years 2019-2024 --scale 0.05 --seed 1
 	$(BIN)/variatlas validate $(DEMO)/input --out $(DEMO)/validated
 	$(BIN)/variatlas compute $(DEMO)/validated $(DEMO)/results
@@ -34,14 +53,14 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-test: $(INSTALLED) java lint
-	$(BIN)/pytest -q
+test: $(INSTALLED) $(ASSETS) java chromium lint
+	VARIATLAS_REQUIRE_BROWSER=1 $(BIN)/pytest -q
 
-test-slow: $(INSTALLED)
+test-slow: $(INSTALLED) $(ASSETS)
 	$(BIN)/pytest -q -m slow
 
 bench: $(INSTALLED) java
 	$(BIN)/python bench/run.py --engines duckdb,spark
 
 clean:
-	rm -rf $(DEMO) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(DEMO) .pytest_cache .mypy_cache .ruff_cache frontend/node_modules $(VENDOR)

@@ -264,7 +264,13 @@ def publish(
     from variatlas.disclosure import disclose
     from variatlas.indicators.model import load_catalogue
     from variatlas.publish import publish as write_site
+    from variatlas.publish.atlas import AssetsMissing, check_assets
 
+    try:
+        check_assets()
+    except AssetsMissing as error:
+        errors.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
     needed = [results / n for n in ("results.parquet", "variation.parquet", "provenance.json")]
     missing = [p.name for p in needed if not p.exists()]
     if missing:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pandas as pd
 
@@ -39,24 +41,38 @@ SUMMARY_COLUMNS = [
 ]
 
 
-def funnel_flags(indicator: Indicator, frame: pd.DataFrame) -> pd.Series:
-    """Where each area lies on its funnel (PHE labels), empty where no funnel applies.
+def funnel_kind(indicator: Indicator) -> Literal["ratio", "proportion"] | None:
+    """Which funnel an indicator's areas are judged on, if any.
 
-    Rates and case-mix adjusted proportions: O against E (ratio funnel). Other proportions:
-    the Wilson interval against the share of all areas of the same level, period and sex.
+    Rates (and aggregates, and case-mix adjusted proportions): observed against expected, a
+    ratio funnel. Other proportions: the proportion against its denominator. Durations, means
+    and scores: none.
     """
-    labels = pd.Series("", index=frame.index, dtype=object)
-    o, e, n = frame["numerator"], frame["expected"], frame["denominator"]
-    by_ratio = (
+    if (
         (indicator.kind in ("rate", "coverage") and indicator.population is not None)
         or (indicator.source == "aggregates")
         or indicator.standardisation.method == "logistic"
-    )
-    if by_ratio:
+    ):
+        return "ratio"
+    if indicator.kind in ("proportion", "coverage"):
+        return "proportion"
+    return None
+
+
+def funnel_flags(indicator: Indicator, frame: pd.DataFrame) -> pd.Series:
+    """Where each area lies on its funnel (PHE labels), empty where no funnel applies.
+
+    Ratio funnels: O against E. Proportion funnels: the Wilson interval against the share of
+    all areas of the same level, period and sex.
+    """
+    labels = pd.Series("", index=frame.index, dtype=object)
+    o, e, n = frame["numerator"], frame["expected"], frame["denominator"]
+    kind = funnel_kind(indicator)
+    if kind == "ratio":
         rows = o.notna() & (o >= 0) & e.notna() & (e > 0)
         if rows.any():
             labels[rows] = stats.funnel_significance("ratio", o[rows], e[rows])
-    elif indicator.kind in ("proportion", "coverage"):
+    elif kind == "proportion":
         rows = o.notna() & n.notna() & (n > 0)
         if rows.any():
             part = frame[rows]

@@ -116,18 +116,18 @@ def suppress(
 ) -> tuple[set[Cell], set[Cell]]:
     """(primary, all hidden) cells for one count, audited until no cell can be pinned.
 
-    After the greedy pass (``secondary``), the linear-programming audit looks for hidden
-    cells that the relations together pin down; for each, one more cell of one of its
-    relations is hidden, and the greedy pass and the audit run again until the audit finds
-    nothing. Counts of non-persons (threshold ≤ 1) are not suppressed.
+    After the greedy pass (``secondary``), the linear-programming audit looks for primary
+    (small) cells that the relations together pin to less than the threshold; for each, one
+    more cell of one of its relations is hidden, and the greedy pass and the audit run again
+    until the audit finds nothing. Counts of non-persons (threshold ≤ 1) are not suppressed.
     """
     small = primary(values, threshold)
     if threshold <= 1:
         return small, set()
-    hidden = secondary(values, relations, small, threshold)
+    hidden = secondary(values, relations, small, threshold, small)
     by_cell = relations_by_cell(relations)
     for round_ in range(MAX_ROUNDS):
-        exposed = audit(values, relations, hidden, threshold)
+        exposed = audit(values, relations, hidden, threshold, small)
         if os.environ.get("VARIATLAS_DEBUG_DISCLOSURE"):
             print(round_, len(hidden), len(exposed), flush=True)
         if not exposed:
@@ -135,7 +135,7 @@ def suppress(
         added = {c for e in exposed if (c := _widen(e.cell, values, by_cell, hidden))}
         if not added:
             raise RuntimeError(f"no published cell is left to protect {exposed[0].cell}")
-        hidden = secondary(values, relations, hidden | added, threshold)
+        hidden = secondary(values, relations, hidden | added, threshold, small)
     raise RuntimeError("disclosure control did not converge")
 
 

@@ -10,6 +10,7 @@ Springer, 2001, ch. 6 (the "attacker's" LP); Hundepool A et al. 2012, §5.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Set
 from dataclasses import dataclass
 
 import highspy
@@ -148,20 +149,28 @@ def _spread(
 
 
 def audit(
-    values: dict[Cell, float], relations: list[Relation], hidden: set[Cell], threshold: float
+    values: dict[Cell, float],
+    relations: list[Relation],
+    hidden: set[Cell],
+    threshold: float,
+    sensitive: Set[Cell] | None = None,
 ) -> list[Exposure]:
-    """Hidden cells an attacker can pin to an interval narrower than ``threshold``.
+    """Sensitive hidden cells an attacker can pin to an interval narrower than ``threshold``.
 
-    Exact: cells not already shown wide enough by a few feasible points get their own pair of
-    linear programmes.
+    ``sensitive`` defaults to the hidden counts from 1 to ``threshold`` − 1 (the primary
+    cells); a complementary cell is a count large enough to publish, so pinning it down reveals
+    no one, and the attacker's use of it is inside the LP anyway. Exact: cells not already
+    shown wide enough by a few feasible points get their own pair of linear programmes.
     """
+    if sensitive is None:
+        sensitive = {c for c in hidden if 0 < values[c] < threshold}
     exposed = []
     rng = np.random.default_rng(0)
     for members, a_eq, rhs in _component_systems(values, relations, hidden):
         spread = _spread(members, values, a_eq, rhs, rng)
         solver: _Intervals | None = None
         for i, cell in enumerate(members):
-            if spread[i] >= threshold:
+            if cell not in sensitive or spread[i] >= threshold:
                 continue
             solver = solver or _Intervals(a_eq, rhs, len(members))
             low, high = solver.of(i)

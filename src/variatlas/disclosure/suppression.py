@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 from variatlas.disclosure.relations import Cell, Relation, relations_by_cell
 
 
@@ -25,9 +27,19 @@ def _choose(
 
 
 def unsafe(
-    relation: Relation, values: dict[Cell, float], suppressed: set[Cell], threshold: float
+    relation: Relation,
+    values: dict[Cell, float],
+    suppressed: set[Cell],
+    threshold: float,
+    sensitive: Set[Cell] | None = None,
 ) -> float | None:
-    """None if the relation protects its hidden cells, else how much more must be hidden."""
+    """None if the relation protects its hidden cells, else how much more must be hidden.
+
+    Every relation with a hidden cell needs a second one, so that no subtraction gives a
+    hidden cell back. Where a ``sensitive`` cell (a primary one: all hidden cells when not
+    given) is among the hidden parts of a published total, the hidden parts must also add up
+    to the threshold, so that it can lie anywhere from 0 to that sum.
+    """
     hidden_parts = [c for c in relation.parts if c in suppressed]
     total_hidden = relation.total in suppressed
     if not hidden_parts and not total_hidden:
@@ -36,9 +48,10 @@ def unsafe(
         # T = published parts + hidden parts: safe while some part is hidden too.
         return None if hidden_parts else 1.0
     revealed = sum(values[c] for c in hidden_parts)  # = T − published parts
-    if len(hidden_parts) >= 2 and revealed >= threshold:
+    guarded = sensitive is None or any(c in sensitive for c in hidden_parts)
+    if len(hidden_parts) >= 2 and (revealed >= threshold or not guarded):
         return None
-    return max(threshold - revealed, 1.0)
+    return max(threshold - revealed, 1.0) if guarded else 1.0
 
 
 def secondary(
@@ -46,14 +59,17 @@ def secondary(
     relations: list[Relation],
     suppressed: set[Cell],
     threshold: float,
+    sensitive: Set[Cell] | None = None,
 ) -> set[Cell]:
     """Suppress more cells until no single relation gives a suppressed cell back.
 
     In every relation "total = Σ parts" with hidden cells, at least two cells are hidden and,
-    when the total is published, the hidden parts (whose sum the published cells reveal) add
-    up to at least ``threshold``, so that each can lie anywhere from 0 to that sum. Otherwise
-    another part (or the total) is hidden. Repeated until nothing changes: the usual greedy
-    heuristic (Hundepool A et al. Statistical Disclosure Control. Wiley, 2012, ch. 5); the
+    when the total is published and a ``sensitive`` (primary) cell is among the hidden parts,
+    those parts (whose sum the published cells reveal) add up to at least ``threshold``, so
+    that each can lie anywhere from 0 to that sum. Otherwise another part (or the total) is
+    hidden, the smallest that is enough, so that complements cost as little as they can.
+    Repeated until nothing changes: the usual greedy heuristic (Hundepool A et al.
+    Statistical Disclosure Control. Wiley, 2012, ch. 5); the
     linear-programming audit (``audit``) checks the outcome over all relations at once.
     """
     suppressed = set(suppressed)
@@ -61,7 +77,7 @@ def secondary(
     queue = [r for r in relations if r.total in suppressed or any(p in suppressed for p in r.parts)]
     while queue:
         relation = queue.pop()
-        needed = unsafe(relation, values, suppressed, threshold)
+        needed = unsafe(relation, values, suppressed, threshold, sensitive)
         if needed is None:
             continue
         chosen = _choose(relation, values, suppressed, needed)

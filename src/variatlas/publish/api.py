@@ -161,8 +161,22 @@ class NotFound(Exception):
 
 
 def create_app(site: Path, *, static: bool = True) -> FastAPI:
-    """The API (under /api) and, with ``static``, the site's files at /."""
-    publication = Publication(site.resolve())
+    """The API (under /api) and, with ``static``, the site's files at /.
+
+    ``site`` is followed on every request: when ``variatlas publish`` swaps in a new
+    version, the API loads it and the files come from it, without a restart.
+    """
+    loaded: dict[Path, Publication] = {}
+
+    def publication() -> Publication:
+        target = site.resolve()
+        if target not in loaded:
+            fresh = Publication(target)
+            loaded.clear()
+            loaded[target] = fresh
+        return loaded[target]
+
+    publication()
     app = FastAPI(
         title="variatlas API",
         version=__version__,
@@ -191,17 +205,17 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
         return _error(404, error.message)
 
     def indicator_or_404(indicator_id: str) -> dict[str, Any]:
-        if indicator_id not in publication.indicators:
+        if indicator_id not in publication().indicators:
             raise NotFound(
                 f"There is no indicator {indicator_id!r}; GET /api/indicators lists them."
             )
-        return publication.indicators[indicator_id]
+        return publication().indicators[indicator_id]
 
     @app.get("/api/themes", response_model=list[Theme], responses=ERRORS)
     def themes() -> list[Theme]:
         """The four themes and their indicators."""
         grouped: dict[str, list[str]] = {}
-        for indicator in publication.indicators.values():
+        for indicator in publication().indicators.values():
             grouped.setdefault(indicator["theme"], []).append(indicator["id"])
         return [Theme(id=k, indicators=v) for k, v in grouped.items()]
 
@@ -212,7 +226,7 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
         """The published indicators, optionally of one theme."""
         return [
             IndicatorSummary(**{k: i.get(k) for k in IndicatorSummary.model_fields})
-            for i in publication.indicators.values()
+            for i in publication().indicators.values()
             if theme is None or i["theme"] == theme
         ]
 
@@ -231,7 +245,8 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
     ) -> Results:
         """Results of one indicator, filtered by level, area, period and sex."""
         indicator_or_404(indicator_id)
-        frame = publication.results[publication.results["indicator"] == indicator_id]
+        published = publication().results
+        frame = published[published["indicator"] == indicator_id]
         if level is not None:
             frame = frame[frame["level"] == level]
         if area is not None:
@@ -260,7 +275,8 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
     ) -> Variation:
         """The variation summaries of one indicator (FT, CV, SCV, funnel outliers, …)."""
         indicator_or_404(indicator_id)
-        frame = publication.variation[publication.variation["indicator"] == indicator_id]
+        summaries = publication().variation
+        frame = summaries[summaries["indicator"] == indicator_id]
         for column, wanted in (("level", level), ("period", period), ("sex", sex)):
             if wanted is not None:
                 frame = frame[frame[column] == wanted]
@@ -280,7 +296,7 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
     def areas(level: Level | None = None) -> list[Area]:
         """Area codes and names per level."""
         found = []
-        for name, entries in publication.areas.items():
+        for name, entries in publication().areas.items():
             if level is None or level == name:
                 found += [
                     Area(level=name, code=str(e["code"]), name=str(e["name"])) for e in entries
@@ -292,8 +308,8 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
     @app.get("/api/provenance", response_model=dict[str, Any], responses=ERRORS)
     def provenance() -> dict[str, Any]:
         """How the publication was made: inputs, engine, thresholds, definition hashes."""
-        return publication.provenance
+        return publication().provenance
 
     if static:
-        app.mount("/", StaticFiles(directory=publication.site, html=True), name="site")
+        app.mount("/", StaticFiles(directory=site, html=True), name="site")
     return app

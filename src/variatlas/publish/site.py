@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import shutil
@@ -13,6 +12,7 @@ from pathlib import Path
 from variatlas.disclosure import DisclosedResults
 from variatlas.geography import load_geography
 from variatlas.indicators.model import Indicator, load_catalogue
+from variatlas.publish.atlas import check_assets, write_atlas
 from variatlas.publish.opendata import data_package, write_open_data
 
 KEEP_VERSIONS = 2
@@ -34,10 +34,11 @@ def publish(
     The files are written into a new folder beside the site; ``site`` is then a symbolic
     link replaced in one ``rename``, so a reader sees the old publication or the new one,
     never half of one, and a crash or a full disk leaves the old one whole. ``extra`` adds
-    files to the new folder (the atlas pages).
+    files to the new folder (a plugin's pages).
     """
     if not isinstance(disclosed, DisclosedResults):
         raise TypeError("publish takes DisclosedResults, made by variatlas.disclosure.disclose")
+    check_assets()
     catalogue = catalogue or load_catalogue()
     versions = _versions(site)
     versions.mkdir(parents=True, exist_ok=True)
@@ -47,6 +48,7 @@ def publish(
         building.mkdir()
         downloads = write_open_data(disclosed, catalogue, building)
         _write_catalogue(disclosed, catalogue, downloads, building)
+        write_atlas(disclosed, catalogue, downloads, building)
         if extra is not None:
             extra(building)
         finished = versions / stamp
@@ -98,50 +100,6 @@ def _write_catalogue(
     )
     (folder / "boundaries.geojson").write_text(
         json.dumps(geography.referral_area_boundaries(), ensure_ascii=False)
-    )
-    (folder / "index.html").write_text(_index(published, downloads), encoding="utf-8")
-
-
-THEME_NAMES = {
-    "children": "Children and youth",
-    "cancer": "Cancer",
-    "mental_health": "Adult mental health and substance-use care",
-    "municipal": "Municipal care and hand-offs to hospitals",
-}
-STYLE = (
-    "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
-    "color:#1a1a1a;line-height:1.5}li{margin:.6rem 0}a{color:#0b5cad}"
-)
-
-
-def _index(indicators: list[Indicator], downloads: dict[str, dict[str, str]]) -> str:
-    """The publication's front page: every indicator with its downloads and API links."""
-    sections = []
-    for theme, name in THEME_NAMES.items():
-        items = []
-        for item in (x for x in indicators if x.theme == theme):
-            links = " · ".join(
-                f'<a href="{html.escape(path)}">{fmt.upper()}</a>'
-                for fmt, path in downloads[item.id].items()
-            )
-            items.append(
-                f"<li><strong>{html.escape(item.title.en)}</strong> "
-                f'<span lang="nb">({html.escape(item.title.nb)})</span><br>'
-                f"{html.escape(item.description.en)} <em>{html.escape(item.unit.en)}</em><br>"
-                f'{links} · <a href="api/indicators/{item.id}">definition</a> · '
-                f'<a href="api/indicators/{item.id}/results">results (API)</a></li>'
-            )
-        sections.append(f"<section><h2>{name}</h2><ul>{''.join(items)}</ul></section>")
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>variatlas: open data</title><style>{STYLE}</style></head><body>"
-        "<h1>variatlas: quality indicators, open data</h1>"
-        "<p>Indicators per municipality, hospital referral area, health trust, region and "
-        'year; small numbers suppressed. Files: <a href="datapackage.json">data package</a>, '
-        '<a href="data/results.csv">all results</a>, <a href="data/variation.csv">variation '
-        'summaries</a>, <a href="provenance.json">provenance</a>. API: '
-        '<a href="api/docs">documentation</a>.</p>' + "".join(sections) + "</body></html>\n"
     )
 
 

@@ -1,0 +1,407 @@
+"""The web atlas: static pages in bokmål and English over per-indicator view data.
+
+``write_atlas`` adds to a publication folder:
+
+- ``index.html`` (bokmål) and ``en/index.html``: the four themes, each indicator with a
+  one-line finding from its variation summary;
+- ``nb/<id>.html`` and ``en/<id>.html``: the indicator page (map, sorted bars, funnel plot,
+  trend, reading, definition, provenance, downloads), drawn in the browser by
+  ``assets/atlas.js`` with Observable Plot and d3 shipped in ``assets/vendor``;
+- ``atlas/<id>.json``: what the page draws, all of it from the disclosed results: the rows,
+  the variation summaries with their readings, natural-breaks classes for the map and the
+  funnel limits (computed here, by ``variatlas.stats``, so the browser does no statistics).
+
+Everything is relative links, so the folder works from any static web server.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import shutil
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from variatlas import __version__, stats
+from variatlas.compute.summaries import funnel_kind
+from variatlas.disclosure import DisclosedResults
+from variatlas.geography import load_geography
+from variatlas.indicators.model import THEMES, Indicator
+from variatlas.publish.reading import LANGUAGES, Language, decimals, finding, reading, strings
+from variatlas.stats.funnel import FUNNEL_LEVELS
+from variatlas.variation import natural_breaks
+
+MAP_LEVELS = ("referral_area", "health_trust", "region")
+LEVEL_ORDER = ("referral_area", "health_trust", "region", "municipality")
+MAP_CLASSES = 5
+FUNNEL_POINTS = 120
+ROW_COLUMNS = [
+    "level",
+    "area",
+    "area_name",
+    "period",
+    "sex",
+    "value",
+    "lower",
+    "upper",
+    "numerator",
+    "denominator",
+    "expected",
+    "funnel",
+    "flag",
+    "published_value",
+]
+SUMMARY_FIELDS = [
+    "level",
+    "period",
+    "sex",
+    "areas",
+    "national_value",
+    "min",
+    "max",
+    "ft",
+    "ft2",
+    "ft3",
+    "cv",
+    "scv",
+    "scv_class",
+    "phi",
+    "tau2",
+    "outside_95",
+    "outside_998",
+    "high_998",
+    "low_998",
+    "persistent_outliers",
+    "persistent_outlier_areas",
+    "need_explained",
+]
+VENDOR_REQUIRED = ("d3.min.js", "plot.umd.min.js", "THIRD-PARTY-LICENSES.txt")
+
+
+class AssetsMissing(RuntimeError):
+    """The front-end libraries were not vendored into the package (``make assets``)."""
+
+
+def _static() -> Path:
+    return Path(str(resources.files("variatlas.publish").joinpath("static")))
+
+
+def check_assets() -> None:
+    vendor = _static() / "vendor"
+    missing = [name for name in VENDOR_REQUIRED if not (vendor / name).exists()]
+    if missing:
+        raise AssetsMissing(
+            f"The atlas's browser libraries are missing from {vendor} ({', '.join(missing)}). "
+            "Run `make assets` (npm ci in frontend/, then node frontend/vendor.mjs) and "
+            "publish again."
+        )
+
+
+def write_atlas(
+    disclosed: DisclosedResults,
+    catalogue: dict[str, Indicator],
+    downloads: dict[str, dict[str, str]],
+    folder: Path,
+) -> None:
+    """Write the atlas pages, their view data and the browser assets into ``folder``."""
+    check_assets()
+    shutil.copytree(_static(), folder / "assets", dirs_exist_ok=True)
+    geography = load_geography()
+    published = [catalogue[i] for i in downloads]
+    (folder / "atlas").mkdir(exist_ok=True)
+    (folder / "atlas" / "areas.json").write_text(json.dumps(_area_links(geography)))
+    results = disclosed.results
+    variation = disclosed.variation
+    by_indicator = dict(tuple(results.groupby("indicator", sort=False)))
+    summaries_by = dict(tuple(variation.groupby("indicator", sort=False)))
+    findings: dict[str, dict[str, Any]] = {}
+    for indicator in published:
+        rows = by_indicator[indicator.id]
+        summaries = summaries_by.get(indicator.id, variation.iloc[:0])
+        view = indicator_view(indicator, rows, summaries, disclosed.thresholds.get(indicator.id))
+        (folder / "atlas" / f"{indicator.id}.json").write_text(
+            json.dumps(view, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        )
+        findings[indicator.id] = _front_finding(view)
+    _write_pages(published, findings, downloads, disclosed, folder)
+
+
+def _area_links(geography: Any) -> dict[str, dict[str, str]]:
+    """For the map: the health trust and the region of each referral area."""
+    trusts = geography.trusts.dropna(subset=["referral_area"])
+    return {
+        "health_trust": {
+            str(int(float(r))): str(c)
+            for r, c in zip(trusts["referral_area"], trusts["code"], strict=True)
+            if str(r) != ""
+        },
+        "region": {
+            str(c): str(r)
+            for c, r in zip(
+                geography.referral_areas["code"], geography.referral_areas["region"], strict=True
+            )
+        },
+    }
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, (float, np.floating)):
+        return None if not math.isfinite(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if value is pd.NA or value is None:
+        return None
+    return value
+
+
+def _columns(frame: pd.DataFrame, columns: Iterable[str]) -> dict[str, list[Any]]:
+    return {c: [_clean(v) for v in frame[c].tolist()] for c in columns if c in frame}
+
+
+def _period_key(period: str) -> tuple[int, int]:
+    first, _, last = period.partition("-")
+    return int(last or first), -int(first)
+
+
+def indicator_view(
+    indicator: Indicator,
+    rows: pd.DataFrame,
+    summaries: pd.DataFrame,
+    threshold: float | None,
+) -> dict[str, Any]:
+    """Everything an indicator page draws, from the disclosed rows and summaries."""
+    rows = rows.copy()
+    for column in ("published_value",):
+        if column not in rows:
+            rows[column] = np.nan
+    rows["funnel"] = rows["funnel"].fillna("")
+    rows["flag"] = rows["flag"].fillna("")
+    national = rows.loc[rows["level"] == "nation", "value"].dropna()
+    places = decimals(float(national.median()) if len(national) else float(rows["value"].median()))
+    levels = [level for level in LEVEL_ORDER if (rows["level"] == level).any()]
+    periods = sorted(rows["period"].unique(), key=_period_key, reverse=True)
+    names = dict(zip(rows["area"], rows["area_name"], strict=False))
+    kind = funnel_kind(indicator)
+    view_summaries, funnels, breaks = [], {}, {}
+    for summary in summaries.to_dict("records"):
+        key = f"{summary['level']}|{summary['period']}|{summary['sex']}"
+        cells = rows[
+            (rows["level"] == summary["level"])
+            & (rows["period"] == summary["period"])
+            & (rows["sex"] == summary["sex"])
+        ]
+        record = {f: _clean(summary.get(f)) for f in SUMMARY_FIELDS}
+        record["reading"] = {
+            lang: reading(
+                summary, indicator, lang, names=names, target_met=_target_met(indicator, cells)
+            )
+            for lang in LANGUAGES
+        }
+        view_summaries.append(record)
+        if kind is not None:
+            limits = funnel_curves(kind, cells, summary, indicator.multiplier)
+            if limits is not None:
+                funnels[key] = limits
+        if summary["level"] in MAP_LEVELS:
+            values = cells["value"].dropna()
+            if len(values):
+                breaks[key] = [float(b) for b in natural_breaks(values, k=MAP_CLASSES)]
+    return {
+        "id": indicator.id,
+        "kind": indicator.kind,
+        "unit": indicator.unit.model_dump(),
+        "title": indicator.title.model_dump(),
+        "multiplier": indicator.multiplier,
+        "decimals": places,
+        "direction": indicator.direction,
+        "target": indicator.target.model_dump() if indicator.target else None,
+        "threshold": threshold,
+        "published_by": indicator.published_by,
+        "funnel_kind": kind,
+        "levels": levels,
+        "periods": periods,
+        "rows": _columns(rows, ROW_COLUMNS),
+        "summaries": view_summaries,
+        "funnels": funnels,
+        "breaks": breaks,
+    }
+
+
+def _target_met(indicator: Indicator, cells: pd.DataFrame) -> tuple[int, int] | None:
+    if indicator.target is None:
+        return None
+    values = cells["value"].dropna()
+    if indicator.target.comparison == ">=":
+        met = values >= indicator.target.value
+    else:
+        met = values <= indicator.target.value
+    return int(met.sum()), len(values)
+
+
+def funnel_curves(
+    kind: str, cells: pd.DataFrame, summary: dict[str, Any], multiplier: float
+) -> dict[str, Any] | None:
+    """The 95 % and 99.8 % funnel limits over the span of the areas' x values.
+
+    Ratio funnels: O/E against E with exact Poisson limits (``stats.ratio_limits``).
+    Proportion funnels: the proportion against n around the national proportion
+    (``stats.funnel_limits``). Where phi > 1, also the limits widened by tau² (Spiegelhalter
+    2005, the same overdispersion the summary reports).
+    """
+    centre = _clean(summary.get("national_value"))
+    if kind == "ratio":
+        x = cells["expected"].dropna()
+        x = x[x > 0]
+    else:
+        x = cells["denominator"].dropna()
+        x = x[x > 0]
+        if centre is None:
+            return None
+    if len(x) < 2:
+        return None
+    grid = np.geomspace(max(float(x.min()) / 1.5, 0.5), float(x.max()) * 1.5, FUNNEL_POINTS)
+    phi, tau2 = _clean(summary.get("phi")), _clean(summary.get("tau2")) or 0.0
+    overdispersed = phi is not None and phi > 1 and tau2 > 0
+
+    def limits(spread: float) -> Any:
+        if kind == "ratio":
+            return stats.ratio_limits(grid, tau2=spread)
+        return stats.funnel_limits(
+            "proportion", grid, baseline=centre, multiplier=multiplier, tau2=spread
+        )
+
+    def lines(result: Any) -> dict[str, dict[str, list[float | None]]]:
+        return {
+            f"{level * 100:g}": {
+                "lower": [_clean(v) for v in result.lower[level]],
+                "upper": [_clean(v) for v in result.upper[level]],
+            }
+            for level in FUNNEL_LEVELS
+        }
+
+    return {
+        "x": [float(v) for v in grid],
+        "centre": 1.0 if kind == "ratio" else centre,
+        "limits": lines(limits(0.0)),
+        "adjusted": lines(limits(tau2)) if overdispersed else None,
+        "phi": phi,
+    }
+
+
+def _default_summary(view: dict[str, Any]) -> dict[str, Any] | None:
+    """The summary the front page quotes: referral areas, both sexes, the latest 3-year period
+    (else the latest period), with persistence from the latest single year."""
+    candidates = [
+        s for s in view["summaries"] if s["level"] == "referral_area" and s["sex"] == "all"
+    ]
+    if not candidates:
+        candidates = [s for s in view["summaries"] if s["sex"] == "all"]
+    if not candidates:
+        return None
+    multi = [s for s in candidates if "-" in s["period"]]
+    chosen = dict(max(multi or candidates, key=lambda s: _period_key(s["period"])))
+    single = [s for s in candidates if "-" not in s["period"] and s["level"] == chosen["level"]]
+    if single:
+        latest = max(single, key=lambda s: _period_key(s["period"]))
+        chosen["persistent_outliers"] = latest["persistent_outliers"]
+        chosen["persistent_outlier_areas"] = latest["persistent_outlier_areas"]
+    return chosen
+
+
+def _front_finding(view: dict[str, Any]) -> dict[str, Any]:
+    summary = _default_summary(view)
+    if summary is None:
+        return {"period": "", "text": {lang: "" for lang in LANGUAGES}}
+    return {
+        "period": summary["period"],
+        "level": summary["level"],
+        "text": {lang: finding(summary, lang) for lang in LANGUAGES},
+    }
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("variatlas.publish", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _words(lang: Language) -> dict[str, str]:
+    return {key: text[lang] for key, text in strings().items()}
+
+
+def _write_pages(
+    published: list[Indicator],
+    findings: dict[str, dict[str, Any]],
+    downloads: dict[str, dict[str, str]],
+    disclosed: DisclosedResults,
+    folder: Path,
+) -> None:
+    environment = _environment()
+    front = environment.get_template("front.html")
+    page = environment.get_template("indicator.html")
+    provenance = disclosed.provenance
+    themes = [(theme, [i for i in published if i.theme == theme]) for theme in THEMES]
+    for lang in LANGUAGES:
+        words = _words(lang)
+        (folder / lang).mkdir(exist_ok=True)
+        common = {"lang": lang, "w": words, "version": __version__}
+        front_html = front.render(
+            **common,
+            root="" if lang == "nb" else "../",
+            home="index.html",
+            pages="nb/" if lang == "nb" else "",
+            other="en/index.html" if lang == "nb" else "../index.html",
+            themes=themes,
+            findings=findings,
+        )
+        target = folder / "index.html" if lang == "nb" else folder / lang / "index.html"
+        target.write_text(front_html, encoding="utf-8")
+        for indicator in published:
+            other = "en" if lang == "nb" else "nb"
+            html = page.render(
+                **common,
+                root="../",
+                pages="",
+                other=f"../{other}/{indicator.id}.html",
+                home="../index.html" if lang == "nb" else "index.html",
+                indicator=indicator,
+                text=functools.partial(_in, lang),
+                downloads=downloads[indicator.id],
+                threshold=disclosed.thresholds.get(indicator.id),
+                provenance=_indicator_provenance(indicator, provenance),
+                strings_json=json.dumps(words, ensure_ascii=False),
+            )
+            (folder / lang / f"{indicator.id}.html").write_text(html, encoding="utf-8")
+
+
+def _in(lang: Language, text: Any) -> str:
+    """A bilingual text (``Text``) in ``lang``, for the templates."""
+    return str(getattr(text, lang))
+
+
+def _indicator_provenance(indicator: Indicator, provenance: dict[str, Any]) -> dict[str, Any]:
+    inputs = provenance.get("inputs", {})
+    tables = [indicator.source]
+    if indicator.population is not None:
+        tables.append("population")
+    tables += [link.table for link in indicator.links.values()]
+    used = {t: inputs[t] for t in dict.fromkeys(tables) if t in inputs}
+    return {
+        "computed_at": provenance.get("computed_at", ""),
+        "engine": provenance.get("engine", ""),
+        "variatlas_version": provenance.get("variatlas_version", ""),
+        "definition": provenance.get("indicators", {}).get(indicator.id, ""),
+        "inputs": used,
+        "years": provenance.get("years", []),
+    }

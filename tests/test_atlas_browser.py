@@ -1,0 +1,338 @@
+"""The atlas in a real browser: Playwright driving Debian's chromium (``make test`` installs it).
+
+The publication of synthetic Norway is served as ``variatlas serve`` serves it (files and API
+on one port) and, once, from a plain static file server.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from variatlas.indicators import load_catalogue
+from variatlas.publish.api import create_app
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _chromium() -> str | None:
+    return os.environ.get("VARIATLAS_CHROMIUM") or shutil.which("chromium")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def atlas_url(site: Path) -> Iterator[str]:
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(site), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the atlas server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = _chromium()
+    if executable is None:
+        message = "chromium is not installed (make test installs Debian's chromium)"
+        if os.environ.get("VARIATLAS_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with playwright_sync.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+class Watched:
+    """A page whose console errors, uncaught exceptions and failed requests are collected."""
+
+    def __init__(self, browser: Any) -> None:
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.page.on(
+            "console",
+            lambda m: (
+                self.problems.append(f"console {m.type}: {m.text}")
+                if m.type in ("error", "warning")
+                else None
+            ),
+        )
+        self.page.on("pageerror", lambda e: self.problems.append(f"exception: {e}"))
+        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
+        self.page.on(
+            "response",
+            lambda r: (
+                self.problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None
+            ),
+        )
+
+    def open(self, url: str, *, drawn: bool = True) -> Any:
+        self.page.goto(url)
+        if drawn:
+            self.page.wait_for_selector("body[data-drawn]", timeout=20_000)
+        return self.page
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture()
+def watched(browser: Any) -> Iterator[Watched]:
+    page = Watched(browser)
+    yield page
+    page.close()
+
+
+def _drawn(page: Any) -> str:
+    return str(page.get_attribute("body", "data-drawn"))
+
+
+def _select(page: Any, selector: str, value: str) -> None:
+    before = _drawn(page)
+    page.select_option(selector, value)
+    page.wait_for_function("b => document.body.dataset.drawn !== b", arg=before)
+
+
+def _table(page: Any, selector: str) -> dict[str, list[str]]:
+    """A table twin as area code → the raw values of its numeric cells."""
+    found: dict[str, list[str]] = page.eval_on_selector_all(
+        f"{selector} tbody tr",
+        """rows => Object.fromEntries(rows.map(r => [r.dataset.area,
+              [...r.querySelectorAll('td[data-raw]')].map(c => c.dataset.raw)]))""",
+    )
+    return found
+
+
+def test_front_page_shows_the_four_themes_and_every_indicator(watched, atlas_url) -> None:
+    catalogue = load_catalogue()
+    for path, lang in (("", "nb"), ("en/index.html", "en")):
+        page = watched.open(atlas_url + path, drawn=False)
+        assert page.get_attribute("html", "lang") == lang
+        assert page.locator("section.theme").count() == 4
+        links = page.eval_on_selector_all(".card h4 a", "as => as.map(a => a.href)")
+        assert {link.rsplit("/", 1)[1].removesuffix(".html") for link in links} == set(catalogue)
+        finding = page.locator(".card", has=page.locator('a[href$="tonsillectomy_children.html"]'))
+        assert "FT " in finding.locator(".finding").inner_text()
+        skde = page.locator("#theme-children h3").inner_text()
+        assert "SKDE" in skde
+    assert watched.problems == []
+
+
+def test_every_indicator_page_draws_without_errors(watched, atlas_url) -> None:
+    for indicator in load_catalogue():
+        for lang in ("nb", "en"):
+            page = watched.open(f"{atlas_url}{lang}/{indicator}.html")
+            assert (
+                page.locator("#reading").inner_text().strip()
+                or page.locator("#bars-table tbody tr").count()
+            ), indicator
+        assert watched.problems == [], (indicator, watched.problems[:3])
+
+
+def test_the_map_draws_21_referral_areas_with_a_legend(watched, atlas_url) -> None:
+    page = watched.open(f"{atlas_url}en/tonsillectomy_children.html")
+    areas = page.locator("#map path.area")
+    assert areas.count() == 21
+    fills = set(areas.evaluate_all("ps => ps.map(p => p.getAttribute('fill'))"))
+    assert len(fills - {"#ffffff", "url(#suppressed)"}) >= 3, fills
+    assert page.locator("#legend li").count() >= 5
+    assert page.locator("#map-table tbody tr").count() == 21
+    assert watched.problems == []
+
+
+def test_keyboard_focus_on_an_area_shows_its_figures(watched, atlas_url) -> None:
+    page = watched.open(f"{atlas_url}en/tonsillectomy_children.html")
+    page.locator("#level").focus()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('area')"):
+            break
+    else:
+        pytest.fail("Tab never reached a map area")
+    first = page.evaluate("document.activeElement.dataset.area")
+    page.keyboard.press("ArrowRight")
+    code = page.evaluate("document.activeElement.dataset.area")
+    assert code != first
+    assert page.locator("#map path.area[tabindex='0']").count() == 1
+    info = page.locator("#map-info").inner_text()
+    rows = json.loads(
+        page.evaluate(
+            "fetch('../api/indicators/tonsillectomy_children/results?level=referral_area"
+            f"&period={_period(page)}&sex=all').then(r => r.text())"
+        )
+    )
+    row = next(r for r in rows["rows"] if r["area"] == code)
+    assert row["area_name"] in info
+    if row["value"] is not None:
+        assert "95% CI" in info and "n =" in info
+    page.keyboard.press("Enter")
+    assert page.locator("#highlight").input_value() == code
+    x, y, name = page.evaluate(
+        """() => {  // a point of the screen where Innlandet (19) is the topmost element
+          const area = document.querySelector('#map path.area[data-area="19"]');
+          area.scrollIntoView({ block: 'center' });
+          const box = area.getBoundingClientRect();
+          for (let i = 1; i < 20; i += 1) for (let j = 1; j < 20; j += 1) {
+            const [x, y] = [box.left + box.width * i / 20, box.top + box.height * j / 20];
+            if (document.elementFromPoint(x, y) === area) return [x, y, area.ariaLabel];
+          }
+          return [null, null, null]; }"""
+    )
+    page.mouse.move(x, y)
+    assert page.locator("#map-info strong").inner_text() == name.split(":")[0]
+
+
+def _period(page: Any) -> str:
+    return str(page.input_value("#period"))
+
+
+def test_switching_level_period_and_sex_changes_what_is_shown(watched, atlas_url) -> None:
+    page = watched.open(f"{atlas_url}en/coercive_admission_share.html")
+    referral = _table(page, "#bars-table")
+    _select(page, "#level", "health_trust")
+    trusts = _table(page, "#bars-table")
+    assert set(trusts) != set(referral) and "ous" in trusts
+    assert "health trust" in page.locator("#map-note").inner_text()
+    _select(page, "#level", "referral_area")
+    periods = page.eval_on_selector_all("#period option", "os => os.map(o => o.value)")
+    _select(page, "#period", periods[-1])
+    assert _table(page, "#bars-table") != referral
+    assert page.url.endswith(f"period={periods[-1]}&sex=all")
+    three_year = next(p for p in periods if "-" in p)
+    _select(page, "#period", three_year)
+    both = _table(page, "#bars-table")
+    before = _drawn(page)
+    page.check('#sex input[value="F"]')
+    page.wait_for_function("b => document.body.dataset.drawn !== b", arg=before)
+    assert _table(page, "#bars-table") != both
+    _select(page, "#level", "municipality")
+    assert page.locator("#map-section").is_hidden()
+    assert page.locator("#municipality-section").is_visible()
+    every = page.locator("#municipality-table tbody tr").count()
+    assert every > 300
+    page.fill("#municipality-search", "Tromsø")
+    assert page.locator("#municipality-table tbody tr").count() == 1
+    assert watched.problems == []
+
+
+@pytest.mark.parametrize(
+    ("indicator", "level"),
+    [
+        ("tonsillectomy_children", "referral_area"),
+        ("coercive_admission_share", "health_trust"),
+        ("barnehelseatlas_01", "referral_area"),
+    ],
+)
+def test_the_table_twin_matches_the_api(watched, atlas_url, indicator, level) -> None:
+    page = watched.open(f"{atlas_url}nb/{indicator}.html#level={level}")
+    period = _period(page)
+    shown = _table(page, "#bars-table")
+    api = json.loads(
+        page.evaluate(
+            f"fetch('../api/indicators/{indicator}/results?level={level}&period={period}"
+            "&sex=all').then(r => r.text())"
+        )
+    )["rows"]
+    assert set(shown) == {r["area"] for r in api}
+    for row in api:
+        raw = shown[row["area"]]
+        expected = [row[c] for c in ("value", "lower", "upper", "numerator", "denominator")]
+        for cell, value in zip(raw, expected, strict=False):
+            assert (cell == "" and value is None) or float(cell) == pytest.approx(value), row
+
+
+def test_tables_twin_every_chart_and_text_has_contrast(watched, atlas_url) -> None:
+    page = watched.open(f"{atlas_url}en/tonsillectomy_children.html")
+    for section in ("#map-section", "#bars-section", "#funnel-section", "#trend-section"):
+        assert page.locator(f"{section} details.twin table").count() == 1, section
+        assert page.locator(f"{section} svg[aria-label]").count() >= 1, section
+    worst = page.evaluate(
+        """() => {
+          const lum = (c) => { const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(Number)
+            .map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+          const background = (e) => { for (; e; e = e.parentElement) {
+            const c = getComputedStyle(e).backgroundColor;
+            if (!c.startsWith('rgba') || !c.endsWith(', 0)')) return c; }
+            return 'rgb(255,255,255)'; };
+          let worst = [21, ''];
+          const text = 'p, a, li, dt, dd, th, td, label, h1, h2, h3, summary, legend';
+          for (const e of document.querySelectorAll(text)) {
+            if (!e.offsetParent || !e.textContent.trim()) continue;
+            const [a, b] = [lum(getComputedStyle(e).color), lum(background(e))];
+            const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+            if (ratio < worst[0]) worst = [ratio, e.tagName + ' ' + e.textContent.slice(0, 40)];
+          }
+          return worst; }"""
+    )
+    assert worst[0] >= 4.5, worst
+
+
+def test_a_screenshot_of_an_indicator_page(watched, atlas_url) -> None:
+    page = watched.open(f"{atlas_url}en/tonsillectomy_children.html")
+    page.locator("#map-info").wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / "atlas-tonsillectomy_children.png"
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 50_000
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_the_site_works_from_a_plain_static_server(browser, site: Path) -> None:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    watched = Watched(browser)
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        watched.open(url, drawn=False)
+        page = watched.open(url + "nb/hpv_vaccination.html")
+        assert page.locator("#map path.area").count() == 21
+        assert page.locator("#funnel svg").count() >= 1
+        assert watched.problems == []
+    finally:
+        watched.close()
+        server.shutdown()
