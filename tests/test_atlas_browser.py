@@ -106,7 +106,9 @@ class Watched:
         )
 
     def open(self, url: str, *, drawn: bool = True) -> Any:
-        self.page.goto(url)
+        """Load ``url`` and wait until the atlas has drawn it (or, for other pages, until
+        nothing more loads, so that leaving it aborts no request)."""
+        self.page.goto(url, wait_until="load" if drawn else "networkidle")
         if drawn:
             self.page.wait_for_selector("body[data-drawn]", timeout=20_000)
         return self.page

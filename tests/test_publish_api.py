@@ -134,7 +134,8 @@ def test_api_lists_filters_and_explains_errors(client: TestClient) -> None:
     assert client.get("/api/indicators/hpv_vaccination/downloads").json()["jsonstat"]
     assert client.get("/api/provenance").json()["disclosure"]["thresholds"]
     front = client.get("/")
-    assert front.status_code == 200 and "Tonsillectomy, children 0–16" in front.text
+    assert front.status_code == 200 and "Fjerning av mandler, barn 0–16 år" in front.text
+    assert "Tonsillectomy, children 0–16" in client.get("/en/").text
     assert client.get("/data/tonsillectomy_children.csv").status_code == 200
 
 

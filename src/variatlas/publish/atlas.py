@@ -32,7 +32,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from variatlas import __version__, stats
 from variatlas.compute.summaries import funnel_kind
 from variatlas.disclosure import DisclosedResults
-from variatlas.geography import load_geography
+from variatlas.geography import Geography, load_geography
 from variatlas.indicators.model import THEMES, Indicator
 from variatlas.publish.reading import LANGUAGES, Language, decimals, finding, reading, strings
 from variatlas.stats.funnel import FUNNEL_LEVELS
@@ -133,7 +133,7 @@ def write_atlas(
     _write_pages(published, findings, downloads, disclosed, folder)
 
 
-def _area_links(geography: Any) -> dict[str, dict[str, str]]:
+def _area_links(geography: Geography) -> dict[str, dict[str, str]]:
     """For the map: the health trust and the region of each referral area."""
     trusts = geography.trusts.dropna(subset=["referral_area"])
     return {
@@ -178,9 +178,8 @@ def indicator_view(
 ) -> dict[str, Any]:
     """Everything an indicator page draws, from the disclosed rows and summaries."""
     rows = rows.copy()
-    for column in ("published_value",):
-        if column not in rows:
-            rows[column] = np.nan
+    if "published_value" not in rows:
+        rows["published_value"] = np.nan
     rows["funnel"] = rows["funnel"].fillna("")
     rows["flag"] = rows["flag"].fillna("")
     national = rows.loc[rows["level"] == "nation", "value"].dropna()
@@ -245,52 +244,71 @@ def _target_met(indicator: Indicator, cells: pd.DataFrame) -> tuple[int, int] | 
     return int(met.sum()), len(values)
 
 
+Line = dict[str, list[float | None]]
+
+
+def _line(x: Any, y: Any) -> Line:
+    return {"x": [_clean(v) for v in x], "y": [_clean(v) for v in y]}
+
+
 def funnel_curves(
     kind: str, cells: pd.DataFrame, summary: dict[str, Any], multiplier: float
 ) -> dict[str, Any] | None:
-    """The 95 % and 99.8 % funnel limits over the span of the areas' x values.
+    """The 95 % and 99.8 % funnel limits over the span of the areas' x values, as lines.
 
-    Ratio funnels: O/E against E with exact Poisson limits (``stats.ratio_limits``).
-    Proportion funnels: the proportion against n around the national proportion
-    (``stats.funnel_limits``). Where phi > 1, also the limits widened by tau² (Spiegelhalter
-    2005, the same overdispersion the summary reports).
+    Ratio funnels (O/E against E): PHE's exact limits, traced along the observed count O,
+    each point at the expected count where O just reaches the tail (``stats.funnel_limits``
+    with ``ratio``), the same test that labels the areas. Proportion funnels: the proportion
+    against n around the national proportion (``stats.funnel_limits``). Where phi > 1, also
+    the limits widened by tau² (Spiegelhalter 2005, the overdispersion the summary reports;
+    ``stats.ratio_limits`` on the square-root scale for ratios).
     """
     centre = _clean(summary.get("national_value"))
-    if kind == "ratio":
-        x = cells["expected"].dropna()
-        x = x[x > 0]
-    else:
-        x = cells["denominator"].dropna()
-        x = x[x > 0]
-        if centre is None:
-            return None
-    if len(x) < 2:
+    column = "expected" if kind == "ratio" else "denominator"
+    x = cells[column].dropna()
+    x = x[x > 0]
+    if len(x) < 2 or (kind == "proportion" and centre is None):
         return None
-    grid = np.geomspace(max(float(x.min()) / 1.5, 0.5), float(x.max()) * 1.5, FUNNEL_POINTS)
+    low, high = float(x.min()), float(x.max())
+    grid = np.geomspace(max(low / 1.5, 0.5), high * 1.5, FUNNEL_POINTS)
     phi, tau2 = _clean(summary.get("phi")), _clean(summary.get("tau2")) or 0.0
     overdispersed = phi is not None and phi > 1 and tau2 > 0
-
-    def limits(spread: float) -> Any:
-        if kind == "ratio":
-            return stats.ratio_limits(grid, tau2=spread)
-        return stats.funnel_limits(
-            "proportion", grid, baseline=centre, multiplier=multiplier, tau2=spread
-        )
-
-    def lines(result: Any) -> dict[str, dict[str, list[float | None]]]:
-        return {
-            f"{level * 100:g}": {
-                "lower": [_clean(v) for v in result.lower[level]],
-                "upper": [_clean(v) for v in result.upper[level]],
+    limits: dict[str, dict[str, Line]] = {}
+    adjusted: dict[str, dict[str, Line]] = {}
+    if kind == "ratio":
+        observed = np.geomspace(max(low / 3, 1.0), high * 3 + 10, FUNNEL_POINTS)
+        exact = stats.funnel_limits("ratio", observed, baseline=1.0)
+        widened = stats.ratio_limits(grid, tau2=tau2) if overdispersed else None
+        for level in FUNNEL_LEVELS:
+            limits[f"{level * 100:g}"] = {
+                "lower": _line(exact.extra["lower_expected"][level], exact.lower[level]),
+                "upper": _line(exact.extra["upper_expected"][level], exact.upper[level]),
             }
-            for level in FUNNEL_LEVELS
-        }
-
+            if widened is not None:
+                adjusted[f"{level * 100:g}"] = {
+                    side: _line(grid, getattr(widened, side)[level]) for side in ("lower", "upper")
+                }
+    else:
+        plain = stats.funnel_limits("proportion", grid, baseline=centre, multiplier=multiplier)
+        spread = (
+            stats.funnel_limits(
+                "proportion", grid, baseline=centre, multiplier=multiplier, tau2=tau2
+            )
+            if overdispersed
+            else None
+        )
+        for level in FUNNEL_LEVELS:
+            limits[f"{level * 100:g}"] = {
+                side: _line(grid, getattr(plain, side)[level]) for side in ("lower", "upper")
+            }
+            if spread is not None:
+                adjusted[f"{level * 100:g}"] = {
+                    side: _line(grid, getattr(spread, side)[level]) for side in ("lower", "upper")
+                }
     return {
-        "x": [float(v) for v in grid],
         "centre": 1.0 if kind == "ratio" else centre,
-        "limits": lines(limits(0.0)),
-        "adjusted": lines(limits(tau2)) if overdispersed else None,
+        "limits": limits,
+        "adjusted": adjusted or None,
         "phi": phi,
     }
 
@@ -380,7 +398,8 @@ def _write_pages(
                 downloads=downloads[indicator.id],
                 threshold=disclosed.thresholds.get(indicator.id),
                 provenance=_indicator_provenance(indicator, provenance),
-                strings_json=json.dumps(words, ensure_ascii=False),
+                # Inside <script>: "</" would end the element.
+                strings_json=json.dumps(words, ensure_ascii=False).replace("</", "<\\/"),
             )
             (folder / lang / f"{indicator.id}.html").write_text(html, encoding="utf-8")
 

@@ -207,8 +207,9 @@
 
   // Map ------------------------------------------------------------------------------------
   function classColours(n) {
-    const scheme = d3.schemeBlues[Math.max(3, n)];
-    return n >= 3 ? scheme : scheme.slice(3 - n);
+    // ColorBrewer Blues without its palest step, which is hard to tell from "no figure".
+    const scheme = d3.schemeBlues[Math.max(3, n + 1)];
+    return scheme.slice(scheme.length - n);
   }
 
   function classOf(value, breaks) {
@@ -442,13 +443,6 @@
   // Funnel plot ----------------------------------------------------------------------------
   function drawFunnel() {
     const limits = view.funnels[key()];
-    $("#funnel").hidden = !limits;
-    $("#funnel-table").parentElement.hidden = !limits;
-    if (!view.funnel_kind || !limits) {
-      $("#funnel-note").textContent = view.funnel_kind ? w.no_data : w.funnel_none;
-      $("#funnel").replaceChildren();
-      return;
-    }
     const ratio = view.funnel_kind === "ratio";
     const points = selected().filter((r) => r.numerator !== null && (ratio ? r.expected > 0 : r.denominator > 0))
       .map((r) => ({
@@ -457,10 +451,20 @@
         fy: ratio ? r.numerator / r.expected : r.value,
         where: position(r.funnel) || w.position_within,
       }));
-    const notes = [ratio ? w.funnel_note_ratio : w.funnel_note_proportion];
+    const drawn = Boolean(view.funnel_kind && limits && points.length);
+    $("#funnel").hidden = !drawn;
+    $("#funnel-table").parentElement.hidden = !drawn;
+    if (!drawn) {
+      $("#funnel-note").textContent = view.funnel_kind ? w.no_data : w.funnel_none;
+      $("#funnel").replaceChildren();
+      return;
+    }
+    const notes = [ratio ? w.funnel_note_ratio : w.funnel_note_proportion, w.funnel_lines];
     if (limits.adjusted) notes.push(w.funnel_adjusted.replace("{phi}", fmt(limits.phi, 2)));
     $("#funnel-note").textContent = notes.join(" ");
-    const curve = (set, level, side) => limits.x.map((x, i) => ({ x, y: set[level][side][i] })).filter((p) => p.y !== null);
+    const curve = (set, level, side) => set[level][side].x
+      .map((x, i) => ({ x, y: set[level][side].y[i] }))
+      .filter((p) => p.x !== null && p.y !== null && p.x > 0);
     const lineMarks = [];
     for (const [set, dash] of [[limits.limits, null], [limits.adjusted, "5 4"]]) {
       if (!set) continue;
@@ -470,17 +474,27 @@
         }
       }
     }
-    const ys = points.map((p) => p.fy);
-    const lowY = Math.min(d3.min(ys) ?? limits.centre, limits.centre);
-    const highY = Math.max(d3.max(ys) ?? limits.centre, limits.centre);
+    // The y axis spans the areas and the 99.8% limits over the larger half of their x values,
+    // so the funnel shows without the limits at the smallest x flattening every point.
+    const middle = d3.median(points, (p) => p.fx) ?? 0;
+    const widest = d3.max(points, (p) => p.fx) ?? Infinity;
+    const shown = ["lower", "upper"].flatMap((side) => curve(limits.limits, "99.8", side)
+      .filter((p) => p.x >= middle && p.x <= widest).map((p) => p.y));
+    const ys = [...points.map((p) => p.fy), ...shown, limits.centre].filter((y) => Number.isFinite(y));
+    const lowY = d3.min(ys);
+    const highY = d3.max(ys);
     const spread = (highY - lowY) || Math.abs(limits.centre) || 1;
     const categories = [`${w.position_high} ${w.limit_998}`, `${w.position_high} ${w.limit_95}`, w.position_within, `${w.position_low} ${w.limit_95}`, `${w.position_low} ${w.limit_998}`];
     const chart = Plot.plot({
       width: 760,
       height: 440,
       marginLeft: 60,
-      x: { type: "log", label: ratio ? w.funnel_x_ratio : w.funnel_x_proportion, grid: true, ticks: 5, tickFormat: (d) => fmt(d, 0) },
-      y: { label: ratio ? w.funnel_y_ratio : unit(), domain: [Math.max(0, lowY - spread * 0.15), highY + spread * 0.15], grid: true },
+      x: {
+        type: "log", label: ratio ? w.funnel_x_ratio : w.funnel_x_proportion, grid: true, ticks: 5,
+        domain: [d3.min(points, (p) => p.fx) / 1.3, d3.max(points, (p) => p.fx) * 1.3],
+        tickFormat: (d) => fmt(d, d < 1 ? 1 : 0),
+      },
+      y: { label: ratio ? w.funnel_y_ratio : unit(), domain: [Math.max(0, lowY - spread * 0.05), highY + spread * 0.05], grid: true },
       color: { domain: categories, range: ["#b3261e", "#e08214", "#8c8c8c", "#4393c3", "#08306b"], legend: true },
       symbol: { domain: categories, range: ["triangle", "triangle", "circle", "diamond", "diamond"] },
       marks: [
@@ -535,9 +549,10 @@
         Plot.dot(points, { x: "year", y: "value", r: 2, fill: "#b9c4cf", title: (r) => `${r.period} · ${describe(r)}`, tip: true }),
         Plot.line(nation.map((r) => ({ ...r, year: Number(r.period) })), { x: "year", y: "value", stroke: "#1a1a1a", strokeWidth: 3 }),
         Plot.text(nation.slice(-1).map((r) => ({ ...r, year: Number(r.period) })), { x: "year", y: "value", text: () => w.nation, textAnchor: "start", dx: 8, fill: "#1a1a1a" }),
-        Plot.line(chosen, { x: "year", y: "value", stroke: "#b3261e", strokeWidth: 3 }),
-        Plot.dot(chosen, { x: "year", y: "value", fill: "#b3261e", r: 4 }),
-        Plot.text(chosen.slice(-1), { x: "year", y: "value", text: "area_name", textAnchor: "start", dx: 8, fill: "#b3261e" }),
+        ...(view.target ? [Plot.ruleY([view.target.value], { stroke: "#b3261e", strokeDasharray: "6 3" })] : []),
+        Plot.line(chosen, { x: "year", y: "value", stroke: "#6a3d9a", strokeWidth: 3 }),
+        Plot.dot(chosen, { x: "year", y: "value", fill: "#6a3d9a", r: 4 }),
+        Plot.text(chosen.slice(-1), { x: "year", y: "value", text: "area_name", textAnchor: "start", dx: 8, fill: "#6a3d9a" }),
       ],
       ariaLabel: `${w.trend_heading}: ${view.title[lang]}`,
     });
