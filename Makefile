@@ -46,7 +46,6 @@ demo: $(INSTALLED) $(ASSETS)
 	$(BIN)/variatlas validate $(DEMO)/input --out $(DEMO)/validated
 	$(BIN)/variatlas compute $(DEMO)/validated $(DEMO)/results
 	$(BIN)/variatlas publish $(DEMO)/results $(DEMO)/site
-	@echo "Serving the publication at http://127.0.0.1:8000/ (API docs: /api/docs); Ctrl-C stops."
 	$(BIN)/variatlas serve $(DEMO)/site --host 127.0.0.1 --port 8000
 
 lint: $(INSTALLED)

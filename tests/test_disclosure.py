@@ -209,3 +209,19 @@ def test_protect_on_a_frame_uses_the_geography() -> None:
     detail = protect(frame, 5, geography)
     assert ("referral_area", "1", "2024", "all") in detail.hidden["numerator"]
     assert len(detail.hidden["numerator"]) >= 2
+
+
+def test_complements_cost_little_where_the_atlas_looks_first(disclosed) -> None:
+    """Complements are protected from subtraction, not pinned to the threshold like primary
+    cells: the 3-year both-sex figures of referral areas and regions stay almost all shown
+    (in November 2026 the stricter rule hid 5 of 21 referral areas and 2 of 4 regions of
+    tonsillectomy in 2022–2024)."""
+    r = disclosed.results
+    complement = r["flag"].str.startswith("suppressed: protects")
+    view = r["period"].str.contains("-") & (r["sex"] == "all")
+    for level, share in (("region", 0.01), ("referral_area", 0.05)):
+        rows = view & (r["level"] == level)
+        assert (rows & complement).sum() <= share * rows.sum(), level
+    tonsils = r[(r["indicator"] == "tonsillectomy_children") & (r["period"] == "2022-2024")]
+    shown = tonsils[tonsils["level"].isin(["referral_area", "region"]) & (tonsils["sex"] == "all")]
+    assert len(shown) == 25 and shown["value"].notna().all()

@@ -317,7 +317,10 @@ def serve(
     if not (site / "catalogue.json").exists():
         errors.print(f"[red]{site} is not a publication: run variatlas publish first.[/red]")
         raise typer.Exit(2)
-    console.print(f"Serving {site} at http://{host}:{port}/ (API docs: /api/docs)")
+    console.print(
+        f"Serving the atlas in {site} at http://{host}:{port}/ (English: /en/; "
+        "API docs: /api/docs). Ctrl-C stops."
+    )
     uvicorn.run(create_app(site), host=host, port=port, log_level="warning")
 
 

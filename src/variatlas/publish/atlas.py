@@ -30,7 +30,8 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from variatlas import __version__, stats
-from variatlas.compute.summaries import funnel_kind
+from variatlas.compute.results import RESULT_COLUMNS
+from variatlas.compute.summaries import SUMMARY_COLUMNS, funnel_kind
 from variatlas.disclosure import DisclosedResults
 from variatlas.geography import Geography, load_geography
 from variatlas.indicators.model import THEMES, Indicator
@@ -42,45 +43,14 @@ MAP_LEVELS = ("referral_area", "health_trust", "region")
 LEVEL_ORDER = ("referral_area", "health_trust", "region", "municipality")
 MAP_CLASSES = 5
 FUNNEL_POINTS = 120
+# What a page draws of the results and summary contracts (the rest is in the downloads).
 ROW_COLUMNS = [
-    "level",
-    "area",
-    "area_name",
-    "period",
-    "sex",
-    "value",
-    "lower",
-    "upper",
-    "numerator",
-    "denominator",
-    "expected",
-    "funnel",
-    "flag",
-    "published_value",
+    c
+    for c in RESULT_COLUMNS
+    if c not in ("indicator", "crude_value", "method", "published_lower", "published_upper")
 ]
 SUMMARY_FIELDS = [
-    "level",
-    "period",
-    "sex",
-    "areas",
-    "national_value",
-    "min",
-    "max",
-    "ft",
-    "ft2",
-    "ft3",
-    "cv",
-    "scv",
-    "scv_class",
-    "phi",
-    "tau2",
-    "outside_95",
-    "outside_998",
-    "high_998",
-    "low_998",
-    "persistent_outliers",
-    "persistent_outlier_areas",
-    "need_explained",
+    c for c in SUMMARY_COLUMNS if c not in ("indicator", "cv_weighted", "scv2", "scv_log")
 ]
 VENDOR_REQUIRED = ("d3.min.js", "plot.umd.min.js", "THIRD-PARTY-LICENSES.txt")
 
