@@ -58,9 +58,12 @@ def candidate_relations(cells: pd.DataFrame, geography: Geography) -> list[Relat
         if total in present and len(parts) >= 1:
             relations.append(Relation(total, tuple(parts)))
 
-    by_level: dict[str, set[str]] = defaultdict(set)
-    for level, area, _, _ in present:
-        by_level[level].add(area)
+    # Sorted, so that the relations, and with them the suppression, do not depend on the
+    # order a set happens to iterate in (string hashes change from run to run).
+    by_level = {
+        level: sorted({area for lv, area, _, _ in present if lv == level})
+        for level in sorted({lv for lv, _, _, _ in present})
+    }
     memberships = _memberships(geography)
     for period in periods:
         for sex in sexes:
