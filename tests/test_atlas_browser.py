@@ -251,6 +251,11 @@ def test_switching_level_period_and_sex_changes_what_is_shown(watched, atlas_url
     assert page.locator("#municipality-section").is_visible()
     every = page.locator("#municipality-table tbody tr").count()
     assert every > 300
+    page.check("#municipality-shown")
+    with_figure = page.locator("#municipality-table tbody tr").count()
+    assert 0 < with_figure < every
+    assert page.locator("#municipality-table tbody tr.suppressed").count() == 0
+    page.uncheck("#municipality-shown")
     page.fill("#municipality-search", "Tromsø")
     assert page.locator("#municipality-table tbody tr").count() == 1
     assert watched.problems == []

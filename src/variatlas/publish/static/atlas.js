@@ -141,6 +141,7 @@
       drawTrend();
     });
     $("#municipality-search").addEventListener("input", drawMunicipalities);
+    $("#municipality-shown").addEventListener("change", drawMunicipalities);
   }
 
   // Tables (the twin of each chart) ---------------------------------------------------------
@@ -430,8 +431,10 @@
     $("#municipality-section").hidden = !shown;
     if (!shown) return;
     const query = $("#municipality-search").value.trim().toLocaleLowerCase(locale);
+    const withFigure = $("#municipality-shown").checked;
     const current = selected()
       .filter((r) => !query || r.area_name.toLocaleLowerCase(locale).includes(query) || r.area.startsWith(query))
+      .filter((r) => !withFigure || r.value !== null)
       .sort((a, b) => a.area_name.localeCompare(b.area_name, locale));
     $("#municipality-table").replaceChildren(table(`${w.municipality_table}, ${state.period}`, [
       { label: w.level_municipality, text: (r) => `${r.area_name} (${r.area})` },
@@ -518,37 +521,42 @@
 
   // Trend ----------------------------------------------------------------------------------
   function drawTrend() {
-    const level = state.level;
-    const yearly = rows.filter((r) => r.level === level && r.sex === "all" && isYear(r.period));
-    const nation = rows.filter((r) => r.level === "nation" && r.sex === "all" && isYear(r.period) && r.value !== null);
-    const has = yearly.length > 0 && new Set(yearly.map((r) => r.period)).size > 1;
+    // The trend follows the kind of period chosen: single years, or rolling 3-year periods
+    // (the only ones published for municipalities, and steadier where counts are small).
+    const rolling = !isYear(state.period);
+    const sameKind = (period) => (rolling ? period.includes("-") : isYear(period));
+    const at = (r) => ({ ...r, year: Number(r.period.split("-").pop()) });
+    const series = rows.filter((r) => r.level === state.level && r.sex === "all" && sameKind(r.period));
+    const nation = rows.filter((r) => r.level === "nation" && r.sex === "all" && sameKind(r.period) && r.value !== null).map(at);
+    const has = new Set(series.map((r) => r.period)).size > 1;
     $("#trend").hidden = !has;
     $("#trend-table").parentElement.hidden = !has;
     $("#highlight").parentElement.hidden = !has;
-    $("#trend-note").textContent = has ? w.trend_note : w.trend_none;
+    $("#trend-note").textContent = has ? (rolling ? w.trend_note_rolling : w.trend_note) : w.trend_none;
     if (!has) {
       $("#trend").replaceChildren();
       return;
     }
-    const names = [...new Map(yearly.map((r) => [r.area, r.area_name])).entries()].sort((a, b) => a[1].localeCompare(b[1], locale));
+    const names = [...new Map(series.map((r) => [r.area, r.area_name])).entries()].sort((a, b) => a[1].localeCompare(b[1], locale));
     if (!names.some(([code]) => code === state.highlight)) state.highlight = "";
     $("#highlight").replaceChildren(option("", w.none_selected), ...names.map(([code, name]) => option(code, name)));
     $("#highlight").value = state.highlight;
-    const points = yearly.filter((r) => r.value !== null).map((r) => ({ ...r, year: Number(r.period) }));
+    const points = series.filter((r) => r.value !== null).map(at);
     const chosen = points.filter((r) => r.area === state.highlight);
-    const years = [...new Set(points.map((r) => r.year))].sort();
+    const periods = [...new Set(series.map((r) => r.period))].sort();
+    const label = new Map(periods.map((p) => [Number(p.split("-").pop()), p]));
     const chart = Plot.plot({
       width: 760,
       height: 380,
       marginLeft: 60,
       marginRight: 120,
-      x: { label: w.year, tickFormat: "d", ticks: years },
+      x: { label: rolling ? w.period : w.year, ticks: [...label.keys()], tickFormat: (y) => label.get(y) },
       y: { label: unit(), grid: true, zero: true },
       marks: [
         Plot.line(points, { x: "year", y: "value", z: "area", stroke: "#b9c4cf", strokeWidth: 1 }),
         Plot.dot(points, { x: "year", y: "value", r: 2, fill: "#b9c4cf", title: (r) => `${r.period} · ${describe(r)}`, tip: true }),
-        Plot.line(nation.map((r) => ({ ...r, year: Number(r.period) })), { x: "year", y: "value", stroke: "#1a1a1a", strokeWidth: 3 }),
-        Plot.text(nation.slice(-1).map((r) => ({ ...r, year: Number(r.period) })), { x: "year", y: "value", text: () => w.nation, textAnchor: "start", dx: 8, fill: "#1a1a1a" }),
+        Plot.line(nation, { x: "year", y: "value", stroke: "#1a1a1a", strokeWidth: 3 }),
+        Plot.text(nation.slice(-1), { x: "year", y: "value", text: () => w.nation, textAnchor: "start", dx: 8, fill: "#1a1a1a" }),
         ...(view.target ? [Plot.ruleY([view.target.value], { stroke: "#b3261e", strokeDasharray: "6 3" })] : []),
         Plot.line(chosen, { x: "year", y: "value", stroke: "#6a3d9a", strokeWidth: 3 }),
         Plot.dot(chosen, { x: "year", y: "value", fill: "#6a3d9a", r: 4 }),
@@ -557,8 +565,7 @@
       ariaLabel: `${w.trend_heading}: ${view.title[lang]}`,
     });
     $("#trend").replaceChildren(chart);
-    const byArea = d3.group(yearly, (r) => r.area);
-    const periods = [...new Set(yearly.map((r) => r.period))].sort();
+    const byArea = d3.group(series, (r) => r.area);
     $("#trend-table").replaceChildren(table(`${w.trend_heading}: ${view.title[lang]}`, [
       { label: w.area, text: (r) => r.area_name },
       ...periods.map((p) => ({
