@@ -206,3 +206,13 @@ def test_pages_load_nothing_from_the_internet_and_ship_the_licences(site: Path) 
     assert "@observablehq/plot" in licences and "d3 7." in licences and "ISC" in licences
     script = (site / "assets" / "atlas.js").read_text()
     assert "http://" not in script and "https://" not in script
+
+
+def test_publishing_without_the_browser_libraries_says_how_to_get_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from variatlas.publish import atlas
+
+    monkeypatch.setattr(atlas, "_static", lambda: tmp_path)
+    with pytest.raises(atlas.AssetsMissing, match=r"d3\.min\.js.*Run `make assets`"):
+        atlas.check_assets()

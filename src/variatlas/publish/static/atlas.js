@@ -274,7 +274,10 @@
       .attr("data-area", (f) => f.properties.code)
       .attr("tabindex", (_, i) => (i === 0 ? 0 : -1))
       .attr("role", "img")
-      .attr("aria-label", (f) => describe(rowFor(f.properties.code)) || f.properties.name)
+      .attr("aria-label", (f) => {
+        const row = rowFor(f.properties.code);
+        return row ? describe(row) : `${f.properties.name}: ${w.no_data}`;
+      })
       .on("mouseenter focus", (event, f) => {
         // An outline drawn on top: moving the focused path itself would take its focus away.
         outline.attr("d", path(f)).attr("hidden", null);
