@@ -42,7 +42,7 @@ from variatlas.variation import natural_breaks
 MAP_LEVELS = ("referral_area", "health_trust", "region")
 LEVEL_ORDER = ("referral_area", "health_trust", "region", "municipality")
 MAP_CLASSES = 5
-FUNNEL_POINTS = 120
+FUNNEL_POINTS = 80
 # What a page draws of the results and summary contracts (the rest is in the downloads).
 ROW_COLUMNS = [
     c
@@ -217,8 +217,14 @@ def _target_met(indicator: Indicator, cells: pd.DataFrame) -> tuple[int, int] | 
 Line = dict[str, list[float | None]]
 
 
+def _drawn(value: Any) -> float | None:
+    """A coordinate to draw: 4 significant digits are finer than a screen's pixels."""
+    value = _clean(value)
+    return None if value is None else float(f"{value:.4g}")
+
+
 def _line(x: Any, y: Any) -> Line:
-    return {"x": [_clean(v) for v in x], "y": [_clean(v) for v in y]}
+    return {"x": [_drawn(v) for v in x], "y": [_drawn(v) for v in y]}
 
 
 def funnel_curves(
