@@ -99,8 +99,13 @@ def test_a_failed_publication_leaves_the_previous_one_whole(disclosed, tmp_path)
     assert site.resolve() == first.resolve()
     assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
     assert not list(site.parent.glob(".site.versions/*.building"))
-    second = publish(disclosed, site)
+    served = TestClient(create_app(site))
+    assert served.get("/marker.txt").status_code == 404
+    second = publish(disclosed, site, extra=lambda f: (f / "marker.txt").write_text("second"))
     assert site.resolve() == second.resolve() != first.resolve()
+    # The running server follows the swap: new files, and the API loads the new version.
+    assert served.get("/marker.txt").text == "second"
+    assert served.get("/api/indicators/tonsillectomy_children").status_code == 200
 
 
 def test_publish_refuses_anything_but_disclosed_results(tmp_path) -> None:
