@@ -12,7 +12,7 @@ from pathlib import Path
 from variatlas.disclosure import DisclosedResults
 from variatlas.geography import load_geography
 from variatlas.indicators.model import Indicator, load_catalogue
-from variatlas.publish.atlas import check_assets, write_atlas
+from variatlas.publish.atlas import write_atlas
 from variatlas.publish.opendata import data_package, write_open_data
 
 KEEP_VERSIONS = 2
@@ -38,7 +38,6 @@ def publish(
     """
     if not isinstance(disclosed, DisclosedResults):
         raise TypeError("publish takes DisclosedResults, made by variatlas.disclosure.disclose")
-    check_assets()
     catalogue = catalogue or load_catalogue()
     versions = _versions(site)
     versions.mkdir(parents=True, exist_ok=True)
