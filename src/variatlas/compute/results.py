@@ -200,18 +200,12 @@ def rate_results(
     )
     method = indicator.standardisation.method
     if method == "direct":
+        chosen = standard if part.sex == "all" else standard[standard["sex"] == part.sex]
         weights = (
-            standard.groupby(strata, as_index=False)["population"]
+            chosen.groupby(strata, as_index=False)["population"]
             .sum()
             .rename(columns={"population": "standard"})
         )
-        if part.sex != "all":
-            weights = (
-                standard[standard["sex"] == part.sex]
-                .groupby(strata, as_index=False)["population"]
-                .sum()
-                .rename(columns={"population": "standard"})
-            )
         grid = grid.merge(weights, on=strata, how="left").fillna({"standard": 0.0})
         result = stats.dsr(
             grid["numerator"],

@@ -160,6 +160,14 @@ class NotFound(Exception):
         self.message = message
 
 
+def _matching(frame: pd.DataFrame, **wanted: str | None) -> pd.DataFrame:
+    """The rows whose columns equal every value asked for (None: any)."""
+    for column, value in wanted.items():
+        if value is not None:
+            frame = frame[frame[column] == value]
+    return frame
+
+
 def create_app(site: Path, *, static: bool = True) -> FastAPI:
     """The API (under /api) and, with ``static``, the site's files at /.
 
@@ -257,10 +265,7 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
                     + "; GET /api/areas lists the area codes."
                 )
             frame = frame[frame["area"] == area]
-        if period is not None:
-            frame = frame[frame["period"] == period]
-        if sex is not None:
-            frame = frame[frame["sex"] == sex]
+        frame = _matching(frame, period=period, sex=sex)
         rows = [
             ResultRow(**_clean(r)) for r in frame.drop(columns=["indicator"]).to_dict("records")
         ]
@@ -277,9 +282,7 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
         indicator_or_404(indicator_id)
         summaries = publication().variation
         frame = summaries[summaries["indicator"] == indicator_id]
-        for column, wanted in (("level", level), ("period", period), ("sex", sex)):
-            if wanted is not None:
-                frame = frame[frame[column] == wanted]
+        frame = _matching(frame, level=level, period=period, sex=sex)
         fields = set(VariationRow.model_fields)
         rows = [
             VariationRow(**{k: v for k, v in _clean(r).items() if k in fields})

@@ -105,12 +105,10 @@ def write_atlas(
 
 def _area_links(geography: Geography) -> dict[str, dict[str, str]]:
     """For the map: the health trust and the region of each referral area."""
-    trusts = geography.trusts.dropna(subset=["referral_area"])
+    trusts = geography.trusts
     return {
         "health_trust": {
-            str(int(float(r))): str(c)
-            for r, c in zip(trusts["referral_area"], trusts["code"], strict=True)
-            if str(r) != ""
+            r: c for r, c in zip(trusts["referral_area"], trusts["code"], strict=True) if r
         },
         "region": {
             str(c): str(r)
@@ -159,13 +157,10 @@ def indicator_view(
     names = dict(zip(rows["area"], rows["area_name"], strict=False))
     kind = funnel_kind(indicator)
     view_summaries, funnels, breaks = [], {}, {}
+    by_view = dict(tuple(rows.groupby(["level", "period", "sex"], sort=False)))
     for summary in summaries.to_dict("records"):
         key = f"{summary['level']}|{summary['period']}|{summary['sex']}"
-        cells = rows[
-            (rows["level"] == summary["level"])
-            & (rows["period"] == summary["period"])
-            & (rows["sex"] == summary["sex"])
-        ]
+        cells = by_view[(summary["level"], summary["period"], summary["sex"])]
         record = {f: _clean(summary.get(f)) for f in SUMMARY_FIELDS}
         record["reading"] = {
             lang: reading(
@@ -348,6 +343,8 @@ def _write_pages(
     themes = [(theme, [i for i in published if i.theme == theme]) for theme in THEMES]
     for lang in LANGUAGES:
         words = _words(lang)
+        # Inside <script>: "</" would end the element.
+        words_json = json.dumps(words, ensure_ascii=False).replace("</", "<\\/")
         (folder / lang).mkdir(exist_ok=True)
         common = {"lang": lang, "w": words, "version": __version__}
         front_html = front.render(
@@ -374,8 +371,7 @@ def _write_pages(
                 downloads=downloads[indicator.id],
                 threshold=disclosed.thresholds.get(indicator.id),
                 provenance=_indicator_provenance(indicator, provenance),
-                # Inside <script>: "</" would end the element.
-                strings_json=json.dumps(words, ensure_ascii=False).replace("</", "<\\/"),
+                strings_json=words_json,
             )
             (folder / lang / f"{indicator.id}.html").write_text(html, encoding="utf-8")
 

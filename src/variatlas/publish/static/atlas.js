@@ -299,22 +299,10 @@
         }
         if (event.key === "Enter" || event.key === " ") {
           event.preventDefault();
-          const row = rowFor(f.properties.code);
-          if (row) {
-            state.highlight = row.area;
-            writeAddress();
-            drawTrend();
-          }
+          highlight(rowFor(f.properties.code));
         }
       })
-      .on("click", (event, f) => {
-        const row = rowFor(f.properties.code);
-        if (row) {
-          state.highlight = row.area;
-          writeAddress();
-          drawTrend();
-        }
-      });
+      .on("click", (_, f) => highlight(rowFor(f.properties.code)));
     const outline = svg.append("path").attr("class", "outline").attr("hidden", "");
     const inset = insetBox(path);
     if (inset) {
@@ -330,6 +318,13 @@
       ...valueColumns().slice(0, 2),
       { label: w.class, text: (r) => (r.value === null ? "" : String(classOf(r.value, breaks) + 1)) },
     ], [...mapRows].sort((a, b) => a.area_name.localeCompare(b.area_name, locale))));
+  }
+
+  function highlight(row) {
+    if (!row) return;
+    state.highlight = row.area;
+    writeAddress();
+    drawTrend();
   }
 
   function insetBox(path) {
