@@ -51,6 +51,7 @@ demo: $(INSTALLED) $(ASSETS)
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: $(INSTALLED) $(ASSETS) java chromium lint
 	VARIATLAS_REQUIRE_BROWSER=1 $(BIN)/pytest -q

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from variatlas.compute.results import periods
-from variatlas.engine import compile_indicator, open_backend
-from variatlas.geography.placement import prepare_input
+from variatlas.compute.cells import periods
+from variatlas.engine import EngineOptions, compile_indicator, open_engine
 from variatlas.indicators import load_catalogue
+from variatlas.pipeline import validate
 from variatlas.synth import synthesize
 
 
@@ -52,7 +52,7 @@ def timed(function, *args):  # type: ignore[no-untyped-def]
 
 
 def engine_run(accepted: Path, engine: str, years: list[int], ids: list[str]) -> float:
-    backend = open_backend(accepted, engine)
+    backend = open_engine(EngineOptions(engine), accepted)  # type: ignore[arg-type]
     catalogue = load_catalogue()
     try:
         started = time.perf_counter()
@@ -79,7 +79,7 @@ def main() -> None:
     if not (folder / "input" / "truth.json").exists():
         synthesize(folder / "input", years, scale=args.scale, seed=1)
     if not (folder / "validated" / "validation.json").exists():
-        prepare_input(folder / "input", folder / "validated")
+        validate(folder / "input", folder / "validated")
     accepted = folder / "validated" / "accepted"
     rows = len(pd.read_parquet(accepted / "episodes.parquet", columns=["age"]))
     _, baseline = timed(pandas_tonsillectomy, accepted)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from variatlas.compute import compute
+from variatlas.pipeline import compute
 from variatlas.synth import Truth, synthesize
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -55,22 +55,17 @@ def norway(norway_folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
 @pytest.fixture(scope="session")
 def disclosed(norway_folder: Path):
     """Synthetic Norway's results after disclosure control."""
-    import json
 
-    from variatlas.disclosure import disclose
+    from variatlas.pipeline import disclose
+    from variatlas.results import read_results
 
-    out = norway_folder / "out"
-    return disclose(
-        pd.read_parquet(out / "results.parquet"),
-        pd.read_parquet(out / "variation.parquet"),
-        json.loads((out / "provenance.json").read_text()),
-    )
+    return disclose(read_results(norway_folder / "out"))
 
 
 @pytest.fixture(scope="session")
 def site(norway_folder: Path, disclosed) -> Path:
     """The publication of synthetic Norway."""
-    from variatlas.publish import publish
+    from variatlas.pipeline import publish
 
     target = norway_folder / "site"
     publish(disclosed, target)

@@ -1,5 +1,5 @@
-"""Computing indicator results and variation summaries from validated input."""
+"""Computing indicator results and variation summaries on an engine."""
 
-from variatlas.compute.run import ComputeOutput, compute
+from variatlas.compute.run import ComputeOutput, compute_indicators, data_years
 
-__all__ = ["ComputeOutput", "compute"]
+__all__ = ["ComputeOutput", "compute_indicators", "data_years"]

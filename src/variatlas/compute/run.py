@@ -1,86 +1,69 @@
-"""``variatlas compute``: validated input → indicator results and variation summaries."""
+"""Computing indicators on an engine: aggregated cells → result rows and variation summaries."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import platform
-import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
+import ibis.expr.types as ir
 import pandas as pd
 
-from variatlas import __version__
-from variatlas.compute.casemix import logistic_expected_share
-from variatlas.compute.results import (
-    CONFIDENCE,
-    RESULT_COLUMNS,
-    Slice,
+from variatlas.compute.cells import Slice, slices
+from variatlas.compute.kinds import (
     aggregate_results,
-    area_names,
     count_results,
     duration_results,
     mean_results,
     proportion_results,
     rate_results,
-    slices,
 )
-from variatlas.compute.summaries import SUMMARY_COLUMNS, funnel_flags, summarise
-from variatlas.engine import Backend, compile_indicator, open_backend
-from variatlas.geography import load_geography
-from variatlas.geography.placement import prepare_input
-from variatlas.indicators.model import Indicator, load_catalogue
+from variatlas.engine import Engine, compile_indicator
+from variatlas.geography import Geography
+from variatlas.indicators.model import Indicator
+from variatlas.results import RESULT_COLUMNS, empty_results, empty_variation
+from variatlas.stats.casemix import logistic_expected_share
+from variatlas.variation import funnel_flags, summarise
+
+NOT_COMPUTED = "no input rows (its table is absent or empty)"
 
 
 @dataclass
 class ComputeOutput:
+    """Results and variation summaries of a run, the years it covered and what it could not
+    compute (indicator → reason); ``provenance`` is filled in by the pipeline."""
+
     results: pd.DataFrame
     variation: pd.DataFrame
-    provenance: dict[str, object]
+    years: list[int]
     problems: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, object] = field(default_factory=dict)
 
 
-def _hash_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _fetch(engine: Engine, expression: ir.Table) -> pd.DataFrame:
+    """An expression's rows in a fixed order.
+
+    Engines return aggregates in whatever order their threads finish, and sums of floats
+    depend on the order they are added in: sorted rows make every run give the same digits.
+    """
+    frame = engine.execute(expression)
+    return frame.sort_values(list(frame.columns), kind="stable").reset_index(drop=True)
 
 
-def validated_folder(input: Path, out: Path) -> Path:
-    """``input`` itself when it is a validated folder, else validate it into ``out/validated``."""
-    if (input / "accepted").is_dir():
-        return input
-    target = out / "validated"
-    report = prepare_input(input, target)
-    if report.refused:
-        names = ", ".join(f"{r.file} ({r.refused})" for r in report.refused.values())
-        raise ValueError(f"the input has files that cannot be read: {names}")
-    return target
-
-
-def _indicator_results(indicator: Indicator, backend: Backend, years: list[int]) -> pd.DataFrame:
+def _indicator_results(indicator: Indicator, engine: Engine, years: list[int]) -> pd.DataFrame:
     if indicator.source == "aggregates":
-        if "aggregates" not in backend.tables:
-            return pd.DataFrame(columns=RESULT_COLUMNS)
-        table = backend.tables["aggregates"]
-        rows = backend.execute(table.filter(table.indicator == indicator.id))
-        return (
-            aggregate_results(indicator, rows)
-            if len(rows)
-            else pd.DataFrame(columns=RESULT_COLUMNS)
-        )
-    if indicator.source not in backend.tables:
-        return pd.DataFrame(columns=RESULT_COLUMNS)
-    compiled = compile_indicator(indicator, backend.tables, years)
-    cells = backend.execute(compiled.cells)
+        if "aggregates" not in engine.tables:
+            return empty_results()
+        table = engine.tables["aggregates"]
+        rows = engine.execute(table.filter(table.indicator == indicator.id))
+        return aggregate_results(indicator, rows) if len(rows) else empty_results()
+    if indicator.source not in engine.tables:
+        return empty_results()
+    compiled = compile_indicator(indicator, engine.tables, years)
+    cells = _fetch(engine, compiled.cells)
     if cells.empty:
-        return pd.DataFrame(columns=RESULT_COLUMNS)
-    population = backend.execute(compiled.population) if compiled.population is not None else None
+        return empty_results()
+    population = _fetch(engine, compiled.population) if compiled.population is not None else None
     frames = []
     if population is not None:
         standard = population[population["year"] == max(years)]
@@ -108,29 +91,39 @@ def _kind_results(indicator: Indicator, part: Slice) -> pd.DataFrame:
     share = None
     if indicator.standardisation.method == "logistic":
         covariates = [
-            c
+            "band" if c == "age_band" else c
             for c in indicator.standardisation.covariates
             if not (c == "sex" and part.sex != "all")
         ]
+        cells = part.cells
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            share = logistic_expected_share(part.cells, covariates)
+            share = pd.Series(
+                logistic_expected_share(
+                    cells["numerator"].to_numpy(dtype=float),
+                    cells["denominator"].to_numpy(dtype=float),
+                    [cells[c].to_numpy() for c in covariates],
+                    cells["period"].to_numpy(),
+                ),
+                index=cells.index,
+            )
     return proportion_results(indicator, part, share)
 
 
-def _need_covariates(backend: Backend, fact: str, years: list[int]) -> dict[str, pd.Series]:
-    if "municipal_facts" not in backend.tables:
+def _need_covariates(engine: Engine, fact: str, years: list[int]) -> dict[str, pd.Series]:
+    if "municipal_facts" not in engine.tables:
         return {}
-    facts = backend.tables["municipal_facts"]
-    values = backend.execute(facts.filter(facts.fact == fact))
+    facts = engine.tables["municipal_facts"]
+    values = _fetch(engine, facts.filter(facts.fact == fact))
     if values.empty:
         return {}
     by_municipality = values.groupby("municipality")["value"].mean()
-    people = backend.tables["population"]
-    population = backend.execute(
+    people = engine.tables["population"]
+    population = _fetch(
+        engine,
         people.filter(people.year == max(years))
         .group_by(["municipality", "referral_area", "region"])
-        .aggregate(population=people.population.sum())
+        .aggregate(population=people.population.sum()),
     )
     population["covariate"] = population["municipality"].map(by_municipality)
     population = population[population["covariate"].notna()]
@@ -142,7 +135,7 @@ def _need_covariates(backend: Backend, fact: str, years: list[int]) -> dict[str,
     return found
 
 
-def _name_areas(results: pd.DataFrame, names: dict[str, dict[str, str]]) -> pd.DataFrame:
+def _name_areas(results: pd.DataFrame, names: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
     if "area_name" not in results:
         results["area_name"] = None
     results["area_name"] = results["area_name"].astype(object)
@@ -154,108 +147,41 @@ def _name_areas(results: pd.DataFrame, names: dict[str, dict[str, str]]) -> pd.D
     return results
 
 
-def compute(
-    input: Path,
-    out: Path,
-    *,
-    engine: str = "duckdb",
-    indicators: list[str] | None = None,
+def data_years(engine: Engine) -> list[int]:
+    """The years of the population table: the years every indicator is computed for."""
+    population = engine.tables["population"]
+    return sorted(int(y) for y in engine.execute(population.select("year").distinct())["year"])
+
+
+def compute_indicators(
+    engine: Engine,
+    indicators: list[Indicator],
+    geography: Geography,
     on_indicator: Callable[[str], None] | None = None,
-    engine_options: dict[str, object] | None = None,
 ) -> ComputeOutput:
-    """Compute every catalogue indicator (or those named) on ``input`` into ``out``."""
-    started = time.time()
-    out.mkdir(parents=True, exist_ok=True)
-    validated = validated_folder(input, out)
-    catalogue = load_catalogue()
-    chosen = [catalogue[i] for i in indicators] if indicators else list(catalogue.values())
-    backend = open_backend(validated / "accepted", engine, **(engine_options or {}))
-    try:
-        population = backend.tables["population"]
-        years = sorted(
-            int(y) for y in backend.execute(population.select("year").distinct())["year"]
+    """Every indicator on ``engine``: results, variation summaries and what was not computed."""
+    years = data_years(engine)
+    names = geography.area_names()
+    results, summaries, problems = [], [], {}
+    for indicator in indicators:
+        if on_indicator is not None:
+            on_indicator(indicator.id)
+        frame = _indicator_results(indicator, engine, years)
+        if frame.empty:
+            problems[indicator.id] = NOT_COMPUTED
+            continue
+        frame = _name_areas(frame, names)
+        frame["funnel"] = funnel_flags(indicator, frame)
+        need = (
+            _need_covariates(engine, indicator.need_covariate, years)
+            if indicator.need_covariate
+            else None
         )
-        names = area_names(load_geography())
-        results, summaries, problems = [], [], {}
-        for indicator in chosen:
-            if on_indicator is not None:
-                on_indicator(indicator.id)
-            frame = _indicator_results(indicator, backend, years)
-            if frame.empty:
-                problems[indicator.id] = "no input rows (its table is absent or empty)"
-                continue
-            frame = _name_areas(frame, names)
-            frame["funnel"] = funnel_flags(indicator, frame)
-            need = (
-                _need_covariates(backend, indicator.need_covariate, years)
-                if indicator.need_covariate
-                else None
-            )
-            results.append(frame.reindex(columns=RESULT_COLUMNS))
-            summaries.append(summarise(indicator, frame, need))
-    finally:
-        backend.close()
-    result_table = (
-        pd.concat(results, ignore_index=True) if results else pd.DataFrame(columns=RESULT_COLUMNS)
-    )
-    variation = (
-        pd.concat(summaries, ignore_index=True)
-        if summaries
-        else pd.DataFrame(columns=SUMMARY_COLUMNS)
-    )
-    provenance = _provenance(validated, engine, chosen, years, time.time() - started, problems)
-    output = ComputeOutput(result_table, variation, provenance, problems)
-    write(output, out)
-    return output
-
-
-def _provenance(
-    validated: Path,
-    engine: str,
-    chosen: list[Indicator],
-    years: list[int],
-    seconds: float,
-    problems: dict[str, str],
-) -> dict[str, object]:
-    report_path = validated / "validation.json"
-    report = json.loads(report_path.read_text()) if report_path.exists() else {}
-    tables = report.get("tables", {})
-    inputs = {}
-    source = Path(report.get("input", ""))
-    for name, table in tables.items():
-        path = source / table.get("file", "")
-        inputs[name] = {
-            "file": table.get("file"),
-            "sha256": _hash_file(path) if path.is_file() else None,
-            "rows_read": table.get("rows_read"),
-            "rows_accepted": table.get("rows_accepted"),
-            "rows_set_aside": table.get("rows_set_aside"),
-        }
-    return {
-        "variatlas_version": __version__,
-        "python": platform.python_version(),
-        "engine": engine,
-        "computed_at": pd.Timestamp.now(tz="UTC").isoformat(),
-        "run_seconds": round(seconds, 2),
-        "years": years,
-        "confidence": CONFIDENCE,
-        "standardisation": {
-            "direct": "age (5-year bands, 90+) and sex, to the national population of the "
-            f"reference year {max(years)} (the last year in the data)",
-            "multi_year": "periods of 3 consecutive years; numerator and denominator are period "
-            "totals (person-years), so the rate is the yearly mean",
-        },
-        "inputs": inputs,
-        "indicators": {i.id: i.definition_hash for i in chosen},
-        "not_computed": problems,
-    }
-
-
-def write(output: ComputeOutput, out: Path) -> None:
-    """Results and variation summaries as Parquet and CSV, with provenance.json."""
-    for name, frame in (("results", output.results), ("variation", output.variation)):
-        frame.to_parquet(out / f"{name}.parquet", index=False)
-        frame.to_csv(out / f"{name}.csv", index=False)
-    (out / "provenance.json").write_text(
-        json.dumps(output.provenance, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        results.append(frame.reindex(columns=RESULT_COLUMNS))
+        summaries.append(summarise(indicator, frame, need))
+    return ComputeOutput(
+        pd.concat(results, ignore_index=True) if results else empty_results(),
+        pd.concat(summaries, ignore_index=True) if summaries else empty_variation(),
+        years,
+        problems,
     )

@@ -20,16 +20,9 @@ import pyarrow as pa_arrow
 import pyarrow.parquet as pq
 from pandera.errors import SchemaErrors
 
+from variatlas.contract.checks import arrow_schema, normalise_text, pandera_schema, to_typed
 from variatlas.contract.reading import Chunk, RefusedFile, find_table_file, read_chunks
-from variatlas.contract.schemas import (
-    FORMULA_START,
-    TABLES,
-    Table,
-    arrow_schema,
-    normalise_text,
-    pandera_schema,
-    to_typed,
-)
+from variatlas.contract.schemas import FORMULA_START, TABLES, Table
 
 Placement = Callable[[str, pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame]]
 """A hook run on accepted rows of a table: returns (rows with added columns, failures).

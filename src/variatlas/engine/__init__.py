@@ -1,10 +1,19 @@
 """Engines: the compiled indicator expressions run on DuckDB (embedded default) or Spark.
 
-``open_tables`` returns Ibis tables of the accepted input for a backend; ``compile_indicator``
-builds the aggregate expressions; ``execute`` runs them and returns small pandas frames.
+``open_engine`` opens one with the accepted input registered as Ibis tables;
+``compile_indicator`` builds an indicator's aggregate expressions; ``Engine.execute`` runs
+them and returns small pandas frames.
 """
 
-from variatlas.engine.backends import Backend, open_backend
+from variatlas.engine.base import ENGINES, Engine, EngineName, EngineOptions, open_engine
 from variatlas.engine.compile import Compiled, compile_indicator
 
-__all__ = ["Backend", "Compiled", "compile_indicator", "open_backend"]
+__all__ = [
+    "ENGINES",
+    "Compiled",
+    "Engine",
+    "EngineName",
+    "EngineOptions",
+    "compile_indicator",
+    "open_engine",
+]

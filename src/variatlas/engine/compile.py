@@ -44,8 +44,9 @@ class Compiled:
     """The aggregate expressions of one indicator.
 
     ``cells`` has the cell columns and, by kind: ``numerator`` (and ``denominator``) counts;
-    ``days`` with ``numerator`` the number of rows of that duration; or ``respondents``,
-    ``score_sum``, ``score_squares``. ``population`` (rates and coverage) has year, sex, band
+    ``days`` with ``numerator`` the number of rows of that duration; or ``item_sum`` and
+    ``items`` with ``respondents`` the number of respondents whose answered items add up to
+    that (a respondent's score is ``item_sum / items``). ``population`` (rates and coverage) has year, sex, band
     and residence with ``population``.
     """
 
@@ -259,15 +260,17 @@ def compile_indicator(
     if indicator.kind == "mean_score":
         assert indicator.score is not None
         respondent_keys = ["respondent_id", *cells]
-        per_person = base.group_by(respondent_keys).aggregate(
-            score=base[indicator.score].cast("float64").mean()
+        # Whole numbers only: a respondent's score is item_sum / items, and the cells count
+        # respondents per (item_sum, items), so that sums of floats, whose digits depend on
+        # the order an engine adds them in, are made afterwards in a fixed order.
+        answered = base.filter(base[indicator.score].notnull())
+        per_person = answered.group_by(respondent_keys).aggregate(
+            item_sum=answered[indicator.score].cast("int64").sum(), items=answered.count()
         )
-        aggregate = per_person.group_by(cells).aggregate(
-            respondents=per_person.count(),
-            score_sum=per_person.score.sum(),
-            score_squares=(per_person.score * per_person.score).sum(),
+        aggregate = per_person.group_by([*cells, "item_sum", "items"]).aggregate(
+            respondents=per_person.count()
         )
-        return Compiled(indicator, aggregate, None, tuple(cells))
+        return Compiled(indicator, aggregate, None, (*cells, "item_sum", "items"))
     if counted is not None:
         aggregate = base.group_by(cells).aggregate(
             numerator=base._counted.cast("int64").sum(), denominator=base.count()

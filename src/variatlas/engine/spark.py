@@ -2,38 +2,75 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import ibis.expr.types as ir
+import pandas as pd
 
-def connect_spark(
-    master: str | None = None,
-    remote: str | None = None,
-    config: dict[str, str] | None = None,
-    **_: Any,
-) -> Any:
-    """An Ibis PySpark connection.
+from variatlas.engine.base import EngineOptions
 
-    ``master`` is a Spark master URL (default ``local[*]``); ``remote`` a Spark Connect URL
-    (``sc://host:15002``), used instead of ``master`` when given. ``config`` adds Spark
-    settings (``spark.driver.memory`` and the like). Parquet input is read by Spark itself.
+DEFAULT_SETTINGS = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.shuffle.partitions": "8",
+    "spark.ui.enabled": "false",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+}
+
+
+def spark_session(options: EngineOptions) -> Any:
+    """The Spark session the options ask for.
+
+    ``spark_remote`` (Spark Connect) is used instead of ``spark_master`` when given; the
+    master defaults to ``local[*]``. A running session of another master is stopped first:
+    Spark would otherwise hand it back and silently ignore the master asked for. The
+    settings (``DEFAULT_SETTINGS`` then ``spark_config``) are given to the builder and, for
+    a session that was already running, set again where Spark allows it at run time.
     """
     try:
-        import ibis
         from pyspark.sql import SparkSession
     except ImportError as error:  # pragma: no cover - depends on the installation
         raise RuntimeError(
             "the Spark engine needs pyspark: pip install 'variatlas[spark]' (and Java 17)"
         ) from error
-    builder = SparkSession.builder.appName("variatlas")
-    builder = builder.remote(remote) if remote else builder.master(master or "local[*]")
-    settings = {
-        "spark.sql.session.timeZone": "UTC",
-        "spark.sql.shuffle.partitions": "8",
-        "spark.ui.enabled": "false",
-        "spark.sql.execution.arrow.pyspark.enabled": "true",
-    }
-    settings.update(config or {})
+    settings = {**DEFAULT_SETTINGS, **options.spark_config}
+    builder = SparkSession.builder.appName(settings.get("spark.app.name", "variatlas"))
+    if options.spark_remote:
+        builder = builder.remote(options.spark_remote)
+    else:
+        master = options.spark_master or "local[*]"
+        running = SparkSession.getActiveSession()
+        if running is not None and running.sparkContext.master != master:
+            running.stop()
+        builder = builder.master(master)
     for key, value in settings.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
-    return ibis.pyspark.connect(session)
+    for key, value in settings.items():
+        if session.conf.get(key, None) != value and session.conf.isModifiable(key):
+            session.conf.set(key, value)
+    return session
+
+
+class SparkEngine:
+    """A Spark session (local, a cluster's master, or Spark Connect) through Ibis."""
+
+    name = "spark"
+
+    def __init__(self, options: EngineOptions) -> None:
+        import ibis
+
+        self.session = spark_session(options)
+        self.connection = ibis.pyspark.connect(self.session)
+        self.tables: dict[str, ir.Table] = {}
+
+    def register(self, name: str, path: Path) -> ir.Table:
+        # Spark reads the file itself, on its executors: give it an absolute location.
+        self.tables[name] = self.connection.read_parquet(str(path.resolve()), table_name=name)
+        return self.tables[name]
+
+    def execute(self, expression: ir.Table) -> pd.DataFrame:
+        return self.connection.execute(expression)
+
+    def close(self) -> None:
+        """Nothing: the session is shared and reused; Spark stops it at exit."""

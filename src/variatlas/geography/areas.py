@@ -14,8 +14,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-NATION_CODE = "8888"
-"""SKDE's code for Norway as a whole."""
+from variatlas.results import NATION_CODE
 
 OSLO = "0301"
 OSLO_DISTRICT_UNKNOWN = "030199"
@@ -166,6 +165,20 @@ class Geography:
             note=note.where(placed, ""),
             reason=reason,
         )
+
+    def area_names(self) -> dict[str, dict[str, str]]:
+        """Level → area code → display name, for every level of the results."""
+        return {
+            "municipality": dict(
+                zip(self.municipalities["municipality"], self.municipalities["name"], strict=True)
+            ),
+            "referral_area": dict(
+                zip(self.referral_areas["code"], self.referral_areas["name"], strict=True)
+            ),
+            "region": dict(zip(self.regions["code"], self.regions["name"], strict=True)),
+            "health_trust": dict(zip(self.trusts["code"], self.trusts["short_name"], strict=True)),
+            "nation": {NATION_CODE: "Norge"},
+        }
 
     def referral_area_boundaries(self) -> dict[str, Any]:
         """The 21 referral areas as GeoJSON, with ``code``, ``name`` and inset parts marked.

@@ -1,14 +1,14 @@
-"""Placing validated rows in the geography; rows with unknown codes are set aside."""
+"""Placing validated rows in the geography; rows with unknown codes are set aside.
+
+``placement_for`` makes the hook that ``variatlas.contract`` validation runs on accepted rows.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pandas as pd
 
-from variatlas.contract import FolderReport, Placement, validate_folder
-from variatlas.geography.areas import Allocation, Geography, load_geography
+from variatlas.contract import Placement
+from variatlas.geography.areas import Geography
 
 
 def _failure(frame: pd.DataFrame, mask: pd.Series, column: str, rule: pd.Series) -> pd.DataFrame:
@@ -58,15 +58,3 @@ def placement_for(geography: Geography) -> Placement:
         )
 
     return place
-
-
-def prepare_input(
-    folder: Path,
-    out: Path,
-    allocation: Allocation = "2026",
-    progress: Callable[[str], None] | None = None,
-) -> FolderReport:
-    """Validate the input folder and place it in the geography, into ``out``."""
-    return validate_folder(
-        folder, out, placement_for(load_geography(allocation)), progress=progress
-    )

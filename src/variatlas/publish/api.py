@@ -16,13 +16,29 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
+from pydantic import Field as PydanticField
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from variatlas import __version__
+from variatlas.results import (
+    LEVELS,
+    NATION_CODE,
+    RESULT_FIELDS,
+    SEXES,
+    VARIATION_FIELDS,
+    Field,
+    python_type,
+)
 
-Level = Literal["municipality", "referral_area", "health_trust", "region", "nation"]
-Sex = Literal["all", "M", "F"]
+
+def _one_of(values: tuple[str, ...]) -> Any:
+    """A query parameter that takes one of ``values``, documented as an enum."""
+    return Query(
+        default=None,
+        pattern="^(" + "|".join(values) + ")$",
+        json_schema_extra={"enum": list(values)},
+    )
 
 
 class ErrorBody(BaseModel):
@@ -55,59 +71,35 @@ class Theme(BaseModel):
     indicators: list[str]
 
 
-class ResultRow(BaseModel):
-    level: str
-    area: str
-    area_name: str
-    period: str
-    sex: str
-    numerator: float | None
-    denominator: float | None
-    value: float | None
-    lower: float | None
-    upper: float | None
-    crude_value: float | None
-    expected: float | None
-    method: str
-    flag: str
-    funnel: str | None
-    published_value: float | None = None
+def _row_model(name: str, fields: tuple[Field, ...], doc: str) -> type[BaseModel]:
+    """A response model with the columns of a results table (all but ``indicator``)."""
+    columns: dict[str, Any] = {
+        f.name: (
+            (python_type(f), PydanticField(description=f.description))
+            if f.required
+            else (python_type(f) | None, PydanticField(default=None, description=f.description))
+        )
+        for f in fields
+        if f.name != "indicator"
+    }
+    return create_model(name, __doc__=doc, **columns)
+
+
+ResultRow = _row_model("ResultRow", RESULT_FIELDS, "One result (see the results contract).")
+VariationRow = _row_model(
+    "VariationRow", VARIATION_FIELDS, "One variation summary (see the results contract)."
+)
 
 
 class Results(BaseModel):
     indicator: str
     count: int
-    rows: list[ResultRow]
-
-
-class VariationRow(BaseModel):
-    level: str
-    period: str
-    sex: str
-    areas: int
-    national_value: float | None
-    min: float | None
-    max: float | None
-    ft: float | None
-    ft2: float | None
-    ft3: float | None
-    cv: float | None
-    cv_weighted: float | None
-    scv: float | None
-    scv2: float | None
-    scv_class: str | None
-    phi: float | None
-    tau2: float | None
-    outside_95: int | None
-    outside_998: int | None
-    persistent_outliers: float | None
-    persistent_outlier_areas: str | None
-    need_explained: float | None
+    rows: list[ResultRow]  # type: ignore[valid-type]
 
 
 class Variation(BaseModel):
     indicator: str
-    rows: list[VariationRow]
+    rows: list[VariationRow]  # type: ignore[valid-type]
 
 
 class Area(BaseModel):
@@ -246,10 +238,10 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
     @app.get("/api/indicators/{indicator_id}/results", response_model=Results, responses=ERRORS)
     def results(
         indicator_id: str,
-        level: Level | None = None,
+        level: str | None = _one_of(LEVELS),
         area: str | None = Query(default=None, max_length=40),
         period: str | None = Query(default=None, pattern=r"^\d{4}(-\d{4})?$"),
-        sex: Sex | None = None,
+        sex: str | None = _one_of(SEXES),
     ) -> Results:
         """Results of one indicator, filtered by level, area, period and sex."""
         indicator_or_404(indicator_id)
@@ -274,9 +266,9 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
     @app.get("/api/indicators/{indicator_id}/variation", response_model=Variation, responses=ERRORS)
     def variation(
         indicator_id: str,
-        level: Level | None = None,
+        level: str | None = _one_of(LEVELS),
         period: str | None = Query(default=None, pattern=r"^\d{4}(-\d{4})?$"),
-        sex: Sex | None = None,
+        sex: str | None = _one_of(SEXES),
     ) -> Variation:
         """The variation summaries of one indicator (FT, CV, SCV, funnel outliers, …)."""
         indicator_or_404(indicator_id)
@@ -296,7 +288,7 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
         return Downloads(**indicator_or_404(indicator_id)["downloads"])
 
     @app.get("/api/areas", response_model=list[Area], responses=ERRORS)
-    def areas(level: Level | None = None) -> list[Area]:
+    def areas(level: str | None = _one_of(LEVELS)) -> list[Area]:
         """Area codes and names per level."""
         found = []
         for name, entries in publication().areas.items():
@@ -305,7 +297,7 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
                     Area(level=name, code=str(e["code"]), name=str(e["name"])) for e in entries
                 ]
         if level in (None, "nation"):
-            found.append(Area(level="nation", code="8888", name="Norge"))
+            found.append(Area(level="nation", code=NATION_CODE, name="Norge"))
         return found
 
     @app.get("/api/provenance", response_model=dict[str, Any], responses=ERRORS)

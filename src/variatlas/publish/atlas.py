@@ -9,7 +9,8 @@
   ``assets/atlas.js`` with Observable Plot and d3 shipped in ``assets/vendor``;
 - ``atlas/<id>.json``: what the page draws, all of it from the disclosed results: the rows,
   the variation summaries with their readings, natural-breaks classes for the map and the
-  funnel limits (computed here, by ``variatlas.stats``, so the browser does no statistics).
+  funnel limits (computed from the published cells by ``variatlas.variation`` when the
+  results were disclosed; here they are only serialised, and the browser does no statistics).
 
 Everything is relative links, so the folder works from any static web server.
 """
@@ -20,7 +21,7 @@ import functools
 import json
 import math
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,20 +30,15 @@ import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from variatlas import __version__, stats
-from variatlas.compute.results import RESULT_COLUMNS
-from variatlas.compute.summaries import SUMMARY_COLUMNS, funnel_kind
+from variatlas import __version__
 from variatlas.disclosure import DisclosedResults
-from variatlas.geography import Geography, load_geography
+from variatlas.geography import Geography
 from variatlas.indicators.model import THEMES, Indicator
-from variatlas.publish.reading import LANGUAGES, Language, decimals, finding, reading, strings
-from variatlas.stats.funnel import FUNNEL_LEVELS
-from variatlas.variation import natural_breaks
+from variatlas.publish.wording import LANGUAGES, Language, decimals, finding, reading, strings
+from variatlas.results import RESULT_COLUMNS, SUMMARY_COLUMNS
+from variatlas.variation import funnel_kind, view_key
 
-MAP_LEVELS = ("referral_area", "health_trust", "region")
 LEVEL_ORDER = ("referral_area", "health_trust", "region", "municipality")
-MAP_CLASSES = 5
-FUNNEL_POINTS = 80
 # What a page draws of the results and summary contracts (the rest is in the downloads).
 ROW_COLUMNS = [
     c
@@ -76,14 +72,14 @@ def check_assets() -> None:
 
 def write_atlas(
     disclosed: DisclosedResults,
-    catalogue: dict[str, Indicator],
+    catalogue: Mapping[str, Indicator],
     downloads: dict[str, dict[str, str]],
     folder: Path,
+    geography: Geography,
 ) -> None:
     """Write the atlas pages, their view data and the browser assets into ``folder``."""
     check_assets()
     shutil.copytree(_static(), folder / "assets", dirs_exist_ok=True)
-    geography = load_geography()
     published = [catalogue[i] for i in downloads]
     (folder / "atlas").mkdir(exist_ok=True)
     (folder / "atlas" / "areas.json").write_text(json.dumps(_area_links(geography)))
@@ -95,7 +91,13 @@ def write_atlas(
     for indicator in published:
         rows = by_indicator[indicator.id]
         summaries = summaries_by.get(indicator.id, variation.iloc[:0])
-        view = indicator_view(indicator, rows, summaries, disclosed.thresholds.get(indicator.id))
+        view = indicator_view(
+            indicator,
+            rows,
+            summaries,
+            disclosed.thresholds.get(indicator.id),
+            disclosed.figures.get(indicator.id, {}),
+        )
         (folder / "atlas" / f"{indicator.id}.json").write_text(
             json.dumps(view, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         )
@@ -143,8 +145,9 @@ def indicator_view(
     rows: pd.DataFrame,
     summaries: pd.DataFrame,
     threshold: float | None,
+    figures: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
-    """Everything an indicator page draws, from the disclosed rows and summaries."""
+    """Everything an indicator page draws, from the disclosed rows, summaries and figures."""
     rows = rows.copy()
     if "published_value" not in rows:
         rows["published_value"] = np.nan
@@ -155,11 +158,10 @@ def indicator_view(
     levels = [level for level in LEVEL_ORDER if (rows["level"] == level).any()]
     periods = sorted(rows["period"].unique(), key=_period_key, reverse=True)
     names = dict(zip(rows["area"], rows["area_name"], strict=False))
-    kind = funnel_kind(indicator)
     view_summaries, funnels, breaks = [], {}, {}
     by_view = dict(tuple(rows.groupby(["level", "period", "sex"], sort=False)))
     for summary in summaries.to_dict("records"):
-        key = f"{summary['level']}|{summary['period']}|{summary['sex']}"
+        key = view_key(summary["level"], summary["period"], summary["sex"])
         cells = by_view[(summary["level"], summary["period"], summary["sex"])]
         record = {f: _clean(summary.get(f)) for f in SUMMARY_FIELDS}
         record["reading"] = {
@@ -169,14 +171,11 @@ def indicator_view(
             for lang in LANGUAGES
         }
         view_summaries.append(record)
-        if kind is not None:
-            limits = funnel_curves(kind, cells, summary, indicator.multiplier)
-            if limits is not None:
-                funnels[key] = limits
-        if summary["level"] in MAP_LEVELS:
-            values = cells["value"].dropna()
-            if len(values):
-                breaks[key] = [float(b) for b in natural_breaks(values, k=MAP_CLASSES)]
+        figure = figures.get(key, {})
+        if figure.get("funnel") is not None:
+            funnels[key] = figure["funnel"]
+        if figure.get("breaks") is not None:
+            breaks[key] = figure["breaks"]
     return {
         "id": indicator.id,
         "kind": indicator.kind,
@@ -188,7 +187,7 @@ def indicator_view(
         "target": indicator.target.model_dump() if indicator.target else None,
         "threshold": threshold,
         "published_by": indicator.published_by,
-        "funnel_kind": kind,
+        "funnel_kind": funnel_kind(indicator),
         "levels": levels,
         "periods": periods,
         "rows": _columns(rows, ROW_COLUMNS),
@@ -207,81 +206,6 @@ def _target_met(indicator: Indicator, cells: pd.DataFrame) -> tuple[int, int] | 
     else:
         met = values <= indicator.target.value
     return int(met.sum()), len(values)
-
-
-Line = dict[str, list[float | None]]
-
-
-def _drawn(value: Any) -> float | None:
-    """A coordinate to draw: 4 significant digits are finer than a screen's pixels."""
-    value = _clean(value)
-    return None if value is None else float(f"{value:.4g}")
-
-
-def _line(x: Any, y: Any) -> Line:
-    return {"x": [_drawn(v) for v in x], "y": [_drawn(v) for v in y]}
-
-
-def funnel_curves(
-    kind: str, cells: pd.DataFrame, summary: dict[str, Any], multiplier: float
-) -> dict[str, Any] | None:
-    """The 95 % and 99.8 % funnel limits over the span of the areas' x values, as lines.
-
-    Ratio funnels (O/E against E): PHE's exact limits, traced along the observed count O,
-    each point at the expected count where O just reaches the tail (``stats.funnel_limits``
-    with ``ratio``), the same test that labels the areas. Proportion funnels: the proportion
-    against n around the national proportion (``stats.funnel_limits``). Where phi > 1, also
-    the limits widened by tau² (Spiegelhalter 2005, the overdispersion the summary reports;
-    ``stats.ratio_limits`` on the square-root scale for ratios).
-    """
-    centre = _clean(summary.get("national_value"))
-    column = "expected" if kind == "ratio" else "denominator"
-    x = cells[column].dropna()
-    x = x[x > 0]
-    if len(x) < 2 or (kind == "proportion" and centre is None):
-        return None
-    low, high = float(x.min()), float(x.max())
-    grid = np.geomspace(max(low / 1.5, 0.5), high * 1.5, FUNNEL_POINTS)
-    phi, tau2 = _clean(summary.get("phi")), _clean(summary.get("tau2")) or 0.0
-    overdispersed = phi is not None and phi > 1 and tau2 > 0
-    limits: dict[str, dict[str, Line]] = {}
-    adjusted: dict[str, dict[str, Line]] = {}
-    if kind == "ratio":
-        observed = np.geomspace(max(low / 3, 1.0), high * 3 + 10, FUNNEL_POINTS)
-        exact = stats.funnel_limits("ratio", observed, baseline=1.0)
-        widened = stats.ratio_limits(grid, tau2=tau2) if overdispersed else None
-        for level in FUNNEL_LEVELS:
-            limits[f"{level * 100:g}"] = {
-                "lower": _line(exact.extra["lower_expected"][level], exact.lower[level]),
-                "upper": _line(exact.extra["upper_expected"][level], exact.upper[level]),
-            }
-            if widened is not None:
-                adjusted[f"{level * 100:g}"] = {
-                    side: _line(grid, getattr(widened, side)[level]) for side in ("lower", "upper")
-                }
-    else:
-        plain = stats.funnel_limits("proportion", grid, baseline=centre, multiplier=multiplier)
-        spread = (
-            stats.funnel_limits(
-                "proportion", grid, baseline=centre, multiplier=multiplier, tau2=tau2
-            )
-            if overdispersed
-            else None
-        )
-        for level in FUNNEL_LEVELS:
-            limits[f"{level * 100:g}"] = {
-                side: _line(grid, getattr(plain, side)[level]) for side in ("lower", "upper")
-            }
-            if spread is not None:
-                adjusted[f"{level * 100:g}"] = {
-                    side: _line(grid, getattr(spread, side)[level]) for side in ("lower", "upper")
-                }
-    return {
-        "centre": 1.0 if kind == "ratio" else centre,
-        "limits": limits,
-        "adjusted": adjusted or None,
-        "phi": phi,
-    }
 
 
 def _default_summary(view: dict[str, Any]) -> dict[str, Any] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +103,7 @@ def json_stat(indicator: Indicator, rows: pd.DataFrame, updated: str) -> dict[st
 
 
 def write_open_data(
-    disclosed: DisclosedResults, catalogue: dict[str, Indicator], folder: Path
+    disclosed: DisclosedResults, catalogue: Mapping[str, Indicator], folder: Path
 ) -> dict[str, dict[str, str]]:
     """Write the files into ``folder/data``; returns, per indicator, its download paths."""
     data = folder / "data"
@@ -132,7 +133,7 @@ def write_open_data(
 
 def data_package(
     disclosed: DisclosedResults,
-    catalogue: dict[str, Indicator],
+    catalogue: Mapping[str, Indicator],
     downloads: dict[str, dict[str, str]],
 ) -> dict[str, Any]:
     """A Frictionless data package with DCAT-AP-NO fields for the catalogue and each dataset."""

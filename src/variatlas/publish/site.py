@@ -6,12 +6,12 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from variatlas.disclosure import DisclosedResults
-from variatlas.geography import load_geography
-from variatlas.indicators.model import Indicator, load_catalogue
+from variatlas.geography import Geography
+from variatlas.indicators.model import Indicator
 from variatlas.publish.atlas import write_atlas
 from variatlas.publish.opendata import data_package, write_open_data
 
@@ -26,7 +26,8 @@ def publish(
     disclosed: DisclosedResults,
     site: Path,
     *,
-    catalogue: dict[str, Indicator] | None = None,
+    catalogue: Mapping[str, Indicator],
+    geography: Geography,
     extra: Callable[[Path], None] | None = None,
 ) -> Path:
     """Write the publication and make ``site`` point at it atomically.
@@ -38,7 +39,6 @@ def publish(
     """
     if not isinstance(disclosed, DisclosedResults):
         raise TypeError("publish takes DisclosedResults, made by variatlas.disclosure.disclose")
-    catalogue = catalogue or load_catalogue()
     versions = _versions(site)
     versions.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.time_ns() % 10**6}"
@@ -46,8 +46,10 @@ def publish(
     try:
         building.mkdir()
         downloads = write_open_data(disclosed, catalogue, building)
-        _write_catalogue(disclosed, catalogue, downloads, building)
-        write_atlas(disclosed, catalogue, downloads, building)
+        _write_catalogue(
+            building, disclosed, [catalogue[i] for i in downloads], downloads, geography
+        )
+        write_atlas(disclosed, catalogue, downloads, building, geography)
         if extra is not None:
             extra(building)
         finished = versions / stamp
@@ -61,13 +63,14 @@ def publish(
 
 
 def _write_catalogue(
-    disclosed: DisclosedResults,
-    catalogue: dict[str, Indicator],
-    downloads: dict[str, dict[str, str]],
     folder: Path,
+    disclosed: DisclosedResults,
+    published: list[Indicator],
+    downloads: dict[str, dict[str, str]],
+    geography: Geography,
 ) -> None:
-    geography = load_geography()
-    published = [catalogue[i] for i in downloads]
+    """``catalogue.json`` (the published indicators and the areas), ``provenance.json``,
+    ``datapackage.json`` and the referral-area map."""
     entries = []
     for indicator in published:
         entry = indicator.model_dump(mode="json")
@@ -94,7 +97,10 @@ def _write_catalogue(
     )
     (folder / "datapackage.json").write_text(
         json.dumps(
-            data_package(disclosed, catalogue, downloads), ensure_ascii=False, indent=2, default=str
+            data_package(disclosed, {i.id: i for i in published}, downloads),
+            ensure_ascii=False,
+            indent=2,
+            default=str,
         )
     )
     (folder / "boundaries.geojson").write_text(

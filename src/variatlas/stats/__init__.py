@@ -5,7 +5,7 @@ Each function cites its method and reference, and is tested against published va
 ``docs/methods.md``.
 """
 
-from variatlas.stats._common import Estimate, confidence_levels
+from variatlas.stats.estimate import Estimate, confidence_levels
 from variatlas.stats.funnel import (
     FunnelLimits,
     Overdispersion,

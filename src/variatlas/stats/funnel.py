@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from variatlas.stats._common import Confidence, FloatArray, as_float, confidence_levels, z_value
+from variatlas.stats.estimate import Confidence, FloatArray, as_float, confidence_levels, z_value
 from variatlas.stats.intervals import exact_poisson, poisson_limits, wilson
 
 FunnelKind = Literal["proportion", "rate", "ratio"]

@@ -6,7 +6,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from variatlas.stats._common import FloatArray, as_float, z_value
+from variatlas.stats.estimate import FloatArray, as_float, z_value
 
 
 def byars_lower(observed: ArrayLike, level: float) -> FloatArray:

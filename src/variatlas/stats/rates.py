@@ -6,7 +6,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from variatlas.stats._common import (
+from variatlas.stats.estimate import (
     Confidence,
     Estimate,
     as_float,

@@ -9,7 +9,7 @@ from importlib.resources import files
 import numpy as np
 from numpy.typing import ArrayLike
 
-from variatlas.stats._common import (
+from variatlas.stats.estimate import (
     Confidence,
     Estimate,
     FloatArray,

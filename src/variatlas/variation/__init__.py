@@ -1,10 +1,14 @@
-"""Variation analysis on area results: how much areas differ, map classes and trends.
+"""Variation analysis on area results: how much areas differ, funnels, map classes and trends.
 
-Pure numpy functions like ``variatlas.stats``; see ``docs/methods.md``.
+``measures``, ``breaks`` and ``xmr`` are pure numpy functions like ``variatlas.stats``;
+``funnels``, ``summarise`` and ``figures`` apply them to the rows of the results contract
+(``variatlas.results``). See ``docs/methods.md``.
 """
 
 from variatlas.variation.breaks import natural_breaks
-from variatlas.variation.summary import (
+from variatlas.variation.figures import MAP_LEVELS, view_figures, view_key
+from variatlas.variation.funnels import funnel_curves, funnel_flags, funnel_kind
+from variatlas.variation.measures import (
     VariationSummary,
     coefficient_of_variation,
     extremal_quotient,
@@ -13,17 +17,26 @@ from variatlas.variation.summary import (
     systematic_component_log,
     variation_summary,
 )
+from variatlas.variation.summarise import need_share, summarise
 from variatlas.variation.xmr import XmrChart, xmr_limits
 
 __all__ = [
+    "MAP_LEVELS",
     "VariationSummary",
     "XmrChart",
     "coefficient_of_variation",
     "extremal_quotient",
+    "funnel_curves",
+    "funnel_flags",
+    "funnel_kind",
     "natural_breaks",
+    "need_share",
     "scv_class",
+    "summarise",
     "systematic_component",
     "systematic_component_log",
     "variation_summary",
+    "view_figures",
+    "view_key",
     "xmr_limits",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from variatlas.stats._common import FloatArray, as_float
+from variatlas.stats.estimate import FloatArray, as_float
 
 
 def natural_breaks(values: ArrayLike, k: int = 4) -> FloatArray:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from variatlas.stats._common import as_float
+from variatlas.stats.estimate import as_float
 
 LIMIT_FACTOR = 2.66
 """3 / d2 with d2 = 1.128 for moving ranges of two points."""

@@ -12,9 +12,9 @@ import pytest
 from variatlas.indicators import load_catalogue
 from variatlas.indicators.model import THEMES
 from variatlas.publish.atlas import LEVEL_ORDER
-from variatlas.publish.reading import finding, number, reading, strings
+from variatlas.publish.wording import finding, number, reading, strings
 
-PUBLISH = Path(__file__).resolve().parents[1] / "src" / "variatlas" / "publish"
+PUBLISH = Path(__file__).resolve().parents[2] / "src" / "variatlas" / "publish"
 
 
 def test_every_word_has_both_languages_and_every_used_word_exists() -> None:

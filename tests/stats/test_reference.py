@@ -14,7 +14,7 @@ import pytest
 
 from variatlas import stats
 
-REFERENCE = Path(__file__).parent / "reference"
+REFERENCE = Path(__file__).parents[1] / "reference"
 EXACT = 1e-7
 
 

@@ -1,133 +1,14 @@
-"""From aggregated cells to result rows: levels, periods, sexes, and the statistics per kind."""
+"""The statistics of each kind of indicator, from the cells of one level and sex to result rows."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from variatlas import stats
-from variatlas.geography import NATION_CODE, Geography
+from variatlas.compute.cells import Slice
 from variatlas.indicators.model import Indicator
-
-RESULT_COLUMNS = [
-    "indicator",
-    "level",
-    "area",
-    "area_name",
-    "period",
-    "sex",
-    "numerator",
-    "denominator",
-    "value",
-    "lower",
-    "upper",
-    "crude_value",
-    "expected",
-    "method",
-    "flag",
-    "funnel",
-    "published_value",
-    "published_lower",
-    "published_upper",
-]
-NUMERIC_COLUMNS = [
-    "numerator",
-    "denominator",
-    "value",
-    "lower",
-    "upper",
-    "crude_value",
-    "expected",
-    "published_value",
-    "published_lower",
-    "published_upper",
-]
-LEVELS = ("municipality", "referral_area", "health_trust", "region", "nation")
-SEXES = ("all", "M", "F")
-CONFIDENCE = 0.95
-FEW_EVENTS = "fewer than 10 events: no standardised rate"
-
-
-def periods(years: list[int], window: int = 3) -> list[tuple[str, list[int]]]:
-    """Each year, and every run of ``window`` consecutive years ("2021-2023")."""
-    years = sorted(set(years))
-    found = [(str(y), [y]) for y in years]
-    for i in range(len(years) - window + 1):
-        run = years[i : i + window]
-        if run[-1] - run[0] == window - 1:
-            found.append((f"{run[0]}-{run[-1]}", run))
-    return found
-
-
-def level_column(level: str, indicator: Indicator) -> str | None:
-    """The cell column that identifies an area at ``level`` (None for the nation)."""
-    if level == "nation":
-        return None
-    if level == "health_trust":
-        return "hospital"
-    if level == "region":
-        return "hospital_region" if indicator.attribution == "treating_trust" else "region"
-    return level
-
-
-def levels_for(indicator: Indicator, columns: set[str]) -> list[str]:
-    found = []
-    for level in LEVELS:
-        column = level_column(level, indicator)
-        if column is None or column in columns:
-            found.append(level)
-    return found
-
-
-def area_names(geography: Geography) -> dict[str, dict[str, str]]:
-    return {
-        "municipality": dict(
-            zip(
-                geography.municipalities["municipality"],
-                geography.municipalities["name"],
-                strict=True,
-            )
-        ),
-        "referral_area": dict(
-            zip(geography.referral_areas["code"], geography.referral_areas["name"], strict=True)
-        ),
-        "region": dict(zip(geography.regions["code"], geography.regions["name"], strict=True)),
-        "health_trust": dict(
-            zip(geography.trusts["code"], geography.trusts["short_name"], strict=True)
-        ),
-        "nation": {NATION_CODE: "Norge"},
-    }
-
-
-@dataclass(frozen=True)
-class Slice:
-    """Cells of one level and sex, expanded to every period (``period`` and ``area`` added)."""
-
-    level: str
-    sex: str
-    cells: pd.DataFrame
-
-
-def slices(
-    cells: pd.DataFrame, indicator: Indicator, years: list[int], sexes: tuple[str, ...] = SEXES
-) -> Iterator[Slice]:
-    """Every level × sex, with the cells of each period stacked (a year may be in several)."""
-    mapping = pd.DataFrame(
-        [(label, y) for label, members in periods(years) for y in members],
-        columns=["period", "year"],
-    )
-    expanded = cells.merge(mapping, on="year")
-    has_sex = "sex" in cells and cells["sex"].isin(["M", "F"]).any()
-    for level in levels_for(indicator, set(cells.columns)):
-        column = level_column(level, indicator)
-        frame = expanded.assign(area=NATION_CODE if column is None else expanded[column])
-        frame = frame[frame["area"].notna()]
-        for sex in sexes if has_sex else ("all",):
-            chosen = frame if sex == "all" else frame[frame["sex"] == sex]
-            yield Slice(level, sex, chosen)
+from variatlas.results import CONFIDENCE, FEW_EVENTS, FEW_ROWS, ONE_RESPONDENT, OUTSIDE_POPULATION
 
 
 def _keys(frame: pd.DataFrame) -> pd.Series:
@@ -227,9 +108,7 @@ def rate_results(
         frame["flag"] = ""
     if len(lost):
         missing = set(_keys(lost))
-        frame.loc[_keys(frame).isin(missing), "flag"] += (
-            "; events outside the population table left out"
-        )
+        frame.loc[_keys(frame).isin(missing), "flag"] += "; " + OUTSIDE_POPULATION
         frame["flag"] = frame["flag"].str.lstrip("; ")
     return frame
 
@@ -304,14 +183,20 @@ def duration_results(indicator: Indicator, part: Slice) -> pd.DataFrame:
         method="median-order-statistics",
         flag=np.where(
             np.isnan(result.lower) | np.isnan(result.upper),
-            "too few rows for a confidence interval",
+            FEW_ROWS,
             "",
         ),
     )
 
 
 def mean_results(indicator: Indicator, part: Slice) -> pd.DataFrame:
-    cells = part.cells.assign(key=_keys(part.cells))
+    """The mean of respondents' scores (each the mean of their answered items), Student's t."""
+    score = part.cells["item_sum"] / part.cells["items"]
+    cells = part.cells.assign(
+        key=_keys(part.cells),
+        score_sum=part.cells["respondents"] * score,
+        score_squares=part.cells["respondents"] * score**2,
+    )
     totals = cells.groupby("key")[["respondents", "score_sum", "score_squares"]].sum()
     n = totals["respondents"].to_numpy(dtype=float)
     average = totals["score_sum"].to_numpy() / n
@@ -331,7 +216,7 @@ def mean_results(indicator: Indicator, part: Slice) -> pd.DataFrame:
         crude_value=result.value,
         expected=np.nan,
         method="student-t",
-        flag=np.where(n < 2, "one respondent: no interval", ""),
+        flag=np.where(n < 2, ONE_RESPONDENT, ""),
     )
 
 

@@ -25,8 +25,9 @@ from variatlas.indicators import load_catalogue
 from variatlas.publish.api import create_app
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

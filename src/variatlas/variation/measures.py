@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from variatlas.stats._common import as_float
+from variatlas.stats.estimate import as_float
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from variatlas.variation import (
     xmr_limits,
 )
 
-SKDE = Path(__file__).parent / "reference" / "skde"
+SKDE = Path(__file__).parents[1] / "reference" / "skde"
 
 # (chapter, indicator as printed) → (data file, column of the area averages)
 BUP_REPRODUCIBLE = {

@@ -12,7 +12,7 @@ from variatlas.indicators import CatalogueError, load_catalogue, load_indicator
 from variatlas.indicators.docs import render, schema_text
 from variatlas.indicators.model import THEMES, catalogue_folder
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_theme_has_indicators_and_ids_match_files() -> None:

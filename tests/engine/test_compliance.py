@@ -3,15 +3,16 @@ on Spark over the same synthetic data gives the same counts and values."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from variatlas.compute import compute
-from variatlas.geography.placement import prepare_input
+from variatlas.engine import EngineOptions
 from variatlas.indicators import load_catalogue
+from variatlas.pipeline import compute, validate
 from variatlas.synth import synthesize
 
 ENGINES = ("duckdb", "spark")
@@ -25,20 +26,29 @@ NUMBERS = ["numerator", "denominator", "value", "lower", "upper", "crude_value",
 def compliance_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("compliance")
     synthesize(folder / "input", [2022, 2023, 2024], scale=0.01, seed=21)
-    prepare_input(folder / "input", folder / "validated")
+    validate(folder / "input", folder / "validated")
     return folder / "validated"
 
 
 @pytest.fixture(scope="session")
-def computed(compliance_input: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    found = {}
-    for engine in ENGINES:
-        out = tmp_path_factory.mktemp(f"compute-{engine}")
-        found[engine] = compute(compliance_input, out, engine=engine).results
-    return found
+def computed(
+    compliance_input: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], pd.DataFrame]:
+    """Each engine's results, computed the first time a test asks for them."""
+    found: dict[str, pd.DataFrame] = {}
+
+    def results_on(engine: str) -> pd.DataFrame:
+        if engine not in found:
+            out = tmp_path_factory.mktemp(f"compute-{engine}")
+            found[engine] = compute(compliance_input, out, engine=EngineOptions(engine)).results
+        return found[engine]
+
+    return results_on
 
 
-@pytest.fixture(params=ENGINES)
+@pytest.fixture(
+    params=[pytest.param(e, marks=[pytest.mark.spark] if e == "spark" else []) for e in ENGINES]
+)
 def engine(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
@@ -51,8 +61,8 @@ def test_no_engine_declares_a_gap() -> None:
 def test_engine_agrees_with_duckdb(computed, engine: str, indicator: str) -> None:
     if indicator in GAPS[engine]:
         pytest.xfail(GAPS[engine][indicator])
-    reference = computed["duckdb"]
-    ours = computed[engine]
+    reference = computed("duckdb")
+    ours = computed(engine)
     a = reference[reference["indicator"] == indicator].set_index(KEYS).sort_index()
     b = ours[ours["indicator"] == indicator].set_index(KEYS).sort_index()
     assert len(a) > 0
@@ -65,6 +75,7 @@ def test_engine_agrees_with_duckdb(computed, engine: str, indicator: str) -> Non
     assert (a["method"].fillna("") == b["method"].fillna("")).all()
 
 
+@pytest.mark.spark
 def test_cli_compute_on_spark(compliance_input: Path, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

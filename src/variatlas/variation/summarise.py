@@ -1,108 +1,19 @@
-"""The variation summary of each indicator × level × period × sex (the results contract)."""
+"""The variation summary of each indicator × level × period × sex (the results contract).
+
+From the area rows of one indicator: how much the areas differ (``measures``), how many lie
+outside their funnel (``funnels``), which stay outside year after year, and how much of the
+variation need explains.
+"""
 
 from __future__ import annotations
-
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from variatlas import stats
 from variatlas.indicators.model import Indicator
-from variatlas.variation import scv_class, variation_summary
-
-SUMMARY_COLUMNS = [
-    "indicator",
-    "level",
-    "period",
-    "sex",
-    "areas",
-    "national_value",
-    "min",
-    "max",
-    "ft",
-    "ft2",
-    "ft3",
-    "cv",
-    "cv_weighted",
-    "scv",
-    "scv2",
-    "scv_class",
-    "scv_log",
-    "phi",
-    "tau2",
-    "outside_95",
-    "outside_998",
-    "high_998",
-    "low_998",
-    "persistent_outliers",
-    "persistent_outlier_areas",
-    "need_explained",
-]
-
-
-def funnel_kind(indicator: Indicator) -> Literal["ratio", "proportion"] | None:
-    """Which funnel an indicator's areas are judged on, if any.
-
-    Rates (and aggregates, and case-mix adjusted proportions): observed against expected, a
-    ratio funnel. Other proportions: the proportion against its denominator. Durations, means
-    and scores: none.
-    """
-    if (
-        (indicator.kind in ("rate", "coverage") and indicator.population is not None)
-        or (indicator.source == "aggregates")
-        or indicator.standardisation.method == "logistic"
-    ):
-        return "ratio"
-    if indicator.kind in ("proportion", "coverage"):
-        return "proportion"
-    return None
-
-
-def funnel_flags(indicator: Indicator, frame: pd.DataFrame) -> pd.Series:
-    """Where each area lies on its funnel (PHE labels), empty where no funnel applies.
-
-    Ratio funnels: O against E. Proportion funnels: the Wilson interval against the share of
-    all areas of the same level, period and sex.
-    """
-    labels = pd.Series("", index=frame.index, dtype=object)
-    o, e, n = frame["numerator"], frame["expected"], frame["denominator"]
-    kind = funnel_kind(indicator)
-    if kind == "ratio":
-        rows = o.notna() & (o >= 0) & e.notna() & (e > 0)
-        if rows.any():
-            labels[rows] = stats.funnel_significance("ratio", o[rows], e[rows])
-    elif kind == "proportion":
-        rows = o.notna() & n.notna() & (n > 0)
-        if rows.any():
-            part = frame[rows]
-            groups = [part["level"], part["period"], part["sex"]]
-            centre = part["numerator"].groupby(groups).transform("sum") / part[
-                "denominator"
-            ].groupby(groups).transform("sum")
-            nation = part["level"] == "nation"
-            labels[rows] = np.where(
-                nation,
-                "",
-                stats.funnel_significance("proportion", o[rows], n[rows], centre=centre),
-            )
-    return labels
-
-
-def _overdispersion(indicator: Indicator, frame: pd.DataFrame) -> tuple[float, float]:
-    if len(frame) < 5:
-        return float("nan"), float("nan")
-    o, e, n = frame["numerator"], frame["expected"], frame["denominator"]
-    if indicator.kind == "proportion" and indicator.standardisation.method != "logistic":
-        keep = n > 0
-        if keep.sum() < 5:
-            return float("nan"), float("nan")
-        result = stats.overdispersion(o[keep], n[keep], kind="proportion")
-    elif e.notna().all() and (e > 0).all() and (o > 0).all():
-        result = stats.overdispersion(o, e)
-    else:
-        return float("nan"), float("nan")
-    return result.phi, result.tau2
+from variatlas.results import SUMMARY_COLUMNS
+from variatlas.variation.funnels import area_overdispersion
+from variatlas.variation.measures import scv_class, variation_summary
 
 
 def need_share(values: pd.Series, covariate: pd.Series, weights: pd.Series) -> float:
@@ -152,7 +63,7 @@ def summarise(
             )
             scv, scv2, scv_log = spread.scv, spread.scv2, spread.scv_log
         labels = counted["funnel"].fillna("")
-        phi, tau2 = _overdispersion(indicator, counted)
+        phi, tau2 = area_overdispersion(indicator, counted)
         explained = float("nan")
         if need and level in need:
             covariate = frame["area"].map(need[level])

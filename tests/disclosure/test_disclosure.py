@@ -91,7 +91,7 @@ def test_differencing_across_areas_sexes_and_periods_is_blocked(disclosed) -> No
 
 def test_only_disclosure_makes_disclosed_results() -> None:
     with pytest.raises(TypeError, match=r"only by variatlas\.disclosure\.disclose"):
-        DisclosedResults(pd.DataFrame(), pd.DataFrame(), {}, {})
+        DisclosedResults(pd.DataFrame(), pd.DataFrame(), {}, {}, {})
 
 
 def test_the_audit_finds_a_cell_given_back_by_a_total() -> None:

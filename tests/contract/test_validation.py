@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 from variatlas.cli import app
 from variatlas.contract import TABLES, validate_folder, validate_table
 from variatlas.geography import load_geography
-from variatlas.geography.placement import placement_for, prepare_input
+from variatlas.geography.placement import placement_for
+from variatlas.pipeline import validate as prepare_input
 from variatlas.synth.corrupt import corrupt_folder
 
 PLACE = placement_for(load_geography())

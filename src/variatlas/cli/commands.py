@@ -1,17 +1,18 @@
-"""The ``variatlas`` command line: synthesise, validate, compute, publish and serve."""
+"""The commands of ``variatlas``: each parses its options, calls the pipeline and reports."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from variatlas.contract import FolderReport
+from variatlas.cli.report import console, errors, print_compute_summary, print_report, progress_bar
+
+if TYPE_CHECKING:
+    from variatlas.engine import EngineOptions
 
 app = typer.Typer(
     name="variatlas",
@@ -20,8 +21,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
-errors = Console(stderr=True)
 
 
 def _years(text: str) -> list[int]:
@@ -33,17 +32,6 @@ def _years(text: str) -> list[int]:
     if last < first:
         raise typer.BadParameter(f"the range {text} ends before it starts")
     return list(range(first, last + 1))
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    )
 
 
 @app.command()
@@ -75,7 +63,7 @@ def synth(
     if not 0 < scale <= 2:
         raise typer.BadParameter("scale must be above 0 and at most 2", param_hint="--scale")
     year_list = _years(years)
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("Synthesising Norway", total=len(year_list))
         truth = synthesize(
             out,
@@ -84,6 +72,7 @@ def synth(
             seed,
             format,  # type: ignore[arg-type]
             on_year=lambda _: progress.advance(task),
+            published=published,
         )
     table = Table(title=f"Synthetic Norway in {out}")
     table.add_column("table")
@@ -94,34 +83,6 @@ def synth(
     if corrupt:
         hit = corrupt_folder(out, corrupt, seed)
         console.print(f"Corrupted {sum(map(len, hit.values())):,} rows; see {out}/corrupted.json")
-
-
-def _print_report(report: FolderReport, out: Path) -> None:
-    table = Table(title=f"Validation of {report.input}")
-    for column in ("file", "read", "accepted", "set aside", "top reasons"):
-        table.add_column(
-            column, justify="right" if column in ("read", "accepted", "set aside") else "left"
-        )
-    for _name, r in report.tables.items():
-        if r.refused:
-            table.add_row(r.file, "", "", "", f"[red]refused: {r.refused}[/red]")
-            continue
-        reasons = "\n".join(f"{count:,} × {reason}" for reason, count in r.top_reasons())
-        notes = "\n".join(f"[dim]{count:,} × {note}[/dim]" for note, count in r.notes.items())
-        table.add_row(
-            r.file,
-            f"{r.rows_read:,}",
-            f"{r.rows_accepted:,}",
-            f"{r.rows_set_aside:,}",
-            "\n".join(x for x in (reasons, notes) if x),
-        )
-    console.print(table)
-    if report.absent:
-        console.print(f"Tables not in the folder: {', '.join(report.absent)}")
-    console.print(
-        f"Accepted rows are in {out / 'accepted'}, set-aside rows (with file, line, "
-        f"column, value and rule) in {out / 'set_aside'}."
-    )
 
 
 @app.command()
@@ -139,7 +100,8 @@ def validate(
 
     Exits with 1 only when a file is refused whole (unreadable header or types).
     """
-    from variatlas.geography.placement import prepare_input
+    from variatlas.geography import load_geography
+    from variatlas.pipeline import validate as run
 
     if not input.is_dir():
         errors.print(f"[red]The input folder {input} does not exist.[/red]")
@@ -148,13 +110,13 @@ def validate(
         raise typer.BadParameter("allocation must be 2026 or 2022", param_hint="--allocation")
     out = out or input.with_name(input.name + ".validated")
     with console.status("Validating") as status:
-        report = prepare_input(
+        report = run(
             input,
             out,
-            allocation,  # type: ignore[arg-type]
+            geography=load_geography(allocation),
             progress=lambda name: status.update(f"Validating {name}"),
         )
-    _print_report(report, out)
+    print_report(report, out)
     if report.refused:
         raise typer.Exit(1)
 
@@ -181,9 +143,12 @@ def compute(
     ] = None,
 ) -> None:
     """Compute every catalogue indicator: results and variation summaries (Parquet and CSV)."""
-    from variatlas.compute import compute as run
+    from variatlas.geography import load_geography
     from variatlas.indicators.model import load_catalogue
+    from variatlas.pipeline import InputRefused
+    from variatlas.pipeline import compute as run
 
+    options = _engine_options(engine, spark_master, spark_remote, spark_config)
     catalogue = load_catalogue()
     unknown = [i for i in indicator or [] if i not in catalogue]
     if unknown:
@@ -196,7 +161,7 @@ def compute(
         errors.print(f"[red]The input folder {input} does not exist.[/red]")
         raise typer.Exit(2)
     total = len(indicator) if indicator else len(catalogue)
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("Computing indicators", total=total)
 
         def advance(name: str) -> None:
@@ -205,50 +170,50 @@ def compute(
 
         try:
             output = run(
-                input, out, engine=engine, indicators=indicator or None, on_indicator=advance
+                input,
+                out,
+                catalogue=catalogue,
+                geography=load_geography(),
+                engine=options,
+                indicators=indicator or None,
+                on_indicator=advance,
             )
-        except ValueError as error:
+        except InputRefused as error:
             errors.print(f"[red]{error}[/red]")
             raise typer.Exit(1) from None
-    _print_compute_summary(output, out)
+    print_compute_summary(output, out)
 
 
-def _print_compute_summary(output: object, out: Path) -> None:
-    from variatlas.compute import ComputeOutput
+def _engine_options(
+    engine: str, master: str | None, remote: str | None, config: Path | None
+) -> EngineOptions:
+    """The engine options of the command line; a bad combination is a usage error."""
+    import json
 
-    assert isinstance(output, ComputeOutput)
-    results, variation = output.results, output.variation
-    console.print(
-        f"{results['indicator'].nunique()} indicators, {len(results):,} results, "
-        f"{results.loc[results['level'] == 'municipality', 'area'].nunique()} municipalities, "
-        f"{results.loc[results['level'] == 'referral_area', 'area'].nunique()} referral areas."
-    )
-    areas = variation[
-        (variation["level"] == "referral_area")
-        & (variation["sex"] == "all")
-        & variation["scv"].notna()
-    ]
-    if len(areas):
-        latest = areas[areas["period"] == areas["period"].max()]
-        top = latest.sort_values("scv", ascending=False).head(5)
-        table = Table(
-            title=f"Largest variation between referral areas ({latest['period'].iloc[0]})"
-        )
-        for column in ("indicator", "FT", "CV", "SCV", "class", "outside 99.8 %"):
-            table.add_column(column)
-        for row in top.itertuples():
-            table.add_row(
-                row.indicator,
-                f"{row.ft:.1f}",
-                f"{row.cv:.1f}",
-                f"{row.scv:.1f}",
-                row.scv_class,
-                str(row.outside_998),
+    from variatlas.engine import EngineOptions
+
+    settings: dict[str, str] = {}
+    if config is not None:
+        try:
+            loaded = json.loads(config.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise typer.BadParameter(
+                f"{config} is not a readable JSON file ({error})", param_hint="--spark-config"
+            ) from None
+        if not isinstance(loaded, dict):
+            raise typer.BadParameter(
+                f"{config} must hold a JSON object of Spark settings", param_hint="--spark-config"
             )
-        console.print(table)
-    for name, problem in output.problems.items():
-        console.print(f"[yellow]{name} not computed: {problem}[/yellow]")
-    console.print(f"Written to {out}: results and variation (.parquet, .csv), provenance.json.")
+        settings = {str(k): str(v) for k, v in loaded.items()}
+    try:
+        return EngineOptions(
+            name=engine,  # type: ignore[arg-type]
+            spark_master=master,
+            spark_remote=remote,
+            spark_config=settings,
+        )
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--engine") from None
 
 
 @app.command()
@@ -257,45 +222,34 @@ def publish(
     site: Annotated[Path, typer.Argument(help="The publication folder (replaced atomically).")],
 ) -> None:
     """Suppress small numbers, then write open data, the API's files and the atlas to SITE."""
-    import json as json_module
-
-    import pandas as pd
-
-    from variatlas.disclosure import disclose
+    from variatlas.geography import load_geography
     from variatlas.indicators.model import load_catalogue
-    from variatlas.publish import publish as write_site
+    from variatlas.pipeline import disclose
+    from variatlas.pipeline import publish as write_site
     from variatlas.publish.atlas import AssetsMissing, check_assets
+    from variatlas.results import ResultsMissing, is_suppressed, read_results
 
     try:
         check_assets()
     except AssetsMissing as error:
         errors.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
-    needed = [results / n for n in ("results.parquet", "variation.parquet", "provenance.json")]
-    missing = [p.name for p in needed if not p.exists()]
-    if missing:
-        errors.print(
-            f"[red]{results} has no {', '.join(missing)}: run variatlas compute first.[/red]"
-        )
-        raise typer.Exit(2)
-    frame = pd.read_parquet(needed[0])
-    catalogue = load_catalogue()
-    with _progress() as progress:
-        task = progress.add_task("Disclosure control", total=frame["indicator"].nunique())
+    try:
+        found = read_results(results)
+    except ResultsMissing as error:
+        errors.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    catalogue, geography = load_catalogue(), load_geography()
+    with progress_bar() as progress:
+        task = progress.add_task("Disclosure control", total=found.results["indicator"].nunique())
 
         def advance(name: str) -> None:
             progress.update(task, description=f"Disclosure control: {name}")
             progress.advance(task)
 
-        disclosed = disclose(
-            frame,
-            pd.read_parquet(needed[1]),
-            json_module.loads(needed[2].read_text()),
-            catalogue=catalogue,
-            on_indicator=advance,
-        )
-    folder = write_site(disclosed, site, catalogue=catalogue)
-    suppressed = disclosed.results["flag"].str.startswith("suppressed").sum()
+        disclosed = disclose(found, catalogue=catalogue, geography=geography, on_indicator=advance)
+    folder = write_site(disclosed, site, catalogue=catalogue, geography=geography)
+    suppressed = disclosed.results["flag"].map(is_suppressed).sum()
     console.print(
         f"Published {disclosed.results['indicator'].nunique()} indicators "
         f"({len(disclosed.results):,} rows, {suppressed:,} suppressed) to {site} "
@@ -367,11 +321,3 @@ def geography(
     for row in frame.fillna("").astype(str).itertuples(index=False):
         table.add_row(*row)
     console.print(table)
-
-
-def main() -> None:
-    app()
-
-
-if __name__ == "__main__":
-    main()

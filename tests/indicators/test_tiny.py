@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from variatlas.compute import compute
 from variatlas.contract import TABLES
+from variatlas.pipeline import compute
 
 BODO = {"municipality": "1804", "district": ""}
 FROGNER = {"municipality": "0301", "district": "030105"}

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
 from variatlas.indicators import load_catalogue
-from variatlas.publish import publish
+from variatlas.pipeline import publish
 from variatlas.publish.api import create_app
 
 

@@ -1,0 +1,13 @@
+"""The ``variatlas`` command line: synthesise, validate, compute, publish and serve.
+
+``commands`` holds the commands (thin: options in, ``variatlas.pipeline`` called, a report
+out); ``report`` what they print.
+"""
+
+from variatlas.cli.commands import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,70 @@
+"""The provenance of a results set: inputs, engine, run time and definitions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from variatlas import __version__
+from variatlas.indicators.model import Indicator
+from variatlas.results import CONFIDENCE
+
+
+def hash_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _inputs(validated: Path) -> dict[str, Any]:
+    """Per input table: its file, SHA-256 and rows read, accepted and set aside."""
+    report_path = validated / "validation.json"
+    report = json.loads(report_path.read_text()) if report_path.exists() else {}
+    source = Path(report.get("input", ""))
+    inputs = {}
+    for name, table in report.get("tables", {}).items():
+        path = source / table.get("file", "")
+        inputs[name] = {
+            "file": table.get("file"),
+            "sha256": hash_file(path) if path.is_file() else None,
+            "rows_read": table.get("rows_read"),
+            "rows_accepted": table.get("rows_accepted"),
+            "rows_set_aside": table.get("rows_set_aside"),
+        }
+    return inputs
+
+
+def provenance(
+    validated: Path,
+    engine: str,
+    chosen: list[Indicator],
+    years: list[int],
+    seconds: float,
+    problems: dict[str, str],
+) -> dict[str, object]:
+    """What ``provenance.json`` records of a compute run."""
+    return {
+        "variatlas_version": __version__,
+        "python": platform.python_version(),
+        "engine": engine,
+        "computed_at": pd.Timestamp.now(tz="UTC").isoformat(),
+        "run_seconds": round(seconds, 2),
+        "years": years,
+        "confidence": CONFIDENCE,
+        "standardisation": {
+            "direct": "age (5-year bands, 90+) and sex, to the national population of the "
+            f"reference year {max(years)} (the last year in the data)",
+            "multi_year": "periods of 3 consecutive years; numerator and denominator are period "
+            "totals (person-years), so the rate is the yearly mean",
+        },
+        "inputs": _inputs(validated),
+        "indicators": {i.id: i.definition_hash for i in chosen},
+        "not_computed": problems,
+    }

@@ -1,0 +1,127 @@
+"""The way from an input folder to a publication: validate → compute → disclose → publish.
+
+Plain functions, each taking the catalogue, the geography and the engine options once and
+handing them down (the shipped catalogue and the 2026 allocation when not given); the
+command line (``variatlas.cli``) only parses options and reports.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from variatlas.compute import ComputeOutput, compute_indicators
+from variatlas.compute.provenance import provenance
+from variatlas.contract import FolderReport, validate_folder
+from variatlas.disclosure import DisclosedResults
+from variatlas.disclosure import disclose as disclose_results
+from variatlas.engine import EngineOptions, open_engine
+from variatlas.geography import Geography, load_geography
+from variatlas.geography.placement import placement_for
+from variatlas.indicators.model import Indicator, load_catalogue
+from variatlas.publish.site import publish as publish_site
+from variatlas.results import ResultSet, write_results
+
+Progress = Callable[[str], None]
+
+
+class InputRefused(ValueError):
+    """An input folder with a file that cannot be read at all."""
+
+
+def validate(
+    input: Path, out: Path, *, geography: Geography | None = None, progress: Progress | None = None
+) -> FolderReport:
+    """Check every table of ``input`` against the contract and place it in the geography.
+
+    Accepted rows go to ``out/accepted``, set-aside rows with their reasons to
+    ``out/set_aside`` and the report to ``out/validation.json``.
+    """
+    geography = geography or load_geography()
+    return validate_folder(input, out, placement_for(geography), progress=progress)
+
+
+def validated(input: Path, out: Path, *, geography: Geography) -> Path:
+    """``input`` itself when it is a validated folder, else validate it into ``out/validated``."""
+    if (input / "accepted").is_dir():
+        return input
+    target = out / "validated"
+    report = validate(input, target, geography=geography)
+    if report.refused:
+        names = ", ".join(f"{r.file} ({r.refused})" for r in report.refused.values())
+        raise InputRefused(f"the input has files that cannot be read: {names}")
+    return target
+
+
+def compute(
+    input: Path,
+    out: Path,
+    *,
+    catalogue: Mapping[str, Indicator] | None = None,
+    geography: Geography | None = None,
+    engine: EngineOptions | None = None,
+    indicators: list[str] | None = None,
+    on_indicator: Progress | None = None,
+) -> ComputeOutput:
+    """Compute every catalogue indicator (or those named) on ``input`` into ``out``.
+
+    ``input`` is an input folder (validated first, into ``out/validated``) or a folder made
+    by ``validate``. Writes ``results``, ``variation`` and ``provenance.json``.
+    """
+    started = time.time()
+    catalogue = catalogue or load_catalogue()
+    geography = geography or load_geography()
+    options = engine or EngineOptions()
+    out.mkdir(parents=True, exist_ok=True)
+    folder = validated(input, out, geography=geography)
+    chosen = [catalogue[i] for i in indicators] if indicators else list(catalogue.values())
+    running = open_engine(options, folder / "accepted")
+    try:
+        output = compute_indicators(running, chosen, geography, on_indicator)
+    finally:
+        running.close()
+    output.provenance = provenance(
+        folder, options.name, chosen, output.years, time.time() - started, output.problems
+    )
+    write_results(out, output.results, output.variation, output.provenance)
+    return output
+
+
+def disclose(
+    found: ResultSet,
+    *,
+    catalogue: Mapping[str, Indicator] | None = None,
+    geography: Geography | None = None,
+    on_indicator: Progress | None = None,
+) -> DisclosedResults:
+    """Apply disclosure control to what ``compute`` wrote (``variatlas.results.read_results``)."""
+    return disclose_results(
+        found.results,
+        found.variation,
+        found.provenance,
+        catalogue=catalogue or load_catalogue(),
+        geography=geography or load_geography(),
+        on_indicator=on_indicator,
+    )
+
+
+def publish(
+    disclosed: DisclosedResults,
+    site: Path,
+    *,
+    catalogue: Mapping[str, Indicator] | None = None,
+    geography: Geography | None = None,
+    extra: Callable[[Path], None] | None = None,
+) -> Path:
+    """Write the publication (open data, the API's files, the atlas) and swap it in at ``site``.
+
+    ``extra`` adds files to the new publication before it is swapped in (a plugin's pages).
+    """
+    return publish_site(
+        disclosed,
+        site,
+        catalogue=catalogue or load_catalogue(),
+        geography=geography or load_geography(),
+        extra=extra,
+    )

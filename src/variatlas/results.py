@@ -1,0 +1,199 @@
+"""The results contract: what ``compute`` writes, and disclosure, publish, the API and tests read.
+
+Declared once, here, at the bottom of the import graph (../shared/design/architecture.md,
+"Results contract"): one row per indicator × level × area × period × sex, and beside it one
+variation summary per indicator × level × period × sex. Every other module takes its column
+lists, types, levels, sexes and flags from this module, and writes and reads results through
+``write_results`` and ``read_results``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+NATION_CODE = "8888"
+"""The area code of the nation (SKDE's code for Norway as a whole)."""
+LEVELS: tuple[str, ...] = ("municipality", "referral_area", "health_trust", "region", "nation")
+SEXES: tuple[str, ...] = ("all", "M", "F")
+CONFIDENCE = 0.95
+"""The level of every published confidence interval."""
+
+SUPPRESSED = "suppressed"
+"""Every flag of a cell hidden by disclosure control starts with this word."""
+PRIMARY_FLAG = "suppressed: fewer than {t}"
+SECONDARY_FLAG = "suppressed: protects another suppressed count"
+FEW_EVENTS = "fewer than 10 events: no standardised rate"
+OUTSIDE_POPULATION = "events outside the population table left out"
+FEW_ROWS = "too few rows for a confidence interval"
+ONE_RESPONDENT = "one respondent: no interval"
+
+FieldType = Literal["string", "number", "integer"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a results table: its name, Table Schema type and meaning."""
+
+    name: str
+    type: FieldType
+    description: str
+    required: bool = False
+    """Every row has a value (a key of the row, or its name)."""
+
+
+INDICATOR = Field("indicator", "string", "Indicator id (see the catalogue).", required=True)
+LEVEL = Field("level", "string", "Area level: " + ", ".join(LEVELS) + ".", required=True)
+PERIOD = Field("period", "string", "A year (2023) or a run of years (2021-2023).", required=True)
+SEX = Field("sex", "string", "all, M or F.", required=True)
+
+RESULT_FIELDS: tuple[Field, ...] = (
+    INDICATOR,
+    LEVEL,
+    Field("area", "string", "Area code at that level (text: keeps its zero).", required=True),
+    Field("area_name", "string", "Area name.", required=True),
+    PERIOD,
+    SEX,
+    Field("numerator", "number", "Events or persons counted (empty when suppressed)."),
+    Field("denominator", "number", "Population or eligible cases (empty when suppressed)."),
+    Field("value", "number", "The indicator's value in its unit."),
+    Field("lower", "number", "Lower limit of the 95% confidence interval."),
+    Field("upper", "number", "Upper limit of the 95% confidence interval."),
+    Field("crude_value", "number", "The unadjusted value."),
+    Field("expected", "number", "Expected count from the national rates (indirect)."),
+    Field("method", "string", "How the value and its interval were computed."),
+    Field("flag", "string", "Empty, or why the value is suppressed, uncertain or missing."),
+    Field("funnel", "string", "Position on the funnel plot (PHE's significance labels)."),
+    Field("published_value", "number", "The publisher's own value (published aggregates)."),
+    Field("published_lower", "number", "The publisher's own lower limit."),
+    Field("published_upper", "number", "The publisher's own upper limit."),
+)
+
+VARIATION_FIELDS: tuple[Field, ...] = (
+    INDICATOR,
+    LEVEL,
+    PERIOD,
+    SEX,
+    Field("areas", "integer", "Areas that entered the statistics.", required=True),
+    Field("national_value", "number", "The value for the whole country."),
+    Field("min", "number", "The lowest area value."),
+    Field("max", "number", "The highest area value."),
+    Field("ft", "number", "Extremal quotient FT: highest / lowest."),
+    Field("ft2", "number", "FT2: second highest / second lowest."),
+    Field("ft3", "number", "FT3: third highest / third lowest."),
+    Field("cv", "number", "Coefficient of variation, 100 · SD / mean of the area values."),
+    Field("cv_weighted", "number", "Population-weighted coefficient of variation."),
+    Field("scv", "number", "Systematic component of variation (McPherson), × 100."),
+    Field("scv2", "number", "SCV without the highest and lowest area."),
+    Field("scv_class", "string", "SCV class: low, medium, high, very high."),
+    Field("scv_log", "number", "SCV on the log scale."),
+    Field("phi", "number", "Overdispersion factor of the funnel plot."),
+    Field("tau2", "number", "Between-area variance added to the funnel limits."),
+    Field("outside_95", "integer", "Areas outside the 95% funnel limits."),
+    Field("outside_998", "integer", "Areas outside the 99.8% funnel limits."),
+    Field("high_998", "integer", "Areas above the upper 99.8% limit."),
+    Field("low_998", "integer", "Areas below the lower 99.8% limit."),
+    Field(
+        "persistent_outliers",
+        "number",
+        "Areas outside the 95% limits, on one side, in at least two of the last three years.",
+    ),
+    Field("persistent_outlier_areas", "string", "Their codes, separated by ;."),
+    Field("need_explained", "number", "Share of the variation the need covariate explains."),
+)
+
+RESULT_COLUMNS: list[str] = [f.name for f in RESULT_FIELDS]
+NUMERIC_COLUMNS: list[str] = [f.name for f in RESULT_FIELDS if f.type == "number"]
+SUMMARY_COLUMNS: list[str] = [f.name for f in VARIATION_FIELDS]
+
+_ARROW: dict[FieldType, pa.DataType] = {
+    "string": pa.string(),
+    "number": pa.float64(),
+    "integer": pa.int64(),
+}
+
+
+def arrow_schema(fields: tuple[Field, ...]) -> pa.Schema:
+    """The Parquet schema of a results table."""
+    return pa.schema([(f.name, _ARROW[f.type]) for f in fields])
+
+
+def python_type(field: Field) -> type:
+    """The Python type of a field's values (for API models)."""
+    return {"string": str, "number": float, "integer": int}[field.type]
+
+
+def empty_results() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(columns=RESULT_COLUMNS)
+
+
+def empty_variation() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(columns=SUMMARY_COLUMNS)
+
+
+def is_suppressed(flag: object) -> bool:
+    return str(flag).startswith(SUPPRESSED)
+
+
+@dataclass
+class ResultSet:
+    """Results, their variation summaries and the provenance of the run that made them."""
+
+    results: pd.DataFrame
+    variation: pd.DataFrame
+    provenance: dict[str, Any]
+
+
+RESULT_FILES = ("results.parquet", "variation.parquet", "provenance.json")
+
+
+class ResultsMissing(FileNotFoundError):
+    """A folder that holds no results; the message says what to run."""
+
+
+def write_results(
+    folder: Path,
+    results: pd.DataFrame,
+    variation: pd.DataFrame,
+    provenance: Mapping[str, Any],
+) -> None:
+    """Results and variation summaries as Parquet and CSV, with ``provenance.json``."""
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame, fields in (
+        ("results", results, RESULT_FIELDS),
+        ("variation", variation, VARIATION_FIELDS),
+    ):
+        table = pa.Table.from_pandas(frame, schema=arrow_schema(fields), preserve_index=False)
+        pq.write_table(table, folder / f"{name}.parquet")
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    (folder / "provenance.json").write_text(
+        json.dumps(provenance, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+
+
+def read_results(folder: Path) -> ResultSet:
+    """What ``write_results`` wrote; ``ResultsMissing`` names the missing files."""
+    import pandas as pd
+
+    missing = [name for name in RESULT_FILES if not (folder / name).exists()]
+    if missing:
+        raise ResultsMissing(f"{folder} has no {', '.join(missing)}: run variatlas compute first.")
+    return ResultSet(
+        pd.read_parquet(folder / "results.parquet"),
+        pd.read_parquet(folder / "variation.parquet"),
+        json.loads((folder / "provenance.json").read_text(encoding="utf-8")),
+    )
