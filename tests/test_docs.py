@@ -13,12 +13,16 @@ import typer.main
 from variatlas.cli import app
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-COMMANDS: dict[str, Any] = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+GROUP = typer.main.get_command(app)
+COMMANDS: dict[str, Any] = {
+    **GROUP.commands,  # type: ignore[attr-defined]
+    "": GROUP,
+}
 
 
 def _sections() -> dict[str, str]:
     text = (DOCS / "cli.md").read_text(encoding="utf-8")
-    parts = re.split(r"^## variatlas (\S+)\s*$", text, flags=re.MULTILINE)
+    parts = re.split(r"^## variatlas ?(\S*)\s*$", text, flags=re.MULTILINE)
     return dict(zip(parts[1::2], parts[2::2], strict=True))
 
 

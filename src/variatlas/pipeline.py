@@ -13,7 +13,7 @@ from pathlib import Path
 
 from variatlas.compute import ComputeOutput, compute_indicators
 from variatlas.compute.provenance import provenance
-from variatlas.contract import FolderReport, validate_folder
+from variatlas.contract import FolderReport, ReadOptions, validate_folder
 from variatlas.disclosure import DisclosedResults
 from variatlas.disclosure import disclose as disclose_results
 from variatlas.engine import EngineOptions, open_engine
@@ -31,23 +31,43 @@ class InputRefused(ValueError):
 
 
 def validate(
-    input: Path, out: Path, *, geography: Geography | None = None, progress: Progress | None = None
+    input: Path,
+    out: Path,
+    *,
+    geography: Geography | None = None,
+    engine: EngineOptions | None = None,
+    read: ReadOptions | None = None,
+    progress: Progress | None = None,
 ) -> FolderReport:
     """Check every table of ``input`` against the contract and place it in the geography.
 
-    Accepted rows go to ``out/accepted``, set-aside rows with their reasons to
-    ``out/set_aside`` and the report to ``out/validation.json``.
+    The rules run on the engine (DuckDB unless told otherwise). Accepted rows go to
+    ``out/accepted``, set-aside rows with their reasons to ``out/set_aside`` and the report
+    to ``out/validation.json``.
     """
     geography = geography or load_geography()
-    return validate_folder(input, out, placement_for(geography), progress=progress)
+    store = open_engine(engine or EngineOptions())
+    try:
+        return validate_folder(
+            input, out, store, placement_for(geography), progress=progress, options=read
+        )
+    finally:
+        store.close()
 
 
-def validated(input: Path, out: Path, *, geography: Geography) -> Path:
+def validated(
+    input: Path,
+    out: Path,
+    *,
+    geography: Geography,
+    engine: EngineOptions | None = None,
+    read: ReadOptions | None = None,
+) -> Path:
     """``input`` itself when it is a validated folder, else validate it into ``out/validated``."""
     if (input / "accepted").is_dir():
         return input
     target = out / "validated"
-    report = validate(input, target, geography=geography)
+    report = validate(input, target, geography=geography, engine=engine, read=read)
     if report.refused:
         names = ", ".join(f"{r.file} ({r.refused})" for r in report.refused.values())
         raise InputRefused(f"the input has files that cannot be read: {names}")
@@ -61,6 +81,7 @@ def compute(
     catalogue: Mapping[str, Indicator] | None = None,
     geography: Geography | None = None,
     engine: EngineOptions | None = None,
+    read: ReadOptions | None = None,
     indicators: list[str] | None = None,
     on_indicator: Progress | None = None,
 ) -> ComputeOutput:
@@ -74,7 +95,7 @@ def compute(
     geography = geography or load_geography()
     options = engine or EngineOptions()
     out.mkdir(parents=True, exist_ok=True)
-    folder = validated(input, out, geography=geography)
+    folder = validated(input, out, geography=geography, engine=options, read=read)
     chosen = [catalogue[i] for i in indicators] if indicators else list(catalogue.values())
     running = open_engine(options, folder / "accepted")
     try:
@@ -82,7 +103,14 @@ def compute(
     finally:
         running.close()
     output.provenance = provenance(
-        folder, options.name, chosen, output.years, time.time() - started, output.problems
+        folder,
+        options.name,
+        chosen,
+        output.years,
+        time.time() - started,
+        output.problems,
+        output.assumed_empty,
+        output.coverage,
     )
     write_results(out, output.results, output.variation, output.provenance)
     return output

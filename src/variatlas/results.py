@@ -108,6 +108,12 @@ VARIATION_FIELDS: tuple[Field, ...] = (
     ),
     Field("persistent_outlier_areas", "string", "Their codes, separated by ;."),
     Field("need_explained", "number", "Share of the variation the need covariate explains."),
+    Field(
+        "comparator",
+        "string",
+        "What the areas are compared with: nation (Norway), or data (all areas in a "
+        "regional extract).",
+    ),
 )
 
 RESULT_COLUMNS: list[str] = [f.name for f in RESULT_FIELDS]

@@ -18,13 +18,22 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from variatlas.cli import app
-from variatlas.contract import TABLES, validate_folder, validate_table
+from variatlas.contract import TABLES, validate_table
+from variatlas.engine import EngineOptions, open_engine
 from variatlas.geography import load_geography
 from variatlas.geography.placement import placement_for
 from variatlas.pipeline import validate as prepare_input
 from variatlas.synth.corrupt import corrupt_folder
 
 PLACE = placement_for(load_geography())
+STORE = open_engine(EngineOptions())
+
+
+def validate_folder(folder: Path, out: Path):  # type: ignore[no-untyped-def]
+    """The contract's validation alone, without placing rows in the geography."""
+    from variatlas.contract import validate_folder as run
+
+    return run(folder, out, STORE)
 
 
 def _accepted(out: Path, table: str) -> pd.DataFrame:
@@ -252,7 +261,7 @@ def test_fuzzed_bad_rows_are_set_aside_with_a_reason(plan, fmt) -> None:
             frame = pd.DataFrame(rows)[EPISODE_HEADER].replace("", None)
             pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
             expected = [line - 1 for line in expected]
-        report = validate_table(path, TABLES["episodes"], Path(tmp) / "out", PLACE)
+        report = validate_table(path, TABLES["episodes"], Path(tmp) / "out", STORE, PLACE)
         assert report.rows_read == len(plan)
         assert report.rows_read == report.rows_accepted + report.rows_set_aside
         kept = pd.read_parquet(Path(tmp) / "out" / "set_aside" / "episodes.parquet")

@@ -187,7 +187,8 @@ def _table(base: pd.DataFrame) -> tuple[dict, list[Relation]]:
 def test_random_hierarchies_leave_nothing_recoverable(table) -> None:
     base, threshold = table
     values, relations = _table(base)
-    small, hidden = suppress(values, relations, threshold)
+    found = suppress(values, relations, threshold)
+    small, hidden = found.primary, found.hidden
     assert audit(values, relations, hidden, threshold) == []
     assert small == primary(values, threshold) and small <= hidden
     for cell, (low, high) in feasible_intervals(values, relations, hidden).items():
@@ -261,3 +262,64 @@ def test_the_same_results_give_the_same_suppression_in_every_run() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+@st.composite
+def small_areas(draw: st.DrawFn) -> pd.DataFrame:
+    """A tiny random results table on the real geography: referral areas of one or two
+    regions, three years and their 3-year period, both sexes and each, and the sums of the
+    referral areas into regions and the nation, with counts that are often small."""
+    regions = draw(
+        st.lists(st.sampled_from(["1", "2", "3", "4"]), min_size=1, max_size=2, unique=True)
+    )
+    areas = load_geography().referral_areas
+    chosen = areas[areas["region"].isin(regions)]
+    rows = []
+    for area, region in zip(chosen["code"], chosen["region"], strict=True):
+        for year in ("2022", "2023", "2024"):
+            for sex in ("M", "F"):
+                n = draw(st.integers(0, 12))
+                d = n + draw(st.integers(0, 30))
+                rows.append(("referral_area", area, region, year, sex, n, d))
+    base = pd.DataFrame(
+        rows, columns=["level", "area", "region", "period", "sex", "numerator", "denominator"]
+    )
+    frames = [base]
+    for level, key in (("region", "region"), ("nation", None)):
+        grouped = base.groupby(
+            [key, "period", "sex"] if key else ["period", "sex"], as_index=False
+        )[["numerator", "denominator"]].sum()
+        frames.append(grouped.assign(level=level, area=grouped[key] if key else "8888"))
+    full = pd.concat(frames, ignore_index=True)
+    both = (
+        full.groupby(["level", "area", "period"], as_index=False)[["numerator", "denominator"]]
+        .sum()
+        .assign(sex="all")
+    )
+    full = pd.concat([full, both], ignore_index=True)
+    multi = (
+        full.groupby(["level", "area", "sex"], as_index=False)[["numerator", "denominator"]]
+        .sum()
+        .assign(period="2022-2024")
+    )
+    full = pd.concat([full, multi], ignore_index=True)
+    return full[["level", "area", "period", "sex", "numerator", "denominator"]].astype(
+        {"numerator": float, "denominator": float}
+    )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_areas(), st.sampled_from([3, 5, 6]))
+def test_disclosure_always_ends_in_a_safe_publication(frame, threshold) -> None:
+    """Tiny random populations on the real hierarchy: protection always finishes, hides every
+    small count, leaves none pinnable, and leaves no hidden count that can be worked out."""
+    detail = protect(frame, threshold, load_geography())
+    for column in COUNTS:
+        values, relations = detail.values[column], detail.relations[column]
+        hidden = detail.hidden[column]
+        assert {c for c, v in values.items() if 0 < v < threshold} <= hidden
+        assert audit(values, relations, hidden, threshold) == []
+        intervals = feasible_intervals(values, relations, hidden)
+        for cell, (low, high) in intervals.items():
+            assert low - 1e-6 <= values[cell] <= high + 1e-6
+            assert high - low > 1e-7, ("a hidden count can be worked out", cell)

@@ -29,6 +29,9 @@ def test_every_word_has_both_languages_and_every_used_word_exists() -> None:
     used |= {f"direction_{i.direction}" for i in catalogue}
     used |= {f"standardisation_{i.standardisation.method}" for i in catalogue}
     assert used - set(words) == set()
+    for key in words:
+        if "@" in key:
+            assert key.split("@")[0] in words, key
 
 
 def test_numbers_are_written_as_each_language_writes_them() -> None:

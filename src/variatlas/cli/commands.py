@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from variatlas.cli.failures import DEBUG, reported
 from variatlas.cli.report import console, errors, print_compute_summary, print_report, progress_bar
 
 if TYPE_CHECKING:
+    from variatlas.contract import ReadOptions
     from variatlas.engine import EngineOptions
 
 app = typer.Typer(
@@ -20,7 +22,48 @@ app = typer.Typer(
     "from registry extracts to an open atlas.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the Python trace when a command fails.")
+    ] = False,
+) -> None:
+    """Quality indicators and unwarranted variation in Norwegian health and care services."""
+    if debug:
+        DEBUG["on"] = True
+
+
+Encoding = Annotated[
+    str | None,
+    typer.Option(help="Encoding of the CSV files (default: found out; utf-8, cp1252, latin-1)."),
+]
+Delimiter = Annotated[
+    str | None,
+    typer.Option(help="Delimiter of the CSV files (default: found out from the header)."),
+]
+
+
+def _read_options(encoding: str | None, delimiter: str | None) -> ReadOptions:
+    import codecs
+
+    from variatlas.contract import ReadOptions
+
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise typer.BadParameter(
+                f"{encoding!r} is not an encoding", param_hint="--encoding"
+            ) from None
+    if delimiter is not None:
+        delimiter = {"tab": "\t", "\\t": "\t"}.get(delimiter, delimiter)
+        if len(delimiter) != 1:
+            raise typer.BadParameter("give one character, or tab", param_hint="--delimiter")
+    return ReadOptions(encoding=encoding, delimiter=delimiter)
 
 
 def _years(text: str) -> list[int]:
@@ -35,6 +78,7 @@ def _years(text: str) -> list[int]:
 
 
 @app.command()
+@reported
 def synth(
     out: Annotated[Path, typer.Argument(help="Folder to write the contract tables into.")],
     years: Annotated[str, typer.Option(help="Years, e.g. 2019-2024.")] = "2019-2024",
@@ -86,6 +130,7 @@ def synth(
 
 
 @app.command()
+@reported
 def validate(
     input: Annotated[Path, typer.Argument(help="The input folder (contract tables).")],
     out: Annotated[
@@ -95,6 +140,8 @@ def validate(
     allocation: Annotated[
         str, typer.Option(help="Referral-area allocation: 2026 (current) or 2022.")
     ] = "2026",
+    encoding: Encoding = None,
+    delimiter: Delimiter = None,
 ) -> None:
     """Check every table against the data contract; set aside bad rows with their reasons.
 
@@ -114,6 +161,7 @@ def validate(
             input,
             out,
             geography=load_geography(allocation),
+            read=_read_options(encoding, delimiter),
             progress=lambda name: status.update(f"Validating {name}"),
         )
     print_report(report, out)
@@ -122,6 +170,7 @@ def validate(
 
 
 @app.command()
+@reported
 def compute(
     input: Annotated[
         Path, typer.Argument(help="The input folder, or a folder made by variatlas validate.")
@@ -137,6 +186,8 @@ def compute(
     spark_remote: Annotated[
         str | None, typer.Option(help="Spark Connect URL, e.g. sc://host:15002.")
     ] = None,
+    encoding: Encoding = None,
+    delimiter: Delimiter = None,
     spark_config: Annotated[
         Path | None,
         typer.Option(help='A JSON file of Spark settings, e.g. {"spark.driver.memory": "8g"}.'),
@@ -175,6 +226,7 @@ def compute(
                 catalogue=catalogue,
                 geography=load_geography(),
                 engine=options,
+                read=_read_options(encoding, delimiter),
                 indicators=indicator or None,
                 on_indicator=advance,
             )
@@ -217,6 +269,7 @@ def _engine_options(
 
 
 @app.command()
+@reported
 def publish(
     results: Annotated[Path, typer.Argument(help="A folder made by variatlas compute.")],
     site: Annotated[Path, typer.Argument(help="The publication folder (replaced atomically).")],
@@ -258,6 +311,7 @@ def publish(
 
 
 @app.command()
+@reported
 def serve(
     site: Annotated[Path, typer.Argument(help="A folder made by variatlas publish.")],
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -279,6 +333,7 @@ def serve(
 
 
 @app.command()
+@reported
 def indicators() -> None:
     """List the indicator catalogue by theme."""
     from variatlas.indicators.model import load_catalogue
@@ -292,6 +347,7 @@ def indicators() -> None:
 
 
 @app.command()
+@reported
 def geography(
     what: Annotated[
         str,

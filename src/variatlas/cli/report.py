@@ -86,6 +86,15 @@ def print_compute_summary(output: ComputeOutput, out: Path) -> None:
                 str(row.outside_998),
             )
         console.print(table)
-    for name, problem in output.problems.items():
-        console.print(f"[yellow]{name} not computed: {problem}[/yellow]")
+    if output.problems:
+        table = Table(title=f"{len(output.problems)} indicators not computed")
+        table.add_column("indicator")
+        table.add_column("why")
+        for name, problem in output.problems.items():
+            table.add_row(name, problem)
+        console.print(table)
+    for name, tables in output.assumed_empty.items():
+        console.print(
+            f"[dim]{name}: the optional {', '.join(tables)} table is absent, taken as empty[/dim]"
+        )
     console.print(f"Written to {out}: results and variation (.parquet, .csv), provenance.json.")

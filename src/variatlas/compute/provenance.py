@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from variatlas import __version__
+from variatlas.geography import Coverage
 from variatlas.indicators.model import Indicator
 from variatlas.results import CONFIDENCE
 
@@ -48,6 +49,8 @@ def provenance(
     years: list[int],
     seconds: float,
     problems: dict[str, str],
+    assumed_empty: dict[str, list[str]] | None = None,
+    coverage: Coverage | None = None,
 ) -> dict[str, object]:
     """What ``provenance.json`` records of a compute run."""
     return {
@@ -67,4 +70,20 @@ def provenance(
         "inputs": _inputs(validated),
         "indicators": {i.id: i.definition_hash for i in chosen},
         "not_computed": problems,
+        "optional_tables_absent": assumed_empty or {},
+        "coverage": _coverage(coverage),
+    }
+
+
+def _coverage(coverage: Coverage | None) -> dict[str, object]:
+    if coverage is None or coverage.national:
+        return {"national": True, "comparator": "Norway"}
+    return {
+        "national": False,
+        "comparator": "all areas in the data",
+        "municipalities": sorted(coverage.municipalities),
+        "referral_areas": sorted(coverage.referral_areas, key=int),
+        "regions": sorted(coverage.regions),
+        "note": "a regional extract: results only for the areas whose whole population is "
+        "in the population table, compared with all areas in the data, not with Norway",
     }

@@ -19,13 +19,25 @@ from variatlas.compute.kinds import (
     rate_results,
 )
 from variatlas.engine import Engine, compile_indicator
-from variatlas.geography import Geography
+from variatlas.geography import Coverage, Geography
 from variatlas.indicators.model import Indicator
-from variatlas.results import RESULT_COLUMNS, empty_results, empty_variation
+from variatlas.results import NATION_CODE, RESULT_COLUMNS, empty_results, empty_variation
 from variatlas.stats.casemix import logistic_expected_share
 from variatlas.variation import funnel_flags, summarise
 
-NOT_COMPUTED = "no input rows (its table is absent or empty)"
+NO_ROWS = "no input rows to count (its table is empty, or no row meets the definition)"
+
+
+def missing_tables(indicator: Indicator, present: set[str]) -> tuple[list[str], list[str]]:
+    """(tables the indicator needs that are absent, optional tables that are absent)."""
+    tables = indicator.tables()
+    absent = [t for t in tables if t not in present]
+    return [t for t in absent if tables[t]], [t for t in absent if not tables[t]]
+
+
+def _needs(tables: list[str]) -> str:
+    names = " and ".join(", ".join(tables).rsplit(", ", 1))
+    return f"needs the {names} table{'s' if len(tables) > 1 else ''}, which the input does not have"
 
 
 @dataclass
@@ -38,6 +50,10 @@ class ComputeOutput:
     years: list[int]
     problems: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, object] = field(default_factory=dict)
+    assumed_empty: dict[str, list[str]] = field(default_factory=dict)
+    """Indicator → optional tables the input does not have, taken as empty."""
+    coverage: Coverage | None = None
+    """What the population table covers (Norway, or a regional extract)."""
 
 
 def _fetch(engine: Engine, expression: ir.Table) -> pd.DataFrame:
@@ -50,7 +66,9 @@ def _fetch(engine: Engine, expression: ir.Table) -> pd.DataFrame:
     return frame.sort_values(list(frame.columns), kind="stable").reset_index(drop=True)
 
 
-def _indicator_results(indicator: Indicator, engine: Engine, years: list[int]) -> pd.DataFrame:
+def _indicator_results(
+    indicator: Indicator, engine: Engine, years: list[int], coverage: Coverage
+) -> pd.DataFrame:
     if indicator.source == "aggregates":
         if "aggregates" not in engine.tables:
             return empty_results()
@@ -61,6 +79,9 @@ def _indicator_results(indicator: Indicator, engine: Engine, years: list[int]) -
         return empty_results()
     compiled = compile_indicator(indicator, engine.tables, years)
     cells = _fetch(engine, compiled.cells)
+    if not coverage.national and indicator.attribution == "residence" and "municipality" in cells:
+        # A regional extract: residents of the municipalities it covers, and no one else.
+        cells = cells[cells["municipality"].isin(coverage.municipalities)]
     if cells.empty:
         return empty_results()
     population = _fetch(engine, compiled.population) if compiled.population is not None else None
@@ -147,6 +168,19 @@ def _name_areas(results: pd.DataFrame, names: Mapping[str, Mapping[str, str]]) -
     return results
 
 
+COMPARATOR_NAMES = {"nation": "Norge", "data": "Alle områder i dataene"}
+
+
+def data_coverage(engine: Engine, geography: Geography) -> Coverage:
+    """What the population table covers: Norway, or the areas of a regional extract."""
+    population = engine.tables["population"]
+    present = _fetch(
+        engine,
+        population.filter(population.population > 0).select("municipality").distinct(),
+    )
+    return geography.coverage(set(present["municipality"].dropna()))
+
+
 def data_years(engine: Engine) -> list[int]:
     """The years of the population table: the years every indicator is computed for."""
     population = engine.tables["population"]
@@ -161,14 +195,28 @@ def compute_indicators(
 ) -> ComputeOutput:
     """Every indicator on ``engine``: results, variation summaries and what was not computed."""
     years = data_years(engine)
+    coverage = data_coverage(engine, geography)
+    comparator = "nation" if coverage.national else "data"
     names = geography.area_names()
-    results, summaries, problems = [], [], {}
+    names["nation"] = {NATION_CODE: COMPARATOR_NAMES[comparator]}
+    results, summaries, problems, assumed = [], [], {}, {}
     for indicator in indicators:
         if on_indicator is not None:
             on_indicator(indicator.id)
-        frame = _indicator_results(indicator, engine, years)
+        needed, optional = missing_tables(indicator, set(engine.tables))
+        if needed:
+            problems[indicator.id] = _needs(needed)
+            continue
+        if optional:
+            assumed[indicator.id] = optional
+        frame = _indicator_results(indicator, engine, years, coverage)
+        covered = [
+            coverage.covers(level, area)
+            for level, area in zip(frame["level"], frame["area"], strict=True)
+        ]
+        frame = frame[covered]
         if frame.empty:
-            problems[indicator.id] = NOT_COMPUTED
+            problems[indicator.id] = NO_ROWS
             continue
         frame = _name_areas(frame, names)
         frame["funnel"] = funnel_flags(indicator, frame)
@@ -178,10 +226,12 @@ def compute_indicators(
             else None
         )
         results.append(frame.reindex(columns=RESULT_COLUMNS))
-        summaries.append(summarise(indicator, frame, need))
+        summaries.append(summarise(indicator, frame, need, comparator))
     return ComputeOutput(
         pd.concat(results, ignore_index=True) if results else empty_results(),
         pd.concat(summaries, ignore_index=True) if summaries else empty_variation(),
         years,
         problems,
+        assumed_empty=assumed,
+        coverage=coverage,
     )

@@ -1,16 +1,18 @@
-"""The input data contract: table schemas, reading CSV/Parquet, and validation.
+"""The input data contract: table schemas, reading files as they come, and validation.
 
 ``validate_folder`` reads every contract table present in an input folder; each row read is
 either accepted (typed, to ``accepted/<table>.parquet``) or set aside with the file, line,
-column, value and rule (to ``set_aside/<table>.parquet`` and ``.csv``).
+column, value and rule (to ``set_aside/<table>.parquet`` and ``.csv``). The rules run as
+engine expressions (``checks``) on whatever ``Store`` the caller hands in (DuckDB or Spark).
 """
 
-from variatlas.contract.reading import RefusedFile
+from variatlas.contract.files import RefusedFile
+from variatlas.contract.report import FolderReport, TableReport
 from variatlas.contract.schemas import TABLES, Column, Table
 from variatlas.contract.validation import (
-    FolderReport,
     Placement,
-    TableReport,
+    ReadOptions,
+    Store,
     validate_folder,
     validate_table,
 )
@@ -20,7 +22,9 @@ __all__ = [
     "Column",
     "FolderReport",
     "Placement",
+    "ReadOptions",
     "RefusedFile",
+    "Store",
     "Table",
     "TableReport",
     "validate_folder",

@@ -1,15 +1,24 @@
-"""Executing the contract's declarations on text as read: the checks of each column kind
-(pandera), the spelling fixes applied first, and the typing of accepted rows."""
+"""The contract's declarations as engine expressions (Ibis): each column's value as read,
+its spelling fixed where that is unambiguous, each rule a message where a value or a row
+breaks it, and the types of accepted rows. They run unchanged on DuckDB and on Spark.
+
+Most rules are about a value alone (a code, a date, a number): validation asks them once per
+distinct value (``VALUE_KINDS``) and looks the answer up for each row. Free text and ids, the
+rules across columns and uniqueness are asked of each row.
+"""
 
 from __future__ import annotations
 
-import pandas as pd
-import pandera.pandas as pa
-import pyarrow as pa_arrow
+from collections.abc import Iterator
 
-from variatlas.contract.schemas import FORMULA_START, ICD10, NCSP, Column, Table
+import ibis
+import ibis.expr.types as ir
 
-_PATTERNS: dict[str, tuple[str, str]] = {
+from variatlas.contract.schemas import FORMULA_START, ICD10, NCSP, Column, DateOrder
+
+NULL = ibis.null("string")
+
+PATTERNS: dict[str, tuple[str, str]] = {
     "int": (r"[+-]?[0-9]+", "must be a whole number"),
     "number": (
         r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?",
@@ -26,127 +35,143 @@ _PATTERNS: dict[str, tuple[str, str]] = {
         "must be NCSP/NCMP procedure codes (such as EMB10) separated by spaces",
     ),
 }
+NOT_UTF8 = "must be valid UTF-8 text"
+FORMULA = (
+    "must not start with =, +, -, @, tab or carriage return (it would run as a spreadsheet formula)"
+)
+REQUIRED = "a value is required"
+INTEGRAL_FLOAT = r"^[+-]?[0-9]+\.0*$"
+DECIMAL_COMMA = r"^[+-]?[0-9]*,[0-9]+$"
+ROW_KINDS = ("text", "id")
+"""Kinds whose values are mostly distinct: their rules are asked of each row."""
 
 
-def _checks(column: Column) -> list[pa.Check]:
-    checks: list[pa.Check] = [
-        pa.Check(
-            lambda s: ~s.str.contains("\ufffd", regex=False),
-            error="must be valid UTF-8 text",
-        )
-    ]
-    if column.kind in ("text", "id"):
-        checks.append(
-            pa.Check(
-                lambda s: ~s.str.contains(FORMULA_START, regex=True),
-                error="must not start with =, +, -, @, tab or carriage return "
-                "(it would run as a spreadsheet formula)",
-            )
-        )
-    if column.kind in _PATTERNS:
-        pattern, error = _PATTERNS[column.kind]
-        checks.append(pa.Check(lambda s, p=pattern: s.str.fullmatch(p), error=error))
-    if column.kind == "date":
-        checks.append(
-            pa.Check(
-                lambda s: (
-                    pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna()
-                    | ~s.str.fullmatch(_PATTERNS["date"][0])
-                ),
-                error="must be a real calendar date",
-            )
-        )
-    if column.kind == "enum":
-        allowed = set(column.values)
-        checks.append(
-            pa.Check(
-                lambda s, a=allowed: s.isin(a),
-                error="must be one of " + ", ".join(column.values),
-            )
-        )
-    if column.minimum is not None or column.maximum is not None:
-        lo = -float("inf") if column.minimum is None else column.minimum
-        hi = float("inf") if column.maximum is None else column.maximum
-        bounds = (
-            f"between {column.minimum:g} and {column.maximum:g}"
-            if (column.minimum is not None and column.maximum is not None)
-            else (
-                f"at least {column.minimum:g}"
-                if column.minimum is not None
-                else f"at most {column.maximum:g}"
-            )
-        )
-
-        def within_bounds(s: pd.Series, lo: float = lo, hi: float = hi) -> pd.Series:
-            numbers = pd.to_numeric(s, errors="coerce")
-            return numbers.isna() | numbers.between(lo, hi)
-
-        checks.append(pa.Check(within_bounds, error=f"must be {bounds}"))
-    return checks
+Rule = tuple[ir.BooleanValue, str]
+"""Where a rule is broken, and its message."""
 
 
-def pandera_schema(table: Table, present: set[str]) -> pa.DataFrameSchema:
-    """A pandera schema that checks ``table``'s columns as text (those present in the file)."""
-    columns = {
-        c.name: pa.Column(
-            None,
-            checks=_checks(c),
-            nullable=c.nullable,
-            required=False,
-            coerce=False,
-        )
-        for c in table.columns
-        if c.name in present
-    }
-    row_checks = [
-        pa.Check(rule.holds, error=rule.description)
-        for rule in table.row_rules
-        if all(name in present for name in rule.columns)
-    ]
-    return pa.DataFrameSchema(columns, checks=row_checks, strict=False)
+def when(condition: ir.BooleanValue, message: str | ir.StringValue) -> ir.StringValue:
+    """``message`` where ``condition`` holds, else NULL."""
+    return ibis.cases((condition.fill_null(False), message), else_=NULL)
 
 
-def normalise_text(column: Column, values: pd.Series) -> pd.Series:
-    """Unambiguous spelling fixes applied before the checks (codes only, never values)."""
-    if column.kind in ("text", "id", "int", "number", "date"):
-        return values
-    values = values.str.strip()
-    if column.kind == "municipality":
-        return values.where(~values.str.fullmatch(r"[0-9]{3}", na=False), "0" + values)
-    if column.kind == "district":
-        return values.where(~values.str.fullmatch(r"[0-9]{5}", na=False), "0" + values)
-    if column.kind == "sex":
-        return values.replace({"1": "M", "2": "F"})
-    if column.kind in ("icd10", "icd10_list", "ncsp_list"):
-        return values.str.upper().str.replace(r"\s+", " ", regex=True)
-    return values
+def matches(value: ir.StringValue, pattern: str) -> ir.BooleanValue:
+    return value.re_search(f"^(?:{pattern})$")
 
 
-def to_typed(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
-    """Typed columns for accepted rows (text stays text, dots are removed from ICD-10)."""
-    out = frame.copy()
-    for column in table.columns:
-        if column.name not in out:
-            out[column.name] = pd.Series(pd.NA, index=out.index, dtype="string")
-        values = out[column.name]
-        if column.kind == "int":
-            out[column.name] = pd.to_numeric(values).astype("Int64")
-        elif column.kind == "number":
-            out[column.name] = pd.to_numeric(values).astype("Float64")
-        elif column.kind == "date":
-            out[column.name] = pd.to_datetime(values, format="%Y-%m-%d")
-        elif column.kind in ("icd10", "icd10_list"):
-            out[column.name] = values.astype("string").str.replace(".", "", regex=False)
-        else:
-            out[column.name] = values.astype("string")
-    return out
+def as_text(column: ir.Value) -> ir.StringValue:
+    """A column as text, with empty values missing (NULL)."""
+    kind = column.type()
+    if kind.is_timestamp():
+        column = column.cast("date")
+    text = column if kind.is_string() else column.cast("string")
+    return text.nullif("")
 
 
-_ARROW_TYPES = {"int": pa_arrow.int64(), "number": pa_arrow.float64(), "date": pa_arrow.date32()}
-
-
-def arrow_schema(table: Table) -> pa_arrow.Schema:
-    """The Parquet schema of accepted rows: the contract's columns, typed."""
-    return pa_arrow.schema(
-        [(c.name, _ARROW_TYPES.get(c.kind, pa_arrow.string())) for c in table.columns]
+def _typed_source(column: Column, source: ir.Value) -> bool:
+    """A Parquet column that already has the type the contract asks for."""
+    kind = source.type()
+    return (
+        (column.kind == "int" and kind.is_integer())
+        or (column.kind == "number" and kind.is_numeric())
+        or (column.kind == "date" and (kind.is_date() or kind.is_timestamp()))
     )
+
+
+def value_of(column: Column, source: ir.Value, decimal_comma: bool) -> ir.Value:
+    """The value the rules judge: the source as typed where it already has the contract's type,
+    else its text with unambiguous spelling fixes (they never change a meaning).
+
+    Codes are trimmed and upper-cased; a municipality of 3 digits and a district of 5 get
+    their leading zero back (spreadsheets drop it); sex 1/2 becomes M/F; a whole number
+    written ``12.0`` (as pandas and spreadsheets write an integer column with a gap) is 12;
+    in a ``;``-separated file a number may have a decimal comma.
+    """
+    if _typed_source(column, source):
+        return source.cast("date") if column.kind == "date" else source
+    value = as_text(source)
+    if column.kind in ROW_KINDS:
+        return value
+    value = value.strip()
+    if column.kind == "int":
+        return ibis.cases(
+            (value.re_search(INTEGRAL_FLOAT), value.left(value.find("."))), else_=value
+        )
+    if column.kind == "number" and decimal_comma:
+        return ibis.cases((value.re_search(DECIMAL_COMMA), value.replace(",", ".")), else_=value)
+    if column.kind == "municipality":
+        return ibis.cases((value.re_search(r"^[0-9]{3}$"), "0" + value), else_=value)
+    if column.kind == "district":
+        return ibis.cases((value.re_search(r"^[0-9]{5}$"), "0" + value), else_=value)
+    if column.kind == "sex":
+        return value.cases(("1", "M"), ("2", "F"), else_=value)
+    if column.kind in ("icd10", "icd10_list", "ncsp_list"):
+        return value.upper().re_replace(r"\s+", " ")
+    return value
+
+
+def value_rules(column: Column, value: ir.Value) -> Iterator[Rule]:
+    """Each rule about a value alone (a NULL value passes: whether a value is required is
+    ``required_rule``)."""
+    if not value.type().is_string():
+        yield from _bounds_rule(column, value)
+        return
+    yield value.contains("\ufffd"), NOT_UTF8
+    if column.kind in ("text", "id", "hospital"):
+        yield value.left(1).re_search(FORMULA_START), FORMULA
+    if column.kind in PATTERNS:
+        pattern, message = PATTERNS[column.kind]
+        yield ~matches(value, pattern), message
+    if column.kind == "date":
+        valid = matches(value, PATTERNS["date"][0]) & value.try_cast("date").isnull()
+        yield valid, "must be a real calendar date"
+    if column.kind == "enum":
+        yield ~value.isin(column.values), "must be one of " + ", ".join(column.values)
+    yield from _bounds_rule(column, value.try_cast("float64"))
+
+
+def _bounds_rule(column: Column, number: ir.Value) -> Iterator[Rule]:
+    if column.minimum is None and column.maximum is None:
+        return
+    outside: ir.BooleanValue = ibis.literal(False)
+    if column.minimum is not None:
+        outside |= number < column.minimum
+    if column.maximum is not None:
+        outside |= number > column.maximum
+    if column.minimum is not None and column.maximum is not None:
+        bounds = f"between {column.minimum:g} and {column.maximum:g}"
+    elif column.minimum is not None:
+        bounds = f"at least {column.minimum:g}"
+    else:
+        bounds = f"at most {column.maximum:g}"
+    yield outside, f"must be {bounds}"
+
+
+def required_rule(column: Column, value: ir.Value) -> Rule | None:
+    return None if column.nullable else (value.isnull(), REQUIRED)
+
+
+def as_date(value: ir.Value) -> ir.DateValue:
+    """A value as a date where it is one (written YYYY-MM-DD, a real day), else NULL."""
+    if not value.type().is_string():
+        return value.cast("date")
+    return ibis.cases(
+        (matches(value, PATTERNS["date"][0]), value.try_cast("date")), else_=ibis.null("date")
+    )
+
+
+def row_rule(rule: DateOrder, values: dict[str, ir.Value]) -> Rule:
+    return as_date(values[rule.later]) < as_date(values[rule.earlier]), rule.description
+
+
+def typed(column: Column, value: ir.Value) -> ir.Value:
+    """An accepted value in its type: ICD-10 codes are stored without the dot."""
+    if column.kind == "int":
+        return value.cast("int64")
+    if column.kind == "number":
+        return value.cast("float64")
+    if column.kind == "date":
+        return value.cast("date")
+    if column.kind in ("icd10", "icd10_list"):
+        return value.replace(".", "")
+    return value

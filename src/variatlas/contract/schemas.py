@@ -1,16 +1,16 @@
 """The input data contract (../shared/design/data-contract.md) as declarative table schemas.
 
 Each table is a list of columns, each with a kind and its rules, plus row rules that relate
-columns. ``variatlas.contract.checks`` executes these declarations (pandera on the text as read).
+columns. This module only declares; ``variatlas.contract.checks`` turns the declarations into
+engine expressions over the text as read, and ``variatlas.contract.validation`` runs them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-import pandas as pd
+import pyarrow as pa
 
 Kind = Literal[
     "text",
@@ -25,6 +25,7 @@ Kind = Literal[
     "icd10",
     "icd10_list",
     "ncsp_list",
+    "hospital",
 ]
 
 ICD10 = r"[A-Z][0-9]{2}(?:\.?[0-9A-Z]{1,4})?"
@@ -48,19 +49,27 @@ class Column:
 
 
 @dataclass(frozen=True)
-class RowRule:
-    """A rule across columns; ``holds`` gets the parsed frame and returns True where it holds."""
+class DateOrder:
+    """A rule across two date columns: ``later`` is not before ``earlier`` (where both are
+    valid dates; a missing or broken date is the business of its own column)."""
 
-    description: str
-    columns: tuple[str, ...]
-    holds: Callable[[pd.DataFrame], pd.Series]
+    later: str
+    earlier: str
+
+    @property
+    def columns(self) -> tuple[str, str]:
+        return (self.later, self.earlier)
+
+    @property
+    def description(self) -> str:
+        return f"{self.later} must not be before {self.earlier}"
 
 
 @dataclass(frozen=True)
 class Table:
     name: str
     columns: tuple[Column, ...]
-    row_rules: tuple[RowRule, ...] = field(default=())
+    row_rules: tuple[DateOrder, ...] = field(default=())
 
     @property
     def column_names(self) -> list[str]:
@@ -68,20 +77,6 @@ class Table:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
-
-
-def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name not in frame:
-        return pd.Series(pd.NaT, index=frame.index)
-    return pd.to_datetime(frame[name], format="%Y-%m-%d", errors="coerce")
-
-
-def _not_before(later: str, earlier: str) -> RowRule:
-    def holds(frame: pd.DataFrame) -> pd.Series:
-        late, early = _dates(frame, later), _dates(frame, earlier)
-        return ~(late < early)
-
-    return RowRule(f"{later} must not be before {earlier}", (later, earlier), holds)
 
 
 def _residence(required_district: bool = False) -> tuple[Column, ...]:
@@ -93,7 +88,7 @@ def _residence(required_district: bool = False) -> tuple[Column, ...]:
 
 AGE = Column("age", "int", minimum=0, maximum=120)
 SEX = Column("sex", "sex")
-HOSPITAL = Column("hospital", "text")
+HOSPITAL = Column("hospital", "hospital")
 PATIENT = Column("patient_id", "id", person_key=True)
 YEAR = Column("year", "int", minimum=1900, maximum=2100)
 
@@ -138,8 +133,8 @@ TABLES: dict[str, Table] = {
                 Column("referral_date", "date", required=False, nullable=True),
             ),
             (
-                _not_before("end_date", "start_date"),
-                _not_before("start_date", "referral_date"),
+                DateOrder("end_date", "start_date"),
+                DateOrder("start_date", "referral_date"),
             ),
         ),
         Table(
@@ -165,9 +160,9 @@ TABLES: dict[str, Table] = {
                 Column("exit", "enum", required=False, nullable=True, values=("no_cancer",)),
             ),
             (
-                _not_before("pathway_start", "referral_received"),
-                _not_before("clinical_decision", "pathway_start"),
-                _not_before("treatment_start", "referral_received"),
+                DateOrder("pathway_start", "referral_received"),
+                DateOrder("clinical_decision", "pathway_start"),
+                DateOrder("treatment_start", "referral_received"),
             ),
         ),
         Table(
@@ -210,7 +205,7 @@ TABLES: dict[str, Table] = {
                 AGE,
                 SEX,
             ),
-            (_not_before("end_date", "start_date"),),
+            (DateOrder("end_date", "start_date"),),
         ),
         Table(
             "survey_responses",
@@ -218,7 +213,7 @@ TABLES: dict[str, Table] = {
                 Column("respondent_id", "id", person_key=True),
                 Column("survey", "text"),
                 YEAR,
-                Column("hospital", "text", nullable=True),
+                Column("hospital", "hospital", nullable=True),
                 *_residence(),
                 AGE,
                 SEX,
@@ -269,3 +264,11 @@ TABLES: dict[str, Table] = {
         ),
     )
 }
+
+
+_ARROW_TYPES = {"int": pa.int64(), "number": pa.float64(), "date": pa.date32()}
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    """The Parquet schema of accepted rows: the contract's columns, typed."""
+    return pa.schema([(c.name, _ARROW_TYPES.get(c.kind, pa.string())) for c in table.columns])

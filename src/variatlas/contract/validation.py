@@ -1,311 +1,221 @@
-"""Validation of contract files: every row read is accepted or set aside with its reasons.
+"""Validation of contract files on an engine: every row read is accepted or set aside.
 
+Each file is read as text with the line each row starts on (a CSV file is staged first, see
+``files``); the rules of ``checks`` run over the whole file on the engine (DuckDB, or Spark),
+and the geography places each distinct residence and hospital code once (``Placement``).
 Accepted rows go, typed, to ``accepted/<table>.parquet``; set-aside rows, as read, to
 ``set_aside/<table>.parquet`` and ``.csv`` with the file, line, column, value and rule of
-each failure. ``rows_read == rows_accepted + rows_set_aside`` always holds.
+their first failure and all their failures. ``rows_read == rows_accepted + rows_set_aside``
+always holds.
 """
 
 from __future__ import annotations
 
-import json
-from collections import Counter
+import shutil
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
-import pandera.pandas as pa
-import pyarrow as pa_arrow
+import pyarrow as pa
 import pyarrow.parquet as pq
-from pandera.errors import SchemaErrors
 
-from variatlas.contract.checks import arrow_schema, normalise_text, pandera_schema, to_typed
-from variatlas.contract.reading import Chunk, RefusedFile, find_table_file, read_chunks
-from variatlas.contract.schemas import FORMULA_START, TABLES, Table
-
-Placement = Callable[[str, pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame]]
-"""A hook run on accepted rows of a table: returns (rows with added columns, failures).
-
-Failures is a frame indexed like the input with ``column``, ``value`` and ``rule`` for each row
-it rejects; the geography uses it to set aside unknown codes.
-"""
+from variatlas.contract.checks import NULL, as_text, typed
+from variatlas.contract.files import (
+    LINE,
+    RefusedFile,
+    csv_format,
+    find_table_file,
+    parquet_header,
+)
+from variatlas.contract.judging import Judged, Placement, Store, judge
+from variatlas.contract.report import FolderReport, TableReport
+from variatlas.contract.schemas import FORMULA_START, TABLES, Table, arrow_schema
+from variatlas.contract.staging import stage_csv, write_csv
 
 SET_ASIDE_COLUMNS = ["_file", "_line", "_column", "_value", "_rule", "_failures"]
+RESIDENCE = ["referral_area", "region", "residence_note"]
 
 
-@dataclass
-class TableReport:
-    """What happened to one table's file."""
+@dataclass(frozen=True)
+class ReadOptions:
+    """How CSV files are written, where the user says so (else it is found out)."""
 
-    table: str
-    file: str
-    rows_read: int = 0
-    rows_accepted: int = 0
-    rows_set_aside: int = 0
-    reasons: Counter[str] = field(default_factory=Counter)
-    refused: str = ""
-    notes: Counter[str] = field(default_factory=Counter)
-
-    def top_reasons(self, n: int = 3) -> list[tuple[str, int]]:
-        return self.reasons.most_common(n)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "table": self.table,
-            "file": self.file,
-            "rows_read": self.rows_read,
-            "rows_accepted": self.rows_accepted,
-            "rows_set_aside": self.rows_set_aside,
-            "reasons": dict(self.reasons.most_common()),
-            "notes": dict(self.notes),
-            "refused": self.refused,
-        }
+    encoding: str | None = None
+    delimiter: str | None = None
 
 
-def _failures(table: Table, chunk: Chunk) -> pd.DataFrame:
-    """One row per failure: index (row position in chunk), column, value, rule."""
-    schema: pa.DataFrameSchema = pandera_schema(table, set(chunk.frame.columns))
-    try:
-        schema.validate(chunk.frame, lazy=True)
-    except SchemaErrors as errors:
-        cases = errors.failure_cases
-        broken = cases[cases["index"].isna()]
-        if len(broken):
-            # A check that raised is a bug in the schema, never a property of the data.
-            raise RuntimeError(
-                f"a {table.name} check failed to run: {broken.to_dict('records')}"
-            ) from None
-        rules = cases["check"].astype(str).replace({"not_nullable": "a value is required"})
-        return pd.DataFrame(
-            {
-                "index": cases["index"].astype(np.int64).to_numpy(),
-                "column": cases["column"].astype(str).to_numpy(),
-                "value": cases["failure_case"].to_numpy(),
-                "rule": rules.to_numpy(),
-            }
-        )
-    return pd.DataFrame(columns=["index", "column", "value", "rule"])
-
-
-def _duplicate_failures(
-    table: Table, frame: pd.DataFrame, seen: dict[str, set[int]]
-) -> pd.DataFrame:
-    """Repeated values of unique columns: the first row keeps the id, later ones are set aside."""
-    found = []
+def _accepted(judged: Judged, table: Table, header: list[str]) -> ir.Table:
+    """Accepted rows, typed, placed, with the extra columns as text."""
+    rows = judged.rows
+    columns: dict[str, ir.Value] = {}
+    kinds = {"int": "int64", "number": "float64", "date": "date"}
+    placed = {
+        "municipality": "placed_municipality",
+        "district": "placed_district",
+        "hospital": "hospital_code",
+    }
     for column in table.columns:
-        if not column.unique or column.name not in frame:
-            continue
-        values = frame[column.name]
-        hashes = pd.util.hash_pandas_object(values, index=False).to_numpy()
-        earlier = seen.setdefault(column.name, set())
-        repeated = np.fromiter((h in earlier for h in hashes.tolist()), bool, len(hashes))
-        repeated |= pd.Series(hashes).duplicated().to_numpy()
-        repeated &= values.notna().to_numpy()
-        earlier.update(hashes.tolist())
-        positions = np.flatnonzero(repeated)
-        found.append(
-            pd.DataFrame(
-                {
-                    "index": positions,
-                    "column": column.name,
-                    "value": values.to_numpy()[positions],
-                    "rule": f"must be unique: an earlier row has the same {column.name}",
-                }
-            )
-        )
-    return pd.concat(found) if found else pd.DataFrame(columns=["index", "column", "value", "rule"])
-
-
-def _neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    text = frame.astype("string")
-    for name in text.columns:
-        risky = text[name].str.contains(FORMULA_START, regex=True, na=False)
-        if risky.any():
-            text.loc[risky, name] = "'" + text.loc[risky, name]
-    return text
-
-
-class _Writer:
-    """Appends chunks to one Parquet file (and optionally CSV) with a fixed schema."""
-
-    def __init__(self, path: Path, schema: pa_arrow.Schema, csv_path: Path | None = None):
-        self.path, self.schema, self.csv_path = path, schema, csv_path
-        self._parquet: pq.ParquetWriter | None = None
-        self._csv_started = False
-
-    def write(self, frame: pd.DataFrame) -> None:
-        if self._parquet is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._parquet = pq.ParquetWriter(self.path, self.schema)
-        if len(frame):
-            self._parquet.write_table(
-                pa_arrow.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
-            )
-        if self.csv_path is not None:
-            _neutralise_formulas(frame).to_csv(
-                self.csv_path,
-                mode="a" if self._csv_started else "w",
-                header=not self._csv_started,
-                index=False,
-            )
-            self._csv_started = True
-
-    def close(self) -> None:
-        if self._parquet is None:
-            self.write(pd.DataFrame({name: [] for name in self.schema.names}))
-        assert self._parquet is not None
-        self._parquet.close()
-
-
-def _set_aside_frame(
-    chunk: Chunk, failures: pd.DataFrame, file_name: str, header: list[str]
-) -> pd.DataFrame:
-    failures = failures.astype({"index": np.int64}).sort_values("index", kind="stable")
-    failures["text"] = failures["column"] + ": " + failures["rule"]
-    grouped = failures.groupby("index", sort=True)
-    first = grouped.first()
-    rows = chunk.frame.iloc[first.index.to_numpy()].reset_index(drop=True)
-    meta = pd.DataFrame(
-        {
-            "_file": file_name,
-            "_line": chunk.lines[first.index.to_numpy(dtype=np.int64)],
-            "_column": first["column"].to_numpy(),
-            "_value": first["value"].astype("string").to_numpy(),
-            "_rule": first["rule"].to_numpy(),
-            "_failures": grouped["text"].agg("; ".join).to_numpy(),
-        }
-    )
+        if column.name not in header:
+            columns[column.name] = ibis.null(kinds.get(column.kind, "string"))
+        elif placed.get(column.name) in rows.columns:
+            columns[column.name] = rows[placed[column.name]]
+        else:
+            columns[column.name] = typed(column, judged.values[column.name])
+    if "placed_municipality" in rows.columns:
+        columns.update({name: rows[name] for name in RESIDENCE})
+    if "hospital_region" in rows.columns:
+        columns["hospital_region"] = rows.hospital_region
     for name in header:
-        meta[name] = rows[name].to_numpy() if name in rows else None
-    if chunk.malformed:
-        lines, raws, rules = zip(*chunk.malformed, strict=True)
-        bad = pd.DataFrame(
+        if name not in table.column_names:
+            columns[name] = as_text(rows[name])
+    return rows.filter(~rows._failed).select(**columns)
+
+
+def _set_aside(
+    judged: Judged, header: list[str], file: str, malformed: list[tuple[int, str, str]]
+) -> ir.Table:
+    """Set-aside rows as read, with the first failure (column, value, rule) and all of them."""
+    rows = judged.rows.filter(judged.rows._failed)
+    first = rows._failures.split("; ")[0]
+    column = first.split(": ")[0]
+    aside = rows.select(
+        _file=ibis.literal(file),
+        _line=rows[LINE],
+        _column=column,
+        _value=column.cases(*[(name, as_text(rows[name])) for name in header], else_=NULL),
+        _rule=first.substr(column.length() + 2),
+        _failures=rows._failures,
+        **{name: as_text(rows[name]) for name in header},
+    )
+    if malformed:
+        lines, raws, rules = zip(*malformed, strict=True)
+        broken = pd.DataFrame(
             {
-                "_file": file_name,
-                "_line": lines,
+                "_file": file,
+                "_line": pd.array(lines, dtype="int64"),
                 "_column": "",
-                "_value": raws,
-                "_rule": rules,
+                "_value": list(raws),
+                "_rule": list(rules),
                 "_failures": [f"row: {rule}" for rule in rules],
+                **{name: pd.Series([None] * len(lines), dtype="string") for name in header},
             }
         )
-        meta = pd.concat([meta, bad], ignore_index=True)
-    return meta.sort_values("_line", kind="stable")
+        aside = aside.union(ibis.memtable(broken, schema=aside.schema()))
+    return aside.order_by("_line")
+
+
+def _neutralised(batch: pa.RecordBatch) -> pa.Table:
+    """Text that a spreadsheet would run as a formula, prefixed with ' (in the CSV copy)."""
+    import pyarrow.compute as pc
+
+    columns = []
+    for column in batch.columns:
+        if pa.types.is_string(column.type):
+            risky = pc.fill_null(pc.match_substring_regex(column, FORMULA_START), False)
+            column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=batch.schema.names)
+
+
+def _csv_copy(parquet: Path, target: Path) -> None:
+    first = True
+    for batch in pq.ParquetFile(parquet).iter_batches(batch_size=100_000):
+        write_csv(_neutralised(batch), target, first=first)
+        first = False
+    if first:
+        write_csv(pq.read_table(parquet), target, first=True)
+
+
+def _inferred(counts: dict[str, int]) -> list[str]:
+    """Sentences on values read as something other than they were written."""
+    sentences = []
+    for key, n in counts.items():
+        if not n:
+            continue
+        name, kind = key.split("|")
+        if kind == "int":
+            sentences.append(f"{name}: {n:,} values written like 12.0 read as whole numbers")
+        elif kind == "comma":
+            sentences.append(f"{name}: {n:,} values with a decimal comma read as numbers")
+        else:
+            sentences.append(f"hospital: {n:,} rows gave the trust by {kind}")
+    return sentences
+
+
+def _whole(value: object) -> int:
+    """A count from the engine (a sum over no rows is missing: 0)."""
+    return 0 if pd.isna(value) else int(value)  # type: ignore[call-overload]
 
 
 def validate_table(
     path: Path,
     table: Table,
     out: Path,
+    store: Store,
     placement: Placement | None = None,
-    chunk_rows: int | None = None,
+    options: ReadOptions | None = None,
 ) -> TableReport:
     """Validate one file into ``out/accepted`` and ``out/set_aside``; see the module doc."""
+    options = options or ReadOptions()
     report = TableReport(table=table.name, file=path.name)
-    seen: dict[str, set[int]] = {}
-    accepted_writer: _Writer | None = None
-    aside_writer: _Writer | None = None
-    chunks = read_chunks(path, table, chunk_rows) if chunk_rows else read_chunks(path, table)
-    try:
-        for chunk in chunks:
-            frame = chunk.frame
-            header = list(frame.columns)
-            for column in table.columns:
-                if column.name in frame:
-                    frame[column.name] = normalise_text(column, frame[column.name])
-            failures = pd.concat([_failures(table, chunk), _duplicate_failures(table, frame, seen)])
-            good = np.ones(len(frame), dtype=bool)
-            good[failures["index"].to_numpy(dtype=np.int64)] = False
-            typed = to_typed(table, frame[good]) if len(frame) else to_typed(table, frame)
-            if placement is not None:
-                typed, placed_failures = placement(table.name, typed)
-                positions = np.flatnonzero(good)
-                if len(placed_failures):
-                    lookup = pd.Series(positions, index=frame.index[good])
-                    placed_failures = placed_failures.assign(
-                        index=lookup.loc[placed_failures.index].to_numpy()
-                    )
-                    failures = pd.concat([failures, placed_failures.reset_index(drop=True)])
-                    good[placed_failures["index"].to_numpy(dtype=np.int64)] = False
-                    typed = typed.loc[frame.index[good]]
-            if "residence_note" in typed:
-                report.notes.update(typed["residence_note"][typed["residence_note"] != ""])
-            extra = [name for name in header if name not in table.column_names]
-            typed = typed[
-                [*table.column_names, *[c for c in typed.columns if c not in table.column_names]]
-            ]
-            if accepted_writer is None:
-                schema = arrow_schema(table)
-                for name in typed.columns:
-                    if name not in schema.names:
-                        schema = schema.append(pa_arrow.field(name, pa_arrow.string()))
-                accepted_writer = _Writer(out / "accepted" / f"{table.name}.parquet", schema)
-                aside_schema = pa_arrow.schema(
-                    [("_file", pa_arrow.string()), ("_line", pa_arrow.int64())]
-                    + [(n, pa_arrow.string()) for n in SET_ASIDE_COLUMNS[2:]]
-                    + [(n, pa_arrow.string()) for n in [*table.column_names, *extra] if n in header]
-                )
-                aside_writer = _Writer(
-                    out / "set_aside" / f"{table.name}.parquet",
-                    aside_schema,
-                    out / "set_aside" / f"{table.name}.csv",
-                )
-            for name in extra:
-                typed[name] = typed[name].astype("string")
-            accepted_writer.write(typed)
-            set_aside = (
-                _set_aside_frame(chunk, failures, path.name, header)
-                if len(failures) or chunk.malformed
-                else None
-            )
-            assert aside_writer is not None
-            if set_aside is not None:
-                aside_writer.write(set_aside[aside_writer.schema.names])
-                for rule_column, rule in zip(set_aside["_column"], set_aside["_rule"], strict=True):
-                    report.reasons[f"{rule_column}: {rule}" if rule_column else rule] += 1
-            n_aside = 0 if set_aside is None else len(set_aside)
-            report.rows_read += len(frame) + len(chunk.malformed)
-            report.rows_accepted += len(typed)
-            report.rows_set_aside += n_aside
-    finally:
-        for writer in (accepted_writer, aside_writer):
-            if writer is not None:
-                writer.close()
+    staging = out / ".staging"
+    staging.mkdir(parents=True, exist_ok=True)
+    malformed: list[tuple[int, str, str]] = []
+    decimal_comma = False
+    if path.suffix == ".csv":
+        fmt, header = csv_format(path, table, options.encoding, options.delimiter)
+        report.inferred += fmt.inferred
+        decimal_comma = fmt.decimal_comma
+        staged = stage_csv(path, table, fmt, header, staging / f"{table.name}.csv.parquet")
+        malformed = staged.malformed
+        raw = store.read_parquet(staged.path)
+    else:
+        header = parquet_header(path, table)
+        raw = store.read_parquet(path, lines=True)
+    judged = judge(raw, table, header, store, placement, decimal_comma)
+    accepted_path = out / "accepted" / f"{table.name}.parquet"
+    aside_path = out / "set_aside" / f"{table.name}.parquet"
+    store.write_parquet(_accepted(judged, table, header), accepted_path)
+    read = _whole(store.execute(raw.count().as_table()).iloc[0, 0])
+    accepted_rows = pq.ParquetFile(accepted_path).metadata.num_rows
+    aside = _set_aside(judged, header, path.name, malformed)
+    # A clean file: nothing to set aside, and no second pass over it to find that out.
+    store.write_parquet(aside if read > accepted_rows or malformed else aside.limit(0), aside_path)
+    _csv_copy(aside_path, out / "set_aside" / f"{table.name}.csv")
+    reasons = store.execute(
+        store.read_parquet(aside_path).group_by(["_column", "_rule"]).aggregate(n=ibis._.count())
+    )
+    for row in reasons.itertuples():
+        report.reasons[f"{row._1}: {row._2}" if row._1 else row._2] += int(row.n)
+    accepted = store.read_parquet(accepted_path)
+    if "residence_note" in accepted.columns:
+        notes = store.execute(
+            accepted.filter(accepted.residence_note != "")
+            .group_by("residence_note")
+            .aggregate(n=ibis._.count())
+        )
+        report.notes.update(dict(zip(notes["residence_note"], notes["n"].astype(int), strict=True)))
+    report.inferred += _inferred(judged.counts)
+    report.rows_read = read + len(malformed)
+    report.rows_accepted = accepted_rows
+    report.rows_set_aside = pq.ParquetFile(aside_path).metadata.num_rows
+    shutil.rmtree(staging, ignore_errors=True)
     if report.rows_read != report.rows_accepted + report.rows_set_aside:
         raise AssertionError(f"{path}: rows read differ from rows accepted + set aside")
     return report
 
 
-@dataclass
-class FolderReport:
-    """The validation of a whole input folder."""
-
-    input: str
-    tables: dict[str, TableReport]
-    absent: list[str]
-
-    @property
-    def refused(self) -> dict[str, TableReport]:
-        return {name: r for name, r in self.tables.items() if r.refused}
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "input": self.input,
-            "tables": {name: r.as_dict() for name, r in self.tables.items()},
-            "absent": self.absent,
-        }
-
-    def write(self, out: Path) -> None:
-        (out / "validation.json").write_text(json.dumps(self.as_dict(), indent=2) + "\n")
-
-
 def validate_folder(
     folder: Path,
     out: Path,
+    store: Store,
     placement: Placement | None = None,
     tables: Iterable[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    options: ReadOptions | None = None,
 ) -> FolderReport:
     """Validate every contract table present in ``folder`` into ``out``."""
     if not folder.is_dir():
@@ -325,7 +235,7 @@ def validate_folder(
         if progress is not None:
             progress(name)
         try:
-            reports[name] = validate_table(path, table, out, placement)
+            reports[name] = validate_table(path, table, out, store, placement, options)
         except RefusedFile as refused:
             for leftover in (
                 out / "accepted" / f"{name}.parquet",
@@ -333,6 +243,7 @@ def validate_folder(
                 out / "set_aside" / f"{name}.csv",
             ):
                 leftover.unlink(missing_ok=True)
+            shutil.rmtree(out / ".staging", ignore_errors=True)
             reports[name] = TableReport(name, path.name, refused=refused.message)
     if "population" in absent:
         reports["population"] = TableReport(
@@ -345,3 +256,6 @@ def validate_folder(
     out.mkdir(parents=True, exist_ok=True)
     report.write(out)
     return report
+
+
+__all__ = ["Placement", "ReadOptions", "Store", "arrow_schema", "validate_folder", "validate_table"]

@@ -9,8 +9,11 @@ Springer, 2001, ch. 6 (the "attacker's" LP); Hundepool A et al. 2012, §5.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections import defaultdict
-from collections.abc import Set
+from collections.abc import Iterator, Set
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import highspy
@@ -76,14 +79,35 @@ def _component_systems(
     return systems
 
 
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Standard output closed at the file level: HiGHS prints its banner from C++ the first
+    time a model is made, before any option can silence it."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _highs() -> highspy.Highs:
+    with _quiet():
+        model = highspy.Highs()
+    model.setOptionValue("output_flag", False)
+    return model
+
+
 class _Intervals:
     """One HiGHS model per component, re-solved per cell with a warm start (only the
     objective changes between solves)."""
 
     def __init__(self, a_eq: object, rhs: np.ndarray, size: int) -> None:
         rows = csr_matrix(a_eq)
-        self.highs = highspy.Highs()
-        self.highs.setOptionValue("output_flag", False)
+        self.highs = _highs()
         self.highs.addVars(size, np.zeros(size), np.full(size, highspy.kHighsInf))
         self.highs.addRows(
             len(rhs),
@@ -177,3 +201,33 @@ def audit(
             if high - low < threshold - 1e-9:
                 exposed.append(Exposure(cell, values[cell], low, high))
     return exposed
+
+
+def determined(
+    values: dict[Cell, float],
+    relations: list[Relation],
+    hidden: set[Cell],
+    candidates: Set[Cell],
+    tolerance: float = 1e-7,
+) -> set[Cell]:
+    """The ``candidates`` among the hidden cells whose value the published cells and the
+    relations fix exactly: an attacker's two linear programmes give the same number.
+
+    A few feasible points (``_spread``) show most cells free at once; only cells whose
+    points all agree get their own pair of programmes.
+    """
+    found: set[Cell] = set()
+    rng = np.random.default_rng(1)
+    for members, a_eq, rhs in _component_systems(values, relations, hidden):
+        if not any(cell in candidates for cell in members):
+            continue
+        spread = _spread(members, values, a_eq, rhs, rng)
+        solver: _Intervals | None = None
+        for i, cell in enumerate(members):
+            if cell not in candidates or spread[i] > tolerance:
+                continue
+            solver = solver or _Intervals(a_eq, rhs, len(members))
+            low, high = solver.of(i)
+            if high - low <= tolerance * max(1.0, abs(values[cell])):
+                found.add(cell)
+    return found

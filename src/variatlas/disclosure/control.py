@@ -6,12 +6,13 @@ See the package documentation and docs/disclosure.md.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from variatlas.disclosure.audit import audit
+from variatlas.disclosure.audit import audit, determined
 from variatlas.disclosure.disclosed import _TOKEN, DisclosedResults, IndicatorDisclosure
 from variatlas.disclosure.relations import (
     Cell,
@@ -46,46 +47,107 @@ def _cells(frame: pd.DataFrame, column: str) -> dict[Cell, float]:
     return dict(zip(keys, present[column].astype(float), strict=True))
 
 
-MAX_ROUNDS = 50
+GREEDY_ROUNDS = 50
+"""Rounds of one more cell per pinned primary cell before the fallback hides whole groups."""
 
 
-def suppress(
-    values: dict[Cell, float], relations: list[Relation], threshold: float
-) -> tuple[set[Cell], set[Cell]]:
-    """(primary, all hidden) cells for one count, audited until no cell can be pinned.
+@dataclass(frozen=True)
+class Suppression:
+    """What is hidden of one count: the primary cells, all hidden cells, those the fallback
+    hid, and complements that were released again because the published cells determine
+    them exactly (hiding them protected nothing)."""
+
+    primary: set[Cell]
+    hidden: set[Cell]
+    fallback: set[Cell] = field(default_factory=set)
+    released: set[Cell] = field(default_factory=set)
+
+
+def suppress(values: dict[Cell, float], relations: list[Relation], threshold: float) -> Suppression:
+    """The cells to hide of one count, audited until no primary cell can be pinned.
 
     After the greedy pass (``secondary``), the linear-programming audit looks for primary
     (small) cells that the relations together pin to less than the threshold; for each, one
-    more cell of one of its relations is hidden, and the greedy pass and the audit run again
-    until the audit finds nothing. Counts of non-persons (threshold ≤ 1) are not suppressed.
+    more cell of one of its relations is hidden (``_widen``), and the greedy pass and the
+    audit run again. Where that has not settled after ``GREEDY_ROUNDS`` rounds, or finds no
+    cell to add, the fallback hides the smallest whole relation of each pinned cell, and
+    failing that its whole connected group of cells: each round hides more, and a primary
+    cell whose every connected cell is hidden cannot be pinned, so the loop always ends, in
+    a safe publication. Last, hidden complements that the published cells determine exactly
+    are released (``determined``): publishing a number the public can already compute adds
+    nothing to what it knows. Counts of non-persons (threshold ≤ 1) are not suppressed.
     """
     small = primary(values, threshold)
     if threshold <= 1:
-        return small, set()
+        return Suppression(small, set())
     hidden = secondary(values, relations, small, threshold, small)
     by_cell = relations_by_cell(relations)
-    for round_ in range(MAX_ROUNDS):
-        exposed = audit(values, relations, hidden, threshold, small)
+    fallback: set[Cell] = set()
+    rounds = 0
+    while exposed := audit(values, relations, hidden, threshold, small):
         if os.environ.get("VARIATLAS_DEBUG_DISCLOSURE"):
-            print(round_, len(hidden), len(exposed), flush=True)
-        if not exposed:
-            return small, hidden
-        added = {c for e in exposed if (c := _widen(e.cell, values, by_cell, hidden))}
+            print(rounds, len(hidden), len(exposed), flush=True)
+        added: set[Cell] = set()
+        if rounds < GREEDY_ROUNDS:
+            added = {c for e in exposed if (c := _widen(e.cell, values, by_cell, hidden))}
         if not added:
-            raise RuntimeError(f"no published cell is left to protect {exposed[0].cell}")
+            added = _whole_groups([e.cell for e in exposed], values, by_cell, hidden)
+            fallback |= added
+        if not added:
+            raise RuntimeError(f"the audit pins {exposed[0].cell} with every connected cell hidden")
         hidden = secondary(values, relations, hidden | added, threshold, small)
-    raise RuntimeError("disclosure control did not converge")
+        rounds += 1
+    released = determined(values, relations, hidden, hidden - small)
+    return Suppression(small, hidden - released, fallback & hidden - released, released)
+
+
+def _whole_groups(
+    cells: list[Cell],
+    values: dict[Cell, float],
+    by_cell: Mapping[Cell, list[Relation]],
+    hidden: set[Cell],
+) -> set[Cell]:
+    """The fallback: for each pinned cell, every published cell of its smallest relation that
+    still has some (fewest cells to hide, then the smallest counts); where all its relations
+    are hidden already, every published cell connected to it."""
+    found: set[Cell] = set()
+    for cell in cells:
+        groups = [
+            sorted(c for c in (r.total, *r.parts) if c not in hidden) for r in by_cell.get(cell, [])
+        ]
+        groups = [g for g in groups if g]
+        if groups:
+            found |= set(min(groups, key=lambda g: (len(g), sum(values[c] for c in g), g)))
+    if found:
+        return found
+    frontier, seen = list(cells), set(cells)
+    while frontier:
+        cell = frontier.pop()
+        for relation in by_cell.get(cell, []):
+            for other in (relation.total, *relation.parts):
+                if other not in seen:
+                    seen.add(other)
+                    frontier.append(other)
+    return seen - hidden
 
 
 def protect(frame: pd.DataFrame, threshold: float, geography: Geography) -> IndicatorDisclosure:
     """Primary and secondary suppression of one indicator's numerators and denominators."""
-    values, relations, first, hidden = {}, {}, {}, {}
+    values, relations, found = {}, {}, {}
     for column in ("numerator", "denominator"):
         counts = _cells(frame, column)
         exact = exact_relations(counts, candidate_relations(frame, geography))
         values[column], relations[column] = counts, exact
-        first[column], hidden[column] = suppress(counts, exact, threshold)
-    return IndicatorDisclosure(threshold, values, relations, first, hidden)
+        found[column] = suppress(counts, exact, threshold)
+    return IndicatorDisclosure(
+        threshold,
+        values,
+        relations,
+        {column: s.primary for column, s in found.items()},
+        {column: s.hidden for column, s in found.items()},
+        {column: s.fallback for column, s in found.items()},
+        {column: s.released for column, s in found.items()},
+    )
 
 
 def _widen(
@@ -190,10 +252,16 @@ def disclose(
         safe = _apply(frame, detail)
         disclosed.append(safe)
         details[str(name)] = detail
-        summary = summarise(indicator, safe.assign(funnel=safe["funnel"].fillna("")))
-        carried = variation[variation["indicator"] == name].set_index(["level", "period", "sex"])[
-            "need_explained"
-        ]
+        earlier = variation[variation["indicator"] == name]
+        comparator = (
+            str(earlier["comparator"].iloc[0])
+            if "comparator" in earlier and len(earlier) and pd.notna(earlier["comparator"].iloc[0])
+            else "nation"
+        )
+        summary = summarise(
+            indicator, safe.assign(funnel=safe["funnel"].fillna("")), comparator=comparator
+        )
+        carried = earlier.set_index(["level", "period", "sex"])["need_explained"]
         summary["need_explained"] = [
             carried.get((r.level, r.period, r.sex), np.nan) for r in summary.itertuples()
         ]
@@ -205,7 +273,29 @@ def disclose(
     record["disclosure"] = {
         "thresholds": {name: d.threshold for name, d in details.items()},
         "rule": "primary: a numerator or denominator from 1 to the threshold − 1; secondary: "
-        "complementary cells across areas, sexes and periods (greedy, LP-audited)",
+        "complementary cells across areas, sexes and periods (greedy, LP-audited; where that "
+        "does not settle, whole relation groups); complements the published cells determine "
+        "exactly are released",
         "suppressed_rows": int(public["flag"].str.startswith("suppressed").sum()),
+        **cost(details.values()),
     }
     return DisclosedResults(public, summary_table, record, details, figures, _token=_TOKEN)
+
+
+def cost(details: Iterable[IndicatorDisclosure]) -> dict[str, float | int]:
+    """What suppression cost, over every count of every indicator: cells, hidden cells and
+    their share, cells the fallback hid, complements released."""
+    cells = hidden = fallback = released = 0
+    for detail in details:
+        for column in detail.values:
+            cells += len(detail.values[column])
+            hidden += len(detail.hidden[column])
+            fallback += len(detail.fallback.get(column, ()))
+            released += len(detail.released.get(column, ()))
+    return {
+        "cells": cells,
+        "hidden_cells": hidden,
+        "hidden_share": round(hidden / cells, 6) if cells else 0.0,
+        "fallback_cells": fallback,
+        "released_complements": released,
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -22,6 +22,10 @@ class IndicatorDisclosure:
     relations: dict[str, list[Relation]]
     primary: dict[str, set[Cell]]
     hidden: dict[str, set[Cell]]
+    fallback: dict[str, set[Cell]] = field(default_factory=dict)
+    """Cells the fallback hid (whole relation groups), where the greedy rounds did not settle."""
+    released: dict[str, set[Cell]] = field(default_factory=dict)
+    """Complements released because the published cells determine them exactly."""
 
 
 class DisclosedResults:

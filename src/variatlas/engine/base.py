@@ -58,11 +58,19 @@ class Engine(Protocol):
         """Run an expression and return its (small) result."""
         ...
 
+    def read_parquet(self, path: Path, *, lines: bool = False) -> ir.Table:
+        """A Parquet file as a table; with ``lines``, its row numbers (from 1) as ``_line``."""
+        ...
+
+    def write_parquet(self, expression: ir.Table, path: Path) -> None:
+        """Write an expression's rows to ``path`` (on the engine, without the driver)."""
+        ...
+
     def close(self) -> None: ...
 
 
-def open_engine(options: EngineOptions, accepted: Path) -> Engine:
-    """Open the chosen engine with every ``<table>.parquet`` of ``accepted`` registered."""
+def open_engine(options: EngineOptions, accepted: Path | None = None) -> Engine:
+    """Open the chosen engine, with every ``<table>.parquet`` of ``accepted`` registered."""
     engine: Any
     if options.name == "spark":
         from variatlas.engine.spark import SparkEngine
@@ -72,6 +80,6 @@ def open_engine(options: EngineOptions, accepted: Path) -> Engine:
         from variatlas.engine.duckdb import DuckDBEngine
 
         engine = DuckDBEngine(options)
-    for path in sorted(accepted.glob("*.parquet")):
+    for path in sorted(accepted.glob("*.parquet")) if accepted else ():
         engine.register(path.stem, path)
     return engine

@@ -46,8 +46,8 @@ class Compiled:
     ``cells`` has the cell columns and, by kind: ``numerator`` (and ``denominator``) counts;
     ``days`` with ``numerator`` the number of rows of that duration; or ``item_sum`` and
     ``items`` with ``respondents`` the number of respondents whose answered items add up to
-    that (a respondent's score is ``item_sum / items``). ``population`` (rates and coverage) has year, sex, band
-    and residence with ``population``.
+    that (a respondent's score is ``item_sum / items``). ``population`` (rates and coverage)
+    has year, sex, band and residence with ``population``.
     """
 
     indicator: Indicator
@@ -137,6 +137,9 @@ def _links(
 def _link(
     table: ir.Table, name: str, link: Link, tables: Mapping[str, ir.Table], key: str
 ) -> ir.Table:
+    if link.table not in tables:
+        # An optional link to a table the input does not have: no row links.
+        return table.mutate(**{name: ibis.literal(False)})
     other = apply_where(tables[link.table], link.where).view()
     predicates = [table[link.on] == other[link.on]]
     if link.days is not None and link.window_from and link.window_to:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,10 @@ DEFAULT_SETTINGS = {
     "spark.ui.enabled": "false",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
 }
+
+
+def _view_name() -> str:
+    return f"variatlas_{uuid.uuid4().hex[:12]}"
 
 
 def spark_session(options: EngineOptions) -> Any:
@@ -71,6 +76,24 @@ class SparkEngine:
 
     def execute(self, expression: ir.Table) -> pd.DataFrame:
         return self.connection.execute(expression)
+
+    def read_parquet(self, path: Path, *, lines: bool = False) -> ir.Table:
+        """A Parquet file (or folder); with ``lines``, its row numbers from 1 as ``_line``
+        (Spark's ``_metadata.row_index``, the row's position in its file)."""
+        location = str(path.resolve())
+        if not lines:
+            return self.connection.read_parquet(location)
+        frame = self.session.read.parquet(location)
+        frame = frame.select("*", (frame["_metadata.row_index"] + 1).alias("_line"))
+        return self._register(frame)
+
+    def _register(self, frame: Any) -> ir.Table:
+        name = _view_name()
+        frame.createOrReplaceTempView(name)
+        return self.connection.table(name)
+
+    def write_parquet(self, expression: ir.Table, path: Path) -> None:
+        self.connection.to_parquet(expression, str(path.resolve()), mode="overwrite")
 
     def close(self) -> None:
         """Nothing: the session is shared and reused; Spark stops it at exit."""

@@ -8,9 +8,17 @@ All data are shipped with the package (see ``data/SOURCE.md``). The reference st
 from variatlas.geography.areas import (
     NATION_CODE,
     OSLO,
+    Coverage,
     Geography,
     ResidenceAssignment,
     load_geography,
 )
 
-__all__ = ["NATION_CODE", "OSLO", "Geography", "ResidenceAssignment", "load_geography"]
+__all__ = [
+    "NATION_CODE",
+    "OSLO",
+    "Coverage",
+    "Geography",
+    "ResidenceAssignment",
+    "load_geography",
+]

@@ -60,6 +60,31 @@ class ResidenceAssignment:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """The part of Norway a population table covers.
+
+    A regional extract covers some municipalities; the referral areas and regions it covers
+    are those with every resident in it. Its comparator is then "all areas in the data",
+    never Norway.
+    """
+
+    national: bool
+    municipalities: frozenset[str]
+    referral_areas: frozenset[str]
+    regions: frozenset[str]
+
+    def covers(self, level: str, area: str) -> bool:
+        if self.national or level in ("nation", "health_trust"):
+            return True
+        found = {
+            "municipality": self.municipalities,
+            "referral_area": self.referral_areas,
+            "region": self.regions,
+        }.get(level)
+        return found is None or area in found
+
+
+@dataclass(frozen=True)
 class Geography:
     """The reference geography with the lookups the pipeline needs."""
 
@@ -164,6 +189,25 @@ class Geography:
             region=region.where(placed),
             note=note.where(placed, ""),
             reason=reason,
+        )
+
+    def coverage(self, present: Set[str]) -> Coverage:
+        """What a population of the municipalities ``present`` covers: the referral areas and
+        regions all of whose residents are in it (Oslo's districts count as Oslo)."""
+        known = set(self.municipalities["municipality"])
+        members: dict[str, set[str]] = {}
+        for frame in (self.municipalities, self.districts):
+            for row in frame.itertuples():
+                if isinstance(row.referral_area, str) and row.referral_area:
+                    members.setdefault(row.referral_area, set()).add(row.municipality)
+        areas = {area for area, group in members.items() if group <= present}
+        by_region = self.referral_areas.groupby("region")["code"].agg(set)
+        regions = {str(r) for r, group in by_region.items() if group <= areas}
+        return Coverage(
+            national=known <= present,
+            municipalities=frozenset(present & known),
+            referral_areas=frozenset(areas),
+            regions=frozenset(regions),
         )
 
     def area_names(self) -> dict[str, dict[str, str]]:

@@ -81,6 +81,10 @@ class Link(Strict):
     days: tuple[int, int] | None = None
     same_year: bool = False
     """The linked row's year (of ``window_to``, or of its first date) equals the row's year."""
+    required: bool = True
+    """Whether the indicator needs the linked table. An optional link to a table the input
+    does not have is taken as empty (no row links), and provenance says so; a required one
+    means the indicator is not computed without that table."""
 
 
 class Duration(Strict):
@@ -209,6 +213,17 @@ class Indicator(Strict):
                     if name not in flags:
                         raise ValueError(f"require names {name!r}, which is not among links")
         return self
+
+    def tables(self) -> dict[str, bool]:
+        """Every input table the indicator reads, and whether it needs it (False: optional)."""
+        found: dict[str, bool] = {self.source: True}
+        if self.population is not None:
+            found["population"] = True
+        for link in self.links.values():
+            found[link.table] = found.get(link.table, False) or link.required
+        if self.need_covariate:
+            found.setdefault("municipal_facts", False)
+        return found
 
     @property
     def definition_hash(self) -> str:

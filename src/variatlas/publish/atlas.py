@@ -249,8 +249,26 @@ def _environment() -> Environment:
     )
 
 
-def _words(lang: Language) -> dict[str, str]:
-    return {key: text[lang] for key, text in strings().items()}
+def _words(lang: Language, comparator: str = "nation") -> dict[str, str]:
+    """The interface words; for a regional extract (``comparator`` data) those that name the
+    country name all areas in the data instead (the ``key@data`` entries)."""
+    words = {key: text[lang] for key, text in strings().items() if "@" not in key}
+    if comparator != "nation":
+        words.update(
+            {
+                key.split("@")[0]: text[lang]
+                for key, text in strings().items()
+                if key.endswith(f"@{comparator}")
+            }
+        )
+    return words
+
+
+def comparator_of(disclosed: DisclosedResults) -> str:
+    """``nation``, or ``data`` for a regional extract (from the provenance of the results)."""
+    coverage = disclosed.provenance.get("coverage")
+    regional = isinstance(coverage, dict) and coverage.get("national") is False
+    return "data" if regional else "nation"
 
 
 def _write_pages(
@@ -266,11 +284,12 @@ def _write_pages(
     provenance = disclosed.provenance
     themes = [(theme, [i for i in published if i.theme == theme]) for theme in THEMES]
     for lang in LANGUAGES:
-        words = _words(lang)
+        words = _words(lang, comparator_of(disclosed))
         # Inside <script>: "</" would end the element.
         words_json = json.dumps(words, ensure_ascii=False).replace("</", "<\\/")
         (folder / lang).mkdir(exist_ok=True)
-        common = {"lang": lang, "w": words, "version": __version__}
+        regional = comparator_of(disclosed) == "data"
+        common = {"lang": lang, "w": words, "version": __version__, "regional": regional}
         front_html = front.render(
             **common,
             root="" if lang == "nb" else "../",

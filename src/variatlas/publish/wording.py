@@ -154,22 +154,21 @@ def reading(
     level = word(f"levels_{summary['level']}", lang)
     areas = int(summary["areas"])
     low, high = number(summary["min"], lang, places), number(summary["max"], lang, places)
+    regional = summary.get("comparator") == "data"
     sentences = []
     if lang == "nb":
+        whole = "alle områdene i dataene" if regional else "hele landet"
         sentences.append(
             f"I {summary['period']} gikk verdien fra {low} i det laveste til {high} {unit} i det "
             f"høyeste av {areas} {level}"
-            + (f"; for hele landet var den {number(national, lang, places)}." if national else ".")
+            + (f"; for {whole} var den {number(national, lang, places)}." if national else ".")
         )
     else:
+        whole = "all areas in the data" if regional else "the whole country"
         sentences.append(
             f"In {summary['period']} the value ranged from {low} in the lowest to {high} {unit} "
             f"in the highest of {areas} {level}"
-            + (
-                f"; for the whole country it was {number(national, lang, places)}."
-                if national
-                else "."
-            )
+            + (f"; for {whole} it was {number(national, lang, places)}." if national else ".")
         )
     if _number(summary, "ft") is not None:
         ft = number(summary["ft"], lang, 1)

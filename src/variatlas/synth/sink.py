@@ -10,7 +10,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from variatlas.contract import TABLES
-from variatlas.contract.checks import arrow_schema
+from variatlas.contract.schemas import arrow_schema
 
 Format = Literal["parquet", "csv"]
 

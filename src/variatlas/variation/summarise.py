@@ -35,8 +35,12 @@ def summarise(
     indicator: Indicator,
     results: pd.DataFrame,
     need: dict[str, pd.Series] | None = None,
+    comparator: str = "nation",
 ) -> pd.DataFrame:
-    """One variation summary row per level (other than the nation), period and sex."""
+    """One variation summary row per level (other than the nation), period and sex.
+
+    ``comparator`` says what the national rows are: ``nation`` (Norway) or ``data`` (all the
+    areas of a regional extract)."""
     rows = []
     national = results[results["level"] == "nation"].set_index(["period", "sex"])["value"]
     areas = results[results["level"] != "nation"]
@@ -99,6 +103,7 @@ def summarise(
                 "persistent_outliers": np.nan,
                 "persistent_outlier_areas": "",
                 "need_explained": explained,
+                "comparator": comparator,
             }
         )
     summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)

@@ -1,0 +1,140 @@
+"""An attacker of a publication, written apart from ``variatlas.disclosure`` (the ``attack``
+fixture).
+
+The attacker knows the published cells, the hierarchy of areas (from the geography), that
+both sexes are men plus women and that a 3-year period is its three years, and (the worst
+case) which of those sums hold exactly in the true counts. For every hidden count it solves
+two linear programmes (scipy's HiGHS, counts ≥ 0) for the least and the most it can be.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import linprog
+from scipy.sparse import lil_matrix
+
+from variatlas.geography import Geography
+
+Key = tuple[str, str, str, str]
+Sum = tuple[Key, list[Key]]
+
+
+def _groups(geography: Geography) -> dict[tuple[str, str], dict[str, list[str]]]:
+    """(child level, parent level) → parent → children, from the geography's tables."""
+    groups: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for area, region in zip(
+        geography.referral_areas["code"], geography.referral_areas["region"], strict=True
+    ):
+        groups[("referral_area", "region")][region].append(area)
+    for row in geography.municipalities.itertuples():
+        groups[("municipality", "region")][row.region].append(row.municipality)
+        if isinstance(row.referral_area, str) and row.referral_area:
+            groups[("municipality", "referral_area")][row.referral_area].append(row.municipality)
+    for row in geography.trusts.itertuples():
+        if row.region:
+            groups[("health_trust", "region")][row.region].append(row.code)
+    return groups
+
+
+def _sums(keys: set[Key], geography: Geography) -> Iterator[Sum]:
+    """Every "total = sum of parts" the attacker can write down among ``keys``."""
+    groups = _groups(geography)
+    for period in {k[2] for k in keys}:
+        for sex in ("all", "M", "F"):
+            for level in {k[0] for k in keys} - {"nation"}:
+                parts = [k for k in keys if k[0] == level and k[2] == period and k[3] == sex]
+                yield ("nation", "8888", period, sex), parts
+            for (child, parent), members in groups.items():
+                for parent_area, children in members.items():
+                    yield (
+                        (parent, parent_area, period, sex),
+                        [(child, c, period, sex) for c in children],
+                    )
+    for level, area, period, sex in keys:
+        if sex == "all":
+            yield (level, area, period, sex), [(level, area, period, s) for s in ("M", "F")]
+        if "-" in period:
+            first, last = (int(p) for p in period.split("-"))
+            yield (
+                (level, area, period, sex),
+                [(level, area, str(y), sex) for y in range(first, last + 1)],
+            )
+
+
+def _cells(frame: pd.DataFrame, column: str) -> dict[Key, float]:
+    present = frame[frame[column].notna()]
+    keys = zip(
+        present["level"],
+        present["area"].astype(str),
+        present["period"].astype(str),
+        present["sex"],
+        strict=True,
+    )
+    return dict(zip(keys, present[column].astype(float), strict=True))
+
+
+def _components(hidden: list[Key], sums: list[Sum]) -> list[list[Key]]:
+    parent = {cell: cell for cell in hidden}
+
+    def root(cell: Key) -> Key:
+        while parent[cell] != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    for total, parts in sums:
+        members = [c for c in (total, *parts) if c in parent]
+        for other in members[1:]:
+            parent[root(other)] = root(members[0])
+    found: dict[Key, list[Key]] = defaultdict(list)
+    for cell in hidden:
+        found[root(cell)].append(cell)
+    return list(found.values())
+
+
+def attack(
+    truth: pd.DataFrame, published: pd.DataFrame, column: str, geography: Geography
+) -> dict[Key, tuple[float, float]]:
+    """Every hidden cell → (the least, the most) the attacker can prove it to be."""
+    true, shown = _cells(truth, column), _cells(published, column)
+    hidden = sorted(set(true) - set(shown))
+    sums = [
+        (total, kept)
+        for total, parts in _sums(set(true), geography)
+        if total in true
+        and (kept := [p for p in parts if p in true])
+        and abs(true[total] - sum(true[p] for p in kept)) <= 1e-6 * max(1.0, true[total])
+    ]
+    found: dict[Key, tuple[float, float]] = {}
+    for component in _components(hidden, sums):
+        index = {cell: i for i, cell in enumerate(component)}
+        used = [s for s in sums if s[0] in index or any(p in index for p in s[1])]
+        matrix = lil_matrix((max(len(used), 1), len(component)))
+        rhs = np.zeros(max(len(used), 1))
+        for row, (total, parts) in enumerate(used):
+            for cell, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
+                if cell in index:
+                    matrix[row, index[cell]] += sign
+                else:
+                    rhs[row] -= sign * shown[cell]
+        for cell, i in index.items():
+            objective = np.zeros(len(component))
+            objective[i] = 1.0
+            low = linprog(objective, A_eq=matrix.tocsr(), b_eq=rhs, bounds=(0, None))
+            high = linprog(-objective, A_eq=matrix.tocsr(), b_eq=rhs, bounds=(0, None))
+            found[cell] = (
+                float(low.fun) if low.status == 0 else 0.0,
+                float(-high.fun) if high.status == 0 else float("inf"),
+            )
+    return found
+
+
+@pytest.fixture(scope="session")
+def attacker():  # type: ignore[no-untyped-def]
+    """``attack(truth, published, column, geography)``."""
+    return attack
