@@ -17,11 +17,12 @@ from variatlas.contract import FolderReport, ReadOptions, validate_folder
 from variatlas.disclosure import DisclosedResults
 from variatlas.disclosure import disclose as disclose_results
 from variatlas.engine import EngineOptions, open_engine
+from variatlas.folders import replaced_whole
 from variatlas.geography import Geography, load_geography
 from variatlas.geography.placement import placement_for
 from variatlas.indicators.model import Indicator, load_catalogue
 from variatlas.publish.site import publish as publish_site
-from variatlas.results import ResultSet, write_results
+from variatlas.results import ResultSet, holds_results, write_results
 
 Progress = Callable[[str], None]
 
@@ -69,8 +70,10 @@ def validated(
     target = out / "validated"
     report = validate(input, target, geography=geography, engine=engine, read=read)
     if report.refused:
-        names = ", ".join(f"{r.file} ({r.refused})" for r in report.refused.values())
-        raise InputRefused(f"the input has files that cannot be read: {names}")
+        names = "; ".join(f"{r.file}: {r.refused}" for r in report.refused.values())
+        raise InputRefused(
+            f"The input folder {input} cannot be used until these are mended: {names}"
+        )
     return target
 
 
@@ -88,31 +91,38 @@ def compute(
     """Compute every catalogue indicator (or those named) on ``input`` into ``out``.
 
     ``input`` is an input folder (validated first, into ``out/validated``) or a folder made
-    by ``validate``. Writes ``results``, ``variation`` and ``provenance.json``.
+    by ``validate``. Writes ``results``, ``variation`` and ``provenance.json`` into a new
+    folder that replaces ``out`` only when complete (``variatlas.folders``), so a run that
+    fails or is killed leaves the previous results whole.
     """
     started = time.time()
     catalogue = catalogue or load_catalogue()
     geography = geography or load_geography()
     options = engine or EngineOptions()
-    out.mkdir(parents=True, exist_ok=True)
-    folder = validated(input, out, geography=geography, engine=options, read=read)
-    chosen = [catalogue[i] for i in indicators] if indicators else list(catalogue.values())
-    running = open_engine(options, folder / "accepted")
-    try:
-        output = compute_indicators(running, chosen, geography, on_indicator)
-    finally:
-        running.close()
-    output.provenance = provenance(
-        folder,
-        options.name,
-        chosen,
-        output.years,
-        time.time() - started,
-        output.problems,
-        output.assumed_empty,
-        output.coverage,
-    )
-    write_results(out, output.results, output.variation, output.provenance)
+    with replaced_whole(out, ours=holds_results) as new:
+        folder = validated(input, new, geography=geography, engine=options, read=read)
+        chosen = [catalogue[i] for i in indicators] if indicators else list(catalogue.values())
+        running = open_engine(options, folder / "accepted")
+        try:
+            output = compute_indicators(running, chosen, geography, on_indicator)
+        finally:
+            running.close()
+        if not output.years:
+            raise InputRefused(
+                f"The population table in {input} has no accepted rows, so there is nothing "
+                "to compute: see the validation report for why its rows were set aside"
+            )
+        output.provenance = provenance(
+            folder,
+            options.name,
+            chosen,
+            output.years,
+            time.time() - started,
+            output.problems,
+            output.assumed_empty,
+            output.coverage,
+        )
+        write_results(new, output.results, output.variation, output.provenance)
     return output
 
 

@@ -191,6 +191,11 @@ def write_results(
     )
 
 
+def holds_results(folder: Path) -> bool:
+    """Whether ``folder`` holds what ``write_results`` writes (a results folder)."""
+    return any((folder / name).exists() for name in RESULT_FILES)
+
+
 def read_results(folder: Path) -> ResultSet:
     """What ``write_results`` wrote; ``ResultsMissing`` names the missing files."""
     import pandas as pd
@@ -198,8 +203,25 @@ def read_results(folder: Path) -> ResultSet:
     missing = [name for name in RESULT_FILES if not (folder / name).exists()]
     if missing:
         raise ResultsMissing(f"{folder} has no {', '.join(missing)}: run variatlas compute first.")
-    return ResultSet(
-        pd.read_parquet(folder / "results.parquet"),
-        pd.read_parquet(folder / "variation.parquet"),
-        json.loads((folder / "provenance.json").read_text(encoding="utf-8")),
-    )
+    try:
+        found = ResultSet(
+            pd.read_parquet(folder / "results.parquet"),
+            pd.read_parquet(folder / "variation.parquet"),
+            json.loads((folder / "provenance.json").read_text(encoding="utf-8")),
+        )
+    except (OSError, ValueError, pa.ArrowException) as error:
+        raise ResultsMissing(
+            f"The results in {folder} cannot be read ({' '.join(str(error).split())}): "
+            "run variatlas compute again."
+        ) from error
+    for name, frame, fields in (
+        ("results", found.results, RESULT_FIELDS),
+        ("variation", found.variation, VARIATION_FIELDS),
+    ):
+        absent = [f.name for f in fields if f.name not in frame.columns]
+        if absent:
+            raise ResultsMissing(
+                f"{folder / name}.parquet lacks the columns {', '.join(absent)}: it was not "
+                "written by this version of variatlas compute; run it again."
+            )
+    return found

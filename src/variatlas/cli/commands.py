@@ -196,7 +196,6 @@ def compute(
     """Compute every catalogue indicator: results and variation summaries (Parquet and CSV)."""
     from variatlas.geography import load_geography
     from variatlas.indicators.model import load_catalogue
-    from variatlas.pipeline import InputRefused
     from variatlas.pipeline import compute as run
 
     options = _engine_options(engine, spark_master, spark_remote, spark_config)
@@ -219,20 +218,16 @@ def compute(
             progress.update(task, description=f"Computing {name}")
             progress.advance(task)
 
-        try:
-            output = run(
-                input,
-                out,
-                catalogue=catalogue,
-                geography=load_geography(),
-                engine=options,
-                read=_read_options(encoding, delimiter),
-                indicators=indicator or None,
-                on_indicator=advance,
-            )
-        except InputRefused as error:
-            errors.print(f"[red]{error}[/red]")
-            raise typer.Exit(1) from None
+        output = run(
+            input,
+            out,
+            catalogue=catalogue,
+            geography=load_geography(),
+            engine=options,
+            read=_read_options(encoding, delimiter),
+            indicators=indicator or None,
+            on_indicator=advance,
+        )
     print_compute_summary(output, out)
 
 

@@ -23,12 +23,13 @@ DEBUG = {"on": os.environ.get("VARIATLAS_DEBUG", "") not in ("", "0")}
 def user_errors() -> tuple[type[BaseException], ...]:
     """Exceptions whose message is written for the user."""
     from variatlas.contract import RefusedFile
+    from variatlas.folders import FolderRefused
     from variatlas.indicators.model import CatalogueError
     from variatlas.pipeline import InputRefused
     from variatlas.publish.atlas import AssetsMissing
     from variatlas.results import ResultsMissing
 
-    return (RefusedFile, CatalogueError, InputRefused, AssetsMissing, ResultsMissing)
+    return (RefusedFile, CatalogueError, InputRefused, AssetsMissing, ResultsMissing, FolderRefused)
 
 
 def _sentence(error: BaseException) -> str:

@@ -112,12 +112,16 @@ def _whole_groups(
     are hidden already, every published cell connected to it."""
     found: set[Cell] = set()
     for cell in cells:
-        groups = [
+        groups: list[list[Cell]] = [
             sorted(c for c in (r.total, *r.parts) if c not in hidden) for r in by_cell.get(cell, [])
         ]
         groups = [g for g in groups if g]
+
+        def cost(group: list[Cell]) -> tuple[int, float, list[Cell]]:
+            return len(group), sum(values[c] for c in group), group
+
         if groups:
-            found |= set(min(groups, key=lambda g: (len(g), sum(values[c] for c in g), g)))
+            found |= set(sorted(groups, key=cost)[0])
     if found:
         return found
     frontier, seen = list(cells), set(cells)

@@ -110,6 +110,7 @@ class Area(BaseModel):
 
 class Downloads(BaseModel):
     csv: str
+    xlsx: str
     parquet: str
     jsonstat: str
 

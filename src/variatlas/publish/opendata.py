@@ -1,4 +1,5 @@
-"""Open data files: per indicator CSV, Parquet and JSON-stat 2.0, and a data package."""
+"""Open data files: per indicator CSV, Parquet, Excel and JSON-stat 2.0, the areas, and a data
+package whose tabular resources carry Table Schemas (``tableschema``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ import pandas as pd
 
 from variatlas import __version__
 from variatlas.disclosure import DisclosedResults
+from variatlas.geography import Geography
 from variatlas.indicators.model import Indicator
+from variatlas.publish.tableschema import AREA_FIELDS, areas_table, table_schema
+from variatlas.results import RESULT_FIELDS, VARIATION_FIELDS
 
 MEASURES = ["value", "lower", "upper", "numerator", "denominator", "crude_value", "expected"]
 LICENCE = {
@@ -21,6 +25,20 @@ LICENCE = {
     "path": "https://data.norge.no/nlod/no/2.0",
 }
 PUBLISHER = "variatlas"
+FORMATS = {
+    # download: (format, media type, file ending)
+    "csv": ("csv", "text/csv", ".csv"),
+    "xlsx": (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".xlsx",
+    ),
+    "parquet": ("parquet", "application/vnd.apache.parquet", ".parquet"),
+    "jsonstat": ("json", "application/json", ".jsonstat.json"),
+}
+TABULAR = ("csv", "xlsx", "parquet")
+INDICATOR_FIELDS = tuple(f for f in RESULT_FIELDS if f.name != "indicator")
+NATION_NAMES = {"nation": "Norge", "data": "Alle områder i dataene"}
 SPATIAL = "Norway (municipalities, hospital referral areas, health trusts, regions)"
 
 
@@ -102,12 +120,39 @@ def json_stat(indicator: Indicator, rows: pd.DataFrame, updated: str) -> dict[st
     }
 
 
+def write_excel(rows: pd.DataFrame, path: Path, title: str) -> None:
+    """One sheet with the rows: codes and other text as text cells (a spreadsheet keeps the
+    leading zero of "0301"), numbers as numbers, missing values as empty cells."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "nan_inf_to_errors": False})
+    sheet = workbook.add_worksheet(title[:31])
+    bold = workbook.add_format({"bold": True})
+    for c, name in enumerate(rows.columns):
+        sheet.write_string(0, c, str(name), bold)
+    numeric = [pd.api.types.is_numeric_dtype(rows[c]) for c in rows.columns]
+    for r, values in enumerate(rows.itertuples(index=False), start=1):
+        for c, value in enumerate(values):
+            if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+                continue
+            if numeric[c]:
+                sheet.write_number(r, c, float(value))
+            else:
+                sheet.write_string(r, c, str(value))
+    workbook.close()
+
+
 def write_open_data(
-    disclosed: DisclosedResults, catalogue: Mapping[str, Indicator], folder: Path
+    disclosed: DisclosedResults,
+    catalogue: Mapping[str, Indicator],
+    folder: Path,
+    geography: Geography,
+    comparator: str = "nation",
 ) -> dict[str, dict[str, str]]:
     """Write the files into ``folder/data``; returns, per indicator, its download paths."""
     data = folder / "data"
     data.mkdir(parents=True, exist_ok=True)
+    areas_table(geography, NATION_NAMES[comparator]).to_csv(data / "areas.csv", index=False)
     updated = str(disclosed.provenance.get("computed_at", ""))
     downloads: dict[str, dict[str, str]] = {}
     results = disclosed.results
@@ -117,12 +162,11 @@ def write_open_data(
         stem = data / indicator.id
         rows.to_csv(f"{stem}.csv", index=False)
         rows.to_parquet(f"{stem}.parquet", index=False)
+        write_excel(rows, Path(f"{stem}.xlsx"), indicator.id)
         stat = json_stat(indicator, rows, updated)
         Path(f"{stem}.jsonstat.json").write_text(json.dumps(stat, ensure_ascii=False))
         downloads[indicator.id] = {
-            "csv": f"data/{indicator.id}.csv",
-            "parquet": f"data/{indicator.id}.parquet",
-            "jsonstat": f"data/{indicator.id}.jsonstat.json",
+            fmt: f"data/{indicator.id}{ending}" for fmt, (_, _, ending) in FORMATS.items()
         }
     results.to_parquet(data / "results.parquet", index=False)
     results.to_csv(data / "results.csv", index=False)
@@ -146,39 +190,35 @@ def data_package(
     for indicator_id, paths in downloads.items():
         indicator = catalogue[indicator_id]
         for fmt, path in paths.items():
-            resources.append(
-                {
-                    "name": f"{indicator_id}-{fmt}",
-                    "path": path,
-                    "format": {"csv": "csv", "parquet": "parquet", "jsonstat": "json"}[fmt],
-                    "mediatype": {
-                        "csv": "text/csv",
-                        "parquet": "application/vnd.apache.parquet",
-                        "jsonstat": "application/json",
-                    }[fmt],
-                    "title": indicator.title.en,
-                    "description": indicator.description.en,
-                    "dcat": {
-                        "title": {"nb": indicator.title.nb, "en": indicator.title.en},
-                        "description": {
-                            "nb": indicator.description.nb,
-                            "en": indicator.description.en,
-                        },
-                        "theme": indicator.theme,
-                        "publisher": indicator.published_by or PUBLISHER,
-                        "license": LICENCE["path"],
-                        "temporal": temporal,
-                        "spatial": SPATIAL,
-                        "method": indicator.documentation.en,
-                        "provenance": (
-                            f"Computed by variatlas {__version__} ({provenance.get('engine')}) "
-                            "from registry extracts validated against the data contract; "
-                            f"definition hash {indicator.definition_hash}; small counts "
-                            f"suppressed (threshold {indicator.minimum_count})."
-                        ),
-                    },
-                }
-            )
+            resource: dict[str, Any] = {
+                "name": f"{indicator_id}-{fmt}",
+                "path": path,
+                "format": FORMATS[fmt][0],
+                "mediatype": FORMATS[fmt][1],
+                "title": indicator.title.en,
+                "description": indicator.description.en,
+            }
+            if fmt in TABULAR:
+                resource["schema"] = table_schema(
+                    INDICATOR_FIELDS, ["level", "area", "period", "sex"]
+                )
+            resource["dcat"] = {
+                "title": {"nb": indicator.title.nb, "en": indicator.title.en},
+                "description": {"nb": indicator.description.nb, "en": indicator.description.en},
+                "theme": indicator.theme,
+                "publisher": indicator.published_by or PUBLISHER,
+                "license": LICENCE["path"],
+                "temporal": temporal,
+                "spatial": SPATIAL,
+                "method": indicator.documentation.en,
+                "provenance": (
+                    f"Computed by variatlas {__version__} ({provenance.get('engine')}) "
+                    "from registry extracts validated against the data contract; "
+                    f"definition hash {indicator.definition_hash}; small counts "
+                    f"suppressed (threshold {indicator.minimum_count})."
+                ),
+            }
+            resources.append(resource)
     return {
         "profile": "data-package",
         "name": "variatlas",
@@ -201,6 +241,14 @@ def data_package(
             },
         },
         "resources": [
+            {
+                "name": "areas",
+                "path": "data/areas.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "title": "Areas: every level, code and name, and where each lies",
+                "schema": table_schema(AREA_FIELDS, ["level", "code"], areas=False),
+            },
             *resources,
             {
                 "name": "results",
@@ -208,6 +256,9 @@ def data_package(
                 "format": "csv",
                 "mediatype": "text/csv",
                 "title": "All results",
+                "schema": table_schema(
+                    RESULT_FIELDS, ["indicator", "level", "area", "period", "sex"]
+                ),
             },
             {
                 "name": "variation",
@@ -215,6 +266,9 @@ def data_package(
                 "format": "csv",
                 "mediatype": "text/csv",
                 "title": "Variation summaries",
+                "schema": table_schema(
+                    VARIATION_FIELDS, ["indicator", "level", "period", "sex"], areas=False
+                ),
             },
         ],
     }

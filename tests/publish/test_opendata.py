@@ -1,0 +1,61 @@
+"""The open data as standard clients read it: frictionless, a spreadsheet, a naive CSV reader."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+
+def test_frictionless_finds_no_error_in_the_data_package(site: Path) -> None:
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(str(site / "datapackage.json"))
+    errors = [f"{task.name}: {error.message}" for task in report.tasks for error in task.errors]
+    assert report.valid, errors[:5]
+    assert len(report.tasks) > 100
+
+
+def test_every_tabular_resource_has_a_table_schema_with_text_area_codes(site: Path) -> None:
+    package = json.loads((site / "datapackage.json").read_text())
+    tabular = [r for r in package["resources"] if r["format"] in ("csv", "xlsx", "parquet")]
+    assert tabular
+    for resource in tabular:
+        fields = {f["name"]: f for f in resource["schema"]["fields"]}
+        assert resource["schema"]["primaryKey"], resource["name"]
+        code = fields.get("area") or fields.get("code")
+        if code is not None:
+            assert code["type"] == "string", resource["name"]
+
+
+def test_every_area_in_the_results_is_named_in_the_areas_resource(site: Path) -> None:
+    areas = pd.read_csv(site / "data" / "areas.csv", dtype=str, keep_default_na=False)
+    results = pd.read_csv(site / "data" / "results.csv", dtype=str, keep_default_na=False)
+    known = set(zip(areas["level"], areas["code"], strict=True))
+    used = set(zip(results["level"], results["area"], strict=True))
+    assert used <= known, sorted(used - known)[:5]
+    assert ("municipality", "0301") in known
+    assert areas["name"].ne("").all()
+
+
+def test_the_spreadsheet_keeps_code_columns_as_text_and_numbers_as_numbers(site: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    package = json.loads((site / "datapackage.json").read_text())
+    sheet_paths = [r["path"] for r in package["resources"] if r["format"] == "xlsx"]
+    assert sheet_paths
+    csv_path = Path(sheet_paths[0]).with_suffix(".csv")
+    expected = pd.read_csv(site / csv_path, dtype=str, keep_default_na=False)
+    sheet = openpyxl.load_workbook(site / sheet_paths[0], read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    assert header == list(expected.columns)
+    assert len(rows) - 1 == len(expected)
+    area, value = header.index("area"), header.index("value")
+    municipal = [r for r in rows[1:] if r[header.index("level")] == "municipality"]
+    assert municipal
+    assert all(isinstance(r[area], str) and len(r[area]) == 4 for r in municipal)
+    assert any(r[area].startswith("0") for r in municipal)
+    assert all(r[value] is None or isinstance(r[value], int | float) for r in rows[1:])
+    suppressed = expected["value"].eq("")
+    assert [r[value] is None for r in rows[1:]] == suppressed.tolist()
