@@ -5,7 +5,6 @@ See the package documentation and docs/disclosure.md.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -85,8 +84,6 @@ def suppress(values: dict[Cell, float], relations: list[Relation], threshold: fl
     fallback: set[Cell] = set()
     rounds = 0
     while exposed := audit(values, relations, hidden, threshold, small):
-        if os.environ.get("VARIATLAS_DEBUG_DISCLOSURE"):
-            print(rounds, len(hidden), len(exposed), flush=True)
         added: set[Cell] = set()
         if rounds < GREEDY_ROUNDS:
             added = {c for e in exposed if (c := _widen(e.cell, values, by_cell, hidden))}
