@@ -170,3 +170,49 @@ def test_api_conforms_to_its_openapi_spec(site: Path) -> None:
             case.call_and_validate()
 
         check()
+
+
+def test_a_wrong_method_is_answered_with_what_is_allowed(client: TestClient) -> None:
+    for path in ("/api/indicators", "/api/indicators/hpv_vaccination/results", "/index.html"):
+        answer = client.post(path)
+        assert answer.status_code == 405, path
+        assert answer.headers["allow"] == "GET, HEAD", path
+        assert answer.json()["error"]["status"] == 405
+
+
+def test_the_openapi_document_names_every_indicator_id(client: TestClient, site: Path) -> None:
+    published = {i["id"] for i in json.loads((site / "catalogue.json").read_text())["indicators"]}
+    paths = client.get("/api/openapi.json").json()["paths"]
+    routes = [p for p in paths if "{indicator_id}" in p]
+    assert len(routes) == 4
+    for route in routes:
+        (parameter,) = [p for p in paths[route]["get"]["parameters"] if p["in"] == "path"]
+        assert set(parameter["schema"]["enum"]) == published, route
+
+
+def test_the_answers_are_the_published_rows(client: TestClient, site: Path) -> None:
+    from variatlas.publish.api import Results
+
+    published = pd.read_parquet(site / "data" / "results.parquet")
+    for params in (
+        {"level": "municipality"},
+        {"level": "referral_area", "sex": "F", "period": "2022-2024"},
+        {"area": "0301"},
+        {},
+    ):
+        for _ in range(2):  # the second answer comes from the kept bytes
+            answer = client.get("/api/indicators/hpv_vaccination/results", params=params)
+            assert answer.status_code == 200 and answer.headers["content-type"].startswith(
+                "application/json"
+            )
+            body = Results.model_validate(answer.json())
+        expected = published[published["indicator"] == "hpv_vaccination"]
+        for column, value in params.items():
+            expected = expected[expected[column] == value]
+        assert body.count == len(expected) > 0, params
+        got = pd.DataFrame(answer.json()["rows"])
+        want = expected.drop(columns=["indicator"]).reset_index(drop=True)
+        key = ["level", "area", "period", "sex"]
+        got = got.sort_values(key).reset_index(drop=True)[list(want.columns)]
+        want = want.sort_values(key).reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want, check_dtype=False)

@@ -7,20 +7,21 @@ the catalogue. Every error has one shape: ``{"error": {"status": ..., "message":
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as PathParameter
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, create_model
 from pydantic import Field as PydanticField
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from variatlas import __version__
+from variatlas.publish.answers import Answers, AreaNotFound
 from variatlas.results import (
     LEVELS,
     NATION_CODE,
@@ -121,13 +122,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _clean(record: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: (None if isinstance(v, float) and (math.isnan(v) or math.isinf(v)) else v)
-        for k, v in record.items()
-    }
-
-
 class Publication:
     """The published files, loaded once."""
 
@@ -139,6 +133,9 @@ class Publication:
         self.results = pd.read_parquet(site / "data" / "results.parquet")
         self.variation = pd.read_parquet(site / "data" / "variation.parquet")
         self.provenance = json.loads((site / "provenance.json").read_text(encoding="utf-8"))
+        self.answers = Answers(self.results, self.variation)
+        nation = self.results.loc[self.results["level"] == "nation", "area_name"]
+        self.nation_name = str(nation.iloc[0]) if len(nation) else "Norge"
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -151,14 +148,6 @@ class NotFound(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def _matching(frame: pd.DataFrame, **wanted: str | None) -> pd.DataFrame:
-    """The rows whose columns equal every value asked for (None: any)."""
-    for column, value in wanted.items():
-        if value is not None:
-            frame = frame[frame[column] == value]
-    return frame
 
 
 def create_app(site: Path, *, static: bool = True) -> FastAPI:
@@ -177,7 +166,13 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
             loaded[target] = fresh
         return loaded[target]
 
-    publication()
+    known = sorted(publication().indicators)
+    # The enum lets clients and fuzzers reach the indicator routes without reading the docs;
+    # it is the publication served at start (an unknown id still gets a 404 that says why).
+    indicator_id_parameter = PathParameter(
+        description="An indicator id: GET /api/indicators lists them.",
+        json_schema_extra={"enum": known, "examples": known[:1]},
+    )
     app = FastAPI(
         title="variatlas API",
         version=__version__,
@@ -199,7 +194,13 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
-        return _error(error.status_code, str(error.detail))
+        answer = _error(error.status_code, str(error.detail))
+        answer.headers.update(error.headers or {})
+        if error.status_code == 405 and "allow" not in answer.headers:
+            # The static files' mount answers a wrong method without saying what is allowed;
+            # RFC 9110 §15.5.6 requires the Allow header. Every path here is read-only.
+            answer.headers["Allow"] = "GET, HEAD"
+        return answer
 
     @app.exception_handler(NotFound)
     async def not_found(_: Request, error: NotFound) -> JSONResponse:
@@ -232,59 +233,44 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
         ]
 
     @app.get("/api/indicators/{indicator_id}", response_model=dict[str, Any], responses=ERRORS)
-    def indicator(indicator_id: str) -> dict[str, Any]:
+    def indicator(indicator_id: str = indicator_id_parameter) -> dict[str, Any]:
         """One indicator's definition, documentation and downloads."""
         return indicator_or_404(indicator_id)
 
     @app.get("/api/indicators/{indicator_id}/results", response_model=Results, responses=ERRORS)
     def results(
-        indicator_id: str,
+        indicator_id: str = indicator_id_parameter,
         level: str | None = _one_of(LEVELS),
         area: str | None = Query(default=None, max_length=40),
         period: str | None = Query(default=None, pattern=r"^\d{4}(-\d{4})?$"),
         sex: str | None = _one_of(SEXES),
-    ) -> Results:
+    ) -> Response:
         """Results of one indicator, filtered by level, area, period and sex."""
         indicator_or_404(indicator_id)
-        published = publication().results
-        frame = published[published["indicator"] == indicator_id]
-        if level is not None:
-            frame = frame[frame["level"] == level]
-        if area is not None:
-            if area not in set(frame["area"]):
-                raise NotFound(
-                    f"Indicator {indicator_id!r} has no results for area {area!r}"
-                    + (f" at level {level}" if level else "")
-                    + "; GET /api/areas lists the area codes."
-                )
-            frame = frame[frame["area"] == area]
-        frame = _matching(frame, period=period, sex=sex)
-        rows = [
-            ResultRow(**_clean(r)) for r in frame.drop(columns=["indicator"]).to_dict("records")
-        ]
-        return Results(indicator=indicator_id, count=len(rows), rows=rows)
+        try:
+            answer = publication().answers.results(indicator_id, level, area, period, sex)
+        except AreaNotFound:
+            raise NotFound(
+                f"Indicator {indicator_id!r} has no results for area {area!r}"
+                + (f" at level {level}" if level else "")
+                + "; GET /api/areas lists the area codes."
+            ) from None
+        return Response(answer, media_type="application/json")
 
     @app.get("/api/indicators/{indicator_id}/variation", response_model=Variation, responses=ERRORS)
     def variation(
-        indicator_id: str,
+        indicator_id: str = indicator_id_parameter,
         level: str | None = _one_of(LEVELS),
         period: str | None = Query(default=None, pattern=r"^\d{4}(-\d{4})?$"),
         sex: str | None = _one_of(SEXES),
-    ) -> Variation:
+    ) -> Response:
         """The variation summaries of one indicator (FT, CV, SCV, funnel outliers, …)."""
         indicator_or_404(indicator_id)
-        summaries = publication().variation
-        frame = summaries[summaries["indicator"] == indicator_id]
-        frame = _matching(frame, level=level, period=period, sex=sex)
-        fields = set(VariationRow.model_fields)
-        rows = [
-            VariationRow(**{k: v for k, v in _clean(r).items() if k in fields})
-            for r in frame.to_dict("records")
-        ]
-        return Variation(indicator=indicator_id, rows=rows)
+        answer = publication().answers.variation(indicator_id, level, period, sex)
+        return Response(answer, media_type="application/json")
 
     @app.get("/api/indicators/{indicator_id}/downloads", response_model=Downloads, responses=ERRORS)
-    def downloads(indicator_id: str) -> Downloads:
+    def downloads(indicator_id: str = indicator_id_parameter) -> Downloads:
         """Where the indicator's open data files are (CSV, Parquet, JSON-stat 2.0)."""
         return Downloads(**indicator_or_404(indicator_id)["downloads"])
 
@@ -298,7 +284,7 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
                     Area(level=name, code=str(e["code"]), name=str(e["name"])) for e in entries
                 ]
         if level in (None, "nation"):
-            found.append(Area(level="nation", code=NATION_CODE, name="Norge"))
+            found.append(Area(level="nation", code=NATION_CODE, name=publication().nation_name))
         return found
 
     @app.get("/api/provenance", response_model=dict[str, Any], responses=ERRORS)

@@ -1,0 +1,121 @@
+"""The API's answers to result and variation queries, as JSON bytes made once per query.
+
+A publication never changes (a new one is a new folder), so an answer can be kept for as long
+as the publication is served. The rows are grouped by indicator and level when the
+publication is loaded; a query filters one small group, serialises it once and keeps the bytes
+(least recently used first out). A request that was answered before costs a dictionary lookup,
+which is what lets one process serve hundreds of requests a second (``bench/api.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from variatlas.results import RESULT_FIELDS, VARIATION_FIELDS, Field
+
+KEPT_ANSWERS = 4096
+"""Answers kept per kind; the demo's every level × period × sex of every indicator is ~3,000."""
+
+
+class AreaNotFound(LookupError):
+    """An area the indicator has no results for (at the level asked for)."""
+
+
+def _convert(field: Field) -> Callable[[Any], Any]:
+    """Values as the API's models declare them: NaN is null, counts of areas are integers."""
+    kind = {"string": str, "number": float, "integer": int}[field.type]
+
+    def convert(value: Any) -> Any:
+        if value is None or value is pd.NA:
+            return None
+        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+            return None
+        return kind(value)
+
+    return convert
+
+
+def _records(frame: pd.DataFrame, fields: tuple[Field, ...]) -> list[dict[str, Any]]:
+    present = [f for f in fields if f.name in frame.columns and f.name != "indicator"]
+    converters = [(f.name, _convert(f)) for f in present]
+    columns = [frame[name].tolist() for name, _ in converters]
+    return [
+        {
+            name: convert(values[i])
+            for (name, convert), values in zip(converters, columns, strict=True)
+        }
+        for i in range(len(frame))
+    ]
+
+
+def _json(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
+def _groups(frame: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
+    if frame.empty:
+        return {}
+    return {
+        (str(indicator), str(level)): group.reset_index(drop=True)
+        for (indicator, level), group in frame.groupby(["indicator", "level"], sort=False)
+    }
+
+
+class Answers:
+    """The answers of one publication's results and variation."""
+
+    def __init__(self, results: pd.DataFrame, variation: pd.DataFrame) -> None:
+        self._results = _groups(results)
+        self._variation = _groups(variation)
+        self._levels = {
+            indicator: [level for i, level in self._results if i == indicator]
+            for indicator in {i for i, _ in self._results}
+        }
+        self.results = lru_cache(maxsize=KEPT_ANSWERS)(self._results_answer)
+        self.variation = lru_cache(maxsize=KEPT_ANSWERS)(self._variation_answer)
+
+    def _rows(
+        self,
+        groups: dict[tuple[str, str], pd.DataFrame],
+        indicator: str,
+        level: str | None,
+        **wanted: str | None,
+    ) -> pd.DataFrame:
+        levels = [level] if level is not None else self._levels.get(indicator, [])
+        frames = [groups[(indicator, lv)] for lv in levels if (indicator, lv) in groups]
+        if not frames:
+            return pd.DataFrame()
+        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        for column, value in wanted.items():
+            if value is not None:
+                frame = frame[frame[column] == value]
+        return frame
+
+    def _results_answer(
+        self,
+        indicator: str,
+        level: str | None,
+        area: str | None,
+        period: str | None,
+        sex: str | None,
+    ) -> bytes:
+        """The results of ``indicator`` that match, as ``{"indicator", "count", "rows"}``;
+        ``AreaNotFound`` when it has none for ``area``."""
+        if area is not None and self._rows(self._results, indicator, level, area=area).empty:
+            raise AreaNotFound(area)
+        frame = self._rows(self._results, indicator, level, area=area, period=period, sex=sex)
+        rows = _records(frame, RESULT_FIELDS)
+        return _json({"indicator": indicator, "count": len(rows), "rows": rows})
+
+    def _variation_answer(
+        self, indicator: str, level: str | None, period: str | None, sex: str | None
+    ) -> bytes:
+        """The variation summaries of ``indicator`` that match, as ``{"indicator", "rows"}``."""
+        frame = self._rows(self._variation, indicator, level, period=period, sex=sex)
+        return _json({"indicator": indicator, "rows": _records(frame, VARIATION_FIELDS)})
