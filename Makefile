@@ -12,7 +12,7 @@ ASSETS := $(VENDOR)/.vendored
 APT = if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq
 
-.PHONY: demo test test-slow lint bench clean java chromium assets
+.PHONY: demo test test-slow lint bench clean java chromium assets ab
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,7 +49,7 @@ demo: $(INSTALLED) $(ASSETS)
 	$(BIN)/variatlas serve $(DEMO)/site --host 127.0.0.1 --port 8000
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -59,8 +59,14 @@ test: $(INSTALLED) $(ASSETS) java chromium lint
 test-slow: $(INSTALLED) $(ASSETS)
 	$(BIN)/pytest -q -m slow
 
-bench: $(INSTALLED) java
+# The API's load generator: Apache's ab, from Debian's apache2-utils.
+ab:
+	@command -v ab >/dev/null 2>&1 || { \
+	  echo "ab is missing: installing Debian's apache2-utils"; $(APT) apache2-utils; }
+
+bench: $(INSTALLED) $(ASSETS) java ab
 	$(BIN)/python bench/run.py --engines duckdb,spark
+	$(BIN)/python bench/api.py
 
 clean:
 	rm -rf $(DEMO) .pytest_cache .mypy_cache .ruff_cache frontend/node_modules $(VENDOR)
