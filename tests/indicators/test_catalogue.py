@@ -73,3 +73,38 @@ def test_docs_and_schema_are_generated_from_the_catalogue() -> None:
         "run: python -m variatlas.indicators.docs"
     )
     assert json.loads(schema_text())["title"] == "Indicator"
+
+
+def test_every_indicator_file_says_where_its_definition_comes_from() -> None:
+    import yaml
+
+    files = sorted(catalogue_folder().rglob("*.yaml"))
+    assert len(files) == len(load_catalogue())
+    for path in files:
+        declared = yaml.safe_load(path.read_text(encoding="utf-8")).get("conformance")
+        assert declared and declared.get("status") and declared.get("source"), path.name
+    statuses = {i.conformance.status for i in load_catalogue().values()}
+    assert statuses == {"official", "variant", "own"}
+
+
+@pytest.mark.parametrize(
+    ("conformance", "complaint"),
+    [
+        ({"status": "variant", "source": "HDir, NKI ventetid"}, "must say in `differs`"),
+        ({"status": "own", "source": "no official one found"}, "must say in `differs`"),
+        ({"status": "official", "source": "HDir, NKI ventetid", "differs": "x"}, "mark it"),
+        ({"status": "copied", "source": "HDir, NKI ventetid"}, "status"),
+    ],
+)
+def test_a_variant_or_own_definition_must_say_what_differs(
+    tmp_path: Path, conformance: dict[str, str], complaint: str
+) -> None:
+    import yaml
+
+    source = next(catalogue_folder().rglob("tonsillectomy_children.yaml"))
+    declared = yaml.safe_load(source.read_text(encoding="utf-8"))
+    declared["conformance"] = conformance
+    path = tmp_path / "tonsillectomy_children.yaml"
+    path.write_text(yaml.safe_dump(declared, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CatalogueError, match=complaint):
+        load_indicator(path)

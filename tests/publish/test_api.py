@@ -219,3 +219,17 @@ def test_the_answers_are_the_published_rows(client: TestClient, site: Path) -> N
                 got[column] = pd.to_numeric(got[column])
         want = want.sort_values(key).reset_index(drop=True)
         pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+def test_the_api_and_the_atlas_say_where_each_definition_comes_from(
+    client: TestClient, site: Path
+) -> None:
+    summaries = {i["id"]: i for i in client.get("/api/indicators").json()}
+    assert summaries["tonsillectomy_children"]["conformance"]["status"] == "variant"
+    assert "EMB12" in summaries["tonsillectomy_children"]["conformance"]["differs"]
+    assert summaries["hospital_admissions_children"]["conformance"]["status"] == "official"
+    page = (site / "en" / "tonsillectomy_children.html").read_text(encoding="utf-8")
+    assert 'class="conformance conformance-variant"' in page
+    assert "A variant of the official definition" in page
+    norsk = (site / "nb" / "cancer_surgery_survival_30d.html").read_text(encoding="utf-8")
+    assert "Vår egen definisjon" in norsk

@@ -99,11 +99,25 @@ def indicator_section(indicator: Indicator) -> str:
         facts.append(("published by", indicator.published_by))
     lines += ["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in facts] + [""]
     lines += [indicator.documentation.en, ""]
+    conformance = indicator.conformance
+    lines += [
+        f"**Definition: {CONFORMANCE[conformance.status]}.** Source: {conformance.source}.",
+        "",
+    ]
+    if conformance.differs:
+        lines += [f"What differs: {conformance.differs}", ""]
     if indicator.unverified:
         lines += ["**Unverified:** " + " ".join(indicator.unverified), ""]
     if indicator.references:
         lines += ["References: " + " ".join(indicator.references), ""]
     return "\n".join(lines)
+
+
+CONFORMANCE = {
+    "official": "official",
+    "variant": "a variant of the official definition",
+    "own": "our own (no official definition found)",
+}
 
 
 def render() -> str:

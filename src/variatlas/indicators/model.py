@@ -144,6 +144,28 @@ class Target(Strict):
     source: str = ""
 
 
+class Conformance(Strict):
+    """How the definition stands to the official one that readers compare the figures with."""
+
+    status: Literal["official", "variant", "own"]
+    """``official``: as the source defines it; ``variant``: departs from it, in what
+    ``differs`` says; ``own``: no official definition was found, ``differs`` says why."""
+    source: str = Field(min_length=10)
+    """The official definition followed or departed from: document, table or code, and where."""
+    differs: str = ""
+
+    @model_validator(mode="after")
+    def explained(self) -> Conformance:
+        if self.status != "official" and not self.differs.strip():
+            raise ValueError(
+                f"a definition marked {self.status} must say in `differs` what differs from "
+                "the source, and why"
+            )
+        if self.status == "official" and self.differs.strip():
+            raise ValueError("an official definition differs in nothing: mark it variant")
+        return self
+
+
 class Indicator(Strict):
     """One quality indicator, as declared in its YAML file."""
 
@@ -174,6 +196,8 @@ class Indicator(Strict):
     """For ``source: aggregates``: whose figures these are."""
     aggregate_multiplier: float | None = None
     """For ``source: aggregates``: the multiplier of the publisher's own values."""
+    conformance: Conformance
+    """Where the definition comes from, and how it stands to it."""
     documentation: Text
     references: list[str] = Field(default_factory=list)
     unverified: list[str] = Field(default_factory=list)

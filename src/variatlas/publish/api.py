@@ -56,6 +56,14 @@ class Text(BaseModel):
     en: str
 
 
+class Conformance(BaseModel):
+    """Where the definition comes from: official, a variant (what differs) or our own."""
+
+    status: Literal["official", "variant", "own"]
+    source: str
+    differs: str
+
+
 class IndicatorSummary(BaseModel):
     id: str
     theme: str
@@ -65,6 +73,7 @@ class IndicatorSummary(BaseModel):
     unit: Text
     direction: str
     target: dict[str, Any] | None
+    conformance: Conformance
 
 
 class Theme(BaseModel):
