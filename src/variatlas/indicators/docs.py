@@ -131,6 +131,16 @@ def render() -> str:
         f"{len(catalogue)} indicators. Each is one YAML file checked against "
         "`src/variatlas/indicators/indicator.schema.json`.",
         "",
+        "Each says where its definition comes from (`conformance`): **official** (as the "
+        "source defines it), **a variant** (what differs from the source, and why) or **our "
+        "own** (no official definition was found). Readers compare our figures with "
+        "Helsedirektoratet's, FHI's, SSB's and SKDE's: where they differ, the reason is here. "
+        + ", ".join(
+            f"{sum(i.conformance.status == s for i in catalogue.values())} {s}"
+            for s in ("official", "variant", "own")
+        )
+        + ".",
+        "",
     ]
     for theme in THEMES:
         members = [i for i in catalogue.values() if i.theme == theme]
