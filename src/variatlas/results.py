@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 NATION_CODE = "8888"
 """The area code of the nation (SKDE's code for Norway as a whole)."""
+COMPARATOR_NAMES = {"nation": "Norge", "data": "Alle områder i dataene"}
+"""The name of the ``nation`` row: Norway, or all areas of a regional extract (comparator)."""
 LEVELS: tuple[str, ...] = ("municipality", "referral_area", "health_trust", "region", "nation")
 SEXES: tuple[str, ...] = ("all", "M", "F")
 CONFIDENCE = 0.95

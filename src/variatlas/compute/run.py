@@ -21,7 +21,13 @@ from variatlas.compute.kinds import (
 from variatlas.engine import Engine, compile_indicator
 from variatlas.geography import Coverage, Geography
 from variatlas.indicators.model import Indicator
-from variatlas.results import NATION_CODE, RESULT_COLUMNS, empty_results, empty_variation
+from variatlas.results import (
+    COMPARATOR_NAMES,
+    NATION_CODE,
+    RESULT_COLUMNS,
+    empty_results,
+    empty_variation,
+)
 from variatlas.stats.casemix import logistic_expected_share
 from variatlas.variation import funnel_flags, summarise
 
@@ -168,9 +174,6 @@ def _name_areas(results: pd.DataFrame, names: Mapping[str, Mapping[str, str]]) -
     return results
 
 
-COMPARATOR_NAMES = {"nation": "Norge", "data": "Alle områder i dataene"}
-
-
 def data_coverage(engine: Engine, geography: Geography) -> Coverage:
     """What the population table covers: Norway, or the areas of a regional extract."""
     population = engine.tables["population"]
@@ -196,6 +199,9 @@ def compute_indicators(
     """Every indicator on ``engine``: results, variation summaries and what was not computed."""
     years = data_years(engine)
     coverage = data_coverage(engine, geography)
+    if not years:
+        # No population row was accepted: no indicator has a year to be computed for.
+        return ComputeOutput(empty_results(), empty_variation(), [], coverage=coverage)
     comparator = "nation" if coverage.national else "data"
     names = geography.area_names()
     names["nation"] = {NATION_CODE: COMPARATOR_NAMES[comparator]}

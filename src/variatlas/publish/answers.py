@@ -1,8 +1,8 @@
 """The API's answers to result and variation queries, as JSON bytes made once per query.
 
 A publication never changes (a new one is a new folder), so an answer can be kept for as long
-as the publication is served. The rows are grouped by indicator and level when the
-publication is loaded; a query filters one small group, serialises it once and keeps the bytes
+as the publication is served. The rows are grouped by indicator when the publication is
+loaded; a query filters one indicator's rows, serialises it once and keeps the bytes
 (least recently used first out). A request that was answered before costs a dictionary lookup,
 which is what lets one process serve hundreds of requests a second (``bench/api.py``).
 """
@@ -17,10 +17,14 @@ from typing import Any
 
 import pandas as pd
 
-from variatlas.results import RESULT_FIELDS, VARIATION_FIELDS, Field
+from variatlas.results import RESULT_FIELDS, VARIATION_FIELDS, Field, python_type
 
 KEPT_ANSWERS = 4096
 """Answers kept per kind; the demo's every level × period × sex of every indicator is ~3,000."""
+
+
+_NONE = pd.DataFrame(columns=["level", "area", "period", "sex"])
+"""The rows of an indicator that has none."""
 
 
 class AreaNotFound(LookupError):
@@ -29,7 +33,7 @@ class AreaNotFound(LookupError):
 
 def _convert(field: Field) -> Callable[[Any], Any]:
     """Values as the API's models declare them: NaN is null, counts of areas are integers."""
-    kind = {"string": str, "number": float, "integer": int}[field.type]
+    kind = python_type(field)
 
     def convert(value: Any) -> Any:
         if value is None or value is pd.NA:
@@ -58,44 +62,29 @@ def _json(document: dict[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
-def _groups(frame: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
-    if frame.empty:
-        return {}
+def _by_indicator(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {
-        (str(indicator), str(level)): group.reset_index(drop=True)
-        for (indicator, level), group in frame.groupby(["indicator", "level"], sort=False)
+        str(indicator): group.reset_index(drop=True)
+        for indicator, group in frame.groupby("indicator", sort=False)
     }
+
+
+def _matching(frame: pd.DataFrame, **wanted: str | None) -> pd.DataFrame:
+    """The rows whose columns equal every value asked for (None: any)."""
+    for column, value in wanted.items():
+        if value is not None:
+            frame = frame[frame[column] == value]
+    return frame
 
 
 class Answers:
     """The answers of one publication's results and variation."""
 
     def __init__(self, results: pd.DataFrame, variation: pd.DataFrame) -> None:
-        self._results = _groups(results)
-        self._variation = _groups(variation)
-        self._levels = {
-            indicator: [level for i, level in self._results if i == indicator]
-            for indicator in {i for i, _ in self._results}
-        }
+        self._results = _by_indicator(results)
+        self._variation = _by_indicator(variation)
         self.results = lru_cache(maxsize=KEPT_ANSWERS)(self._results_answer)
         self.variation = lru_cache(maxsize=KEPT_ANSWERS)(self._variation_answer)
-
-    def _rows(
-        self,
-        groups: dict[tuple[str, str], pd.DataFrame],
-        indicator: str,
-        level: str | None,
-        **wanted: str | None,
-    ) -> pd.DataFrame:
-        levels = [level] if level is not None else self._levels.get(indicator, [])
-        frames = [groups[(indicator, lv)] for lv in levels if (indicator, lv) in groups]
-        if not frames:
-            return pd.DataFrame()
-        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-        for column, value in wanted.items():
-            if value is not None:
-                frame = frame[frame[column] == value]
-        return frame
 
     def _results_answer(
         self,
@@ -107,15 +96,16 @@ class Answers:
     ) -> bytes:
         """The results of ``indicator`` that match, as ``{"indicator", "count", "rows"}``;
         ``AreaNotFound`` when it has none for ``area``."""
-        if area is not None and self._rows(self._results, indicator, level, area=area).empty:
+        frame = _matching(self._results.get(indicator, _NONE), level=level, area=area)
+        if area is not None and frame.empty:
             raise AreaNotFound(area)
-        frame = self._rows(self._results, indicator, level, area=area, period=period, sex=sex)
-        rows = _records(frame, RESULT_FIELDS)
+        rows = _records(_matching(frame, period=period, sex=sex), RESULT_FIELDS)
         return _json({"indicator": indicator, "count": len(rows), "rows": rows})
 
     def _variation_answer(
         self, indicator: str, level: str | None, period: str | None, sex: str | None
     ) -> bytes:
         """The variation summaries of ``indicator`` that match, as ``{"indicator", "rows"}``."""
-        frame = self._rows(self._variation, indicator, level, period=period, sex=sex)
+        rows = self._variation.get(indicator, _NONE)
+        frame = _matching(rows, level=level, period=period, sex=sex)
         return _json({"indicator": indicator, "rows": _records(frame, VARIATION_FIELDS)})

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from variatlas import __version__
 from variatlas.publish.answers import Answers, AreaNotFound
 from variatlas.results import (
+    COMPARATOR_NAMES,
     LEVELS,
     NATION_CODE,
     RESULT_FIELDS,
@@ -144,7 +145,7 @@ class Publication:
         self.provenance = json.loads((site / "provenance.json").read_text(encoding="utf-8"))
         self.answers = Answers(self.results, self.variation)
         nation = self.results.loc[self.results["level"] == "nation", "area_name"]
-        self.nation_name = str(nation.iloc[0]) if len(nation) else "Norge"
+        self.nation_name = str(nation.iloc[0]) if len(nation) else COMPARATOR_NAMES["nation"]
 
 
 def _error(status: int, message: str) -> JSONResponse:

@@ -16,7 +16,7 @@ from variatlas.disclosure import DisclosedResults
 from variatlas.geography import Geography
 from variatlas.indicators.model import Indicator
 from variatlas.publish.tableschema import AREA_FIELDS, areas_table, table_schema
-from variatlas.results import RESULT_FIELDS, VARIATION_FIELDS
+from variatlas.results import COMPARATOR_NAMES, RESULT_FIELDS, VARIATION_FIELDS
 
 MEASURES = ["value", "lower", "upper", "numerator", "denominator", "crude_value", "expected"]
 LICENCE = {
@@ -38,7 +38,6 @@ FORMATS = {
 }
 TABULAR = ("csv", "xlsx", "parquet")
 INDICATOR_FIELDS = tuple(f for f in RESULT_FIELDS if f.name != "indicator")
-NATION_NAMES = {"nation": "Norge", "data": "Alle områder i dataene"}
 SPATIAL = "Norway (municipalities, hospital referral areas, health trusts, regions)"
 
 
@@ -152,7 +151,7 @@ def write_open_data(
     """Write the files into ``folder/data``; returns, per indicator, its download paths."""
     data = folder / "data"
     data.mkdir(parents=True, exist_ok=True)
-    areas_table(geography, NATION_NAMES[comparator]).to_csv(data / "areas.csv", index=False)
+    areas_table(geography, COMPARATOR_NAMES[comparator]).to_csv(data / "areas.csv", index=False)
     updated = str(disclosed.provenance.get("computed_at", ""))
     downloads: dict[str, dict[str, str]] = {}
     results = disclosed.results

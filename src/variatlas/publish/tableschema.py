@@ -33,9 +33,8 @@ def areas_table(geography: Geography, nation_name: str) -> pd.DataFrame:
             level="municipality"
         ),
         geography.referral_areas.assign(level="referral_area", referral_area=""),
-        geography.trusts.rename(columns={"short_name": "label"})
-        .drop(columns=["name"])
-        .rename(columns={"label": "name"})
+        geography.trusts.drop(columns=["name"])
+        .rename(columns={"short_name": "name"})
         .assign(level="health_trust"),
         geography.regions.assign(level="region", referral_area="", region=""),
         pd.DataFrame({"code": [NATION_CODE], "name": [nation_name], "level": "nation"}),
