@@ -49,6 +49,9 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     population[population["municipality"].str.startswith("18")].to_csv(
         regional / "population.csv", index=False
     )
+    excel = folder("saved_from_excel")
+    north = population[population["municipality"].str.startswith("18")].astype({"age": float})
+    north.to_csv(excel / "population.csv", sep=";", index=False, encoding="cp1252")
     results = root / "corrupt_results"
     results.mkdir()
     for name in ("results.parquet", "variation.parquet"):
@@ -70,6 +73,8 @@ CASES = [
     ("no population", ["compute", "{root}/no_population", "{root}/o6"], 1, "is required"),
     ("empty folder", ["compute", "{root}/nothing", "{root}/o7"], 1, "is required"),
     ("regional", ["compute", "{root}/regional", "{root}/o8"], 0, "Written to"),
+    ("excel", ["validate", "{root}/saved_from_excel"], 0, "found out rather than given"),
+    ("excel", ["compute", "{root}/saved_from_excel", "{root}/o11"], 0, "Written to"),
     ("absent input", ["compute", "{root}/absent", "{root}/o9"], 2, "does not exist"),
     ("out is a file", ["compute", "{root}/absent_tables", "{root}/a_file"], 1, "is a file"),
     ("corrupt results", ["publish", "{root}/corrupt_results", "{root}/s1"], 2, "compute again"),

@@ -48,6 +48,9 @@ def print_report(report: FolderReport, out: Path) -> None:
             "\n".join(x for x in (reasons, notes) if x),
         )
     console.print(table)
+    for r in report.tables.values():
+        if r.inferred:
+            console.print(f"{r.file}, found out rather than given: {'; '.join(r.inferred)}.")
     if report.absent:
         console.print(f"Tables not in the folder: {', '.join(report.absent)}")
     console.print(
