@@ -188,6 +188,9 @@ VALID_EPISODE = {
     "legal_basis": "",
     "discharge": "home",
     "referral_date": "",
+    "deadline": "",
+    "ready_for_discharge": "",
+    "letter_sent": "",
 }
 
 SAFE_TEXT = st.text(

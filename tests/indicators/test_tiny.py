@@ -350,7 +350,7 @@ EPISODES = [
         sector="somatic",
         level="inpatient",
         urgency="acute",
-        dx="N39.0",
+        dx="N30.0",
     ),
     _episode(
         "E21",
@@ -622,25 +622,34 @@ EXPECTED = {
     "asthma_admissions_children": (1, 680, None),
     "bup_treated_share": (2, 720, None),
     "bup_waiting_time": (2, None, 35.0),
+    "bup_waiting_time_mean": (2, None, 35.0),
     "cancer_pathways_within_standard_time": (2, 3, 200 / 3),
     "cancer_pathways_within_standard_time_breast": (1, 1, 100.0),
     "cancer_pathways_within_standard_time_lung": (0, 1, 0.0),
     "cancer_pathways_within_standard_time_lymphoma": (1, 1, 100.0),
-    "cancer_pathway_median_lead_time": (4, None, 38.5),
+    "cancer_pathway_median_lead_time_breast_surgery": (1, None, 29.0),  # K1
+    "cancer_pathway_median_lead_time_lung_drug": (1, None, 48.0),  # K2
+    "cancer_pathway_median_lead_time_prostate_surgery": (1, None, 51.0),  # K3
     "cancer_patients_in_pathway": (1, 3, 100 / 3),  # P11, P12 and P15 (E21); P11 in K1
+    "cancer_patients_in_pathway_breast": (1, 1, 100.0),  # P11
+    "cancer_patients_in_pathway_lung": (0, 1, 0.0),  # P12, whose pathway is not in the data
+    "cancer_patients_in_pathway_colorectal": (0, 1, 0.0),  # P15
     "cancer_surgery_survival_30d": (1, 2, 50.0),
     "hpv_vaccination": (2, 40, 5.0),
     "hpv_vaccination_completed": (1, 40, 2.5),
     "cancer_coordinator_municipalities": (1, 2, 50.0),
     "coercive_admissions_rate": (2, 3400, None),
-    "coercive_admission_share": (1, 2, 50.0),
+    "coercive_admissions_rate_observation": (1, 3400, None),  # E10
+    "coercive_admissions_rate_compulsory": (1, 3400, None),  # E8
+    "coercive_admission_patients_rate": (2, 3400, None),
+    "coercive_admission_share": (2, 3, 200 / 3),  # E8, E10 (17: no age limit) of E8–E10
     "coercive_measures_patient_share": (1, 3, 100 / 3),
-    "psychiatric_inpatient_experience": (2, None, 3.75),
+    "psychiatric_inpatient_experience": (2, None, 68.75),  # 3.75 on 1–5
     "adult_mental_health_patients": (2, 3320, None),
     "substance_use_patients": (1, 3320, None),
     "readmission_elderly": (1, 3, 100 / 3),
     "nursing_home_residents_80": (1, 840, 100 / 840),
-    "municipal_care_experience": (1, None, 3.0),
+    "municipal_care_experience": (1, None, 50.0),  # 3 on 1–5
     "discharges_to_municipal_care": (1, 6, 100 / 6),
 }
 
@@ -708,7 +717,7 @@ def test_residence_and_trust_levels_split_the_tiny_counts(tiny) -> None:
     assert rows("hospital_contacts_children", "referral_area") == {"18": 1}
     assert rows("hospital_contacts_children", "municipality") == {"1804": 2, "0301": 1}
     assert rows("bup_waiting_time", "health_trust") == {"nordland": 1, "ous": 1}
-    assert rows("coercive_admission_share", "health_trust") == {"nordland": 1}
+    assert rows("coercive_admission_share", "health_trust") == {"nordland": 1, "diakonhjemmet": 1}
     sexes = tiny[
         (tiny["indicator"] == "hospital_contacts_children")
         & (tiny["level"] == "nation")

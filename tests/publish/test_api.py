@@ -226,7 +226,7 @@ def test_the_api_and_the_atlas_say_where_each_definition_comes_from(
 ) -> None:
     summaries = {i["id"]: i for i in client.get("/api/indicators").json()}
     assert summaries["tonsillectomy_children"]["conformance"]["status"] == "variant"
-    assert "EMB12" in summaries["tonsillectomy_children"]["conformance"]["differs"]
+    assert "K02a" in summaries["tonsillectomy_children"]["conformance"]["differs"]
     assert summaries["hospital_admissions_children"]["conformance"]["status"] == "official"
     page = (site / "en" / "tonsillectomy_children.html").read_text(encoding="utf-8")
     assert 'class="conformance conformance-variant"' in page

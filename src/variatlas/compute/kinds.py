@@ -158,9 +158,12 @@ def proportion_results(
 
 
 def duration_results(indicator: Indicator, part: Slice) -> pd.DataFrame:
-    """Median days with the order-statistic interval; numerator = the number of rows."""
+    """Median days with the order-statistic interval, or the mean with Student's t interval;
+    numerator = the number of rows."""
     cells = part.cells.assign(key=_keys(part.cells))
     grouped = cells.groupby(["key", "days"], as_index=False)["numerator"].sum()
+    if indicator.statistic == "mean":
+        return _mean_duration(indicator, part, grouped)
     result = stats.median_ci(
         grouped["days"],
         groups=grouped["key"].to_numpy(),
@@ -189,6 +192,50 @@ def duration_results(indicator: Indicator, part: Slice) -> pd.DataFrame:
     )
 
 
+def _mean_duration(indicator: Indicator, part: Slice, grouped: pd.DataFrame) -> pd.DataFrame:
+    weighted = grouped.assign(
+        total=grouped["numerator"] * grouped["days"],
+        squares=grouped["numerator"] * grouped["days"].astype(float) ** 2,
+    )
+    totals = weighted.groupby("key")[["numerator", "total", "squares"]].sum()
+    n = totals["numerator"].to_numpy(dtype=float)
+    return _mean_frame(indicator, part, totals.index.to_numpy(), n, totals, FEW_ROWS)
+
+
+def _mean_frame(
+    indicator: Indicator,
+    part: Slice,
+    keys: np.ndarray,
+    n: np.ndarray,
+    totals: pd.DataFrame,
+    few: str,
+    scale: tuple[float, float] = (0.0, 1.0),
+) -> pd.DataFrame:
+    """The mean of values given their count, sum and sum of squares, with Student's t
+    interval, shown as ``(mean - scale[0]) * scale[1]`` (a linear change of scale)."""
+    average = totals["total"].to_numpy() / n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        variance = (totals["squares"].to_numpy() - n * average**2) / (n - 1)
+    sd = np.sqrt(np.clip(variance, 0, None))
+    result = stats.mean_from_moments(n, average, sd, confidence=CONFIDENCE)
+    offset, factor = scale
+    value = (result.value - offset) * factor
+    return _frame(
+        indicator,
+        part,
+        keys,
+        numerator=n,
+        denominator=np.nan,
+        value=value,
+        lower=(result.lower - offset) * factor,
+        upper=(result.upper - offset) * factor,
+        crude_value=value,
+        expected=np.nan,
+        method="student-t",
+        flag=np.where(n < 2, few, ""),
+    )
+
+
 def mean_results(indicator: Indicator, part: Slice) -> pd.DataFrame:
     """The mean of respondents' scores (each the mean of their answered items), Student's t."""
     score = part.cells["item_sum"] / part.cells["items"]
@@ -198,26 +245,13 @@ def mean_results(indicator: Indicator, part: Slice) -> pd.DataFrame:
         score_squares=part.cells["respondents"] * score**2,
     )
     totals = cells.groupby("key")[["respondents", "score_sum", "score_squares"]].sum()
+    totals = totals.rename(columns={"score_sum": "total", "score_squares": "squares"})
+    scale = (0.0, 1.0)
+    if indicator.score_range is not None:
+        lowest, highest = indicator.score_range
+        scale = (float(lowest), 100 / (highest - lowest))
     n = totals["respondents"].to_numpy(dtype=float)
-    average = totals["score_sum"].to_numpy() / n
-    with np.errstate(divide="ignore", invalid="ignore"):
-        variance = (totals["score_squares"].to_numpy() - n * average**2) / (n - 1)
-    sd = np.sqrt(np.clip(variance, 0, None))
-    result = stats.mean_from_moments(n, average, sd, confidence=CONFIDENCE)
-    return _frame(
-        indicator,
-        part,
-        totals.index.to_numpy(),
-        numerator=n,
-        denominator=np.nan,
-        value=result.value,
-        lower=result.lower,
-        upper=result.upper,
-        crude_value=result.value,
-        expected=np.nan,
-        method="student-t",
-        flag=np.where(n < 2, ONE_RESPONDENT, ""),
-    )
+    return _mean_frame(indicator, part, totals.index.to_numpy(), n, totals, ONE_RESPONDENT, scale)
 
 
 def count_results(indicator: Indicator, part: Slice) -> pd.DataFrame:

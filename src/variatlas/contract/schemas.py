@@ -131,10 +131,17 @@ TABLES: dict[str, Table] = {
                     values=("home", "municipal_care", "other_hospital", "died"),
                 ),
                 Column("referral_date", "date", required=False, nullable=True),
+                Column("deadline", "date", required=False, nullable=True),
+                Column("ready_for_discharge", "date", required=False, nullable=True),
+                Column("letter_sent", "date", required=False, nullable=True),
             ),
             (
                 DateOrder("end_date", "start_date"),
                 DateOrder("start_date", "referral_date"),
+                DateOrder("deadline", "referral_date"),
+                DateOrder("ready_for_discharge", "start_date"),
+                DateOrder("end_date", "ready_for_discharge"),
+                DateOrder("letter_sent", "end_date"),
             ),
         ),
         Table(

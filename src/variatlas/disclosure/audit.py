@@ -1,6 +1,6 @@
 """Attacking the suppression pattern: how far can each hidden count be pinned down?
 
-For each hidden cell, two linear programmes (scipy's HiGHS) find the smallest and largest
+For each hidden cell, two linear programmes (HiGHS) find the smallest and largest
 value it can take given every published count and every exact relation between counts, with
 all counts non-negative. The cell is protected when that interval is at least the threshold
 wide. Reference: Willenborg L, de Waal T. Elements of Statistical Disclosure Control.
@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
-from scipy.optimize import linprog
 from scipy.sparse import csr_matrix, lil_matrix
 
 from variatlas.disclosure.relations import Cell, Relation
@@ -105,10 +104,13 @@ class _Intervals:
     """One HiGHS model per component, re-solved per cell with a warm start (only the
     objective changes between solves)."""
 
-    def __init__(self, a_eq: object, rhs: np.ndarray, size: int) -> None:
+    def __init__(
+        self, a_eq: object, rhs: np.ndarray, size: int, cap: float = highspy.kHighsInf
+    ) -> None:
         rows = csr_matrix(a_eq)
+        self.size = size
         self.highs = _highs()
-        self.highs.addVars(size, np.zeros(size), np.full(size, highspy.kHighsInf))
+        self.highs.addVars(size, np.zeros(size), np.full(size, cap))
         self.highs.addRows(
             len(rhs),
             rhs,
@@ -133,6 +135,14 @@ class _Intervals:
 
     def of(self, i: int) -> tuple[float, float]:
         return self._optimum(i, 1.0), self._optimum(i, -1.0)
+
+    def vertex(self, objective: np.ndarray) -> np.ndarray | None:
+        """The optimal point for a whole objective, or None where there is none."""
+        self.highs.changeColsCost(self.size, np.arange(self.size, dtype=np.int32), objective)
+        self.highs.run()
+        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.array(self.highs.getSolution().col_value)
 
 
 def feasible_intervals(
@@ -164,10 +174,13 @@ def _spread(
     points = [truth]
     objectives = [np.ones(len(members)), -np.ones(len(members))]
     objectives += [rng.choice([-1.0, 1.0], len(members)) for _ in range(4)]
+    # One model re-solved per objective (scipy's linprog rebuilds it each time, at many
+    # times the cost of the solve).
+    box = _Intervals(a_eq, rhs, len(members), cap)
     for objective in objectives:
-        result = linprog(objective, A_eq=a_eq, b_eq=rhs, bounds=(0, cap), method="highs")
-        if result.status == 0:
-            points.append(result.x)
+        point = box.vertex(objective)
+        if point is not None:
+            points.append(point)
     stacked = np.vstack(points)
     return stacked.max(axis=0) - stacked.min(axis=0)
 

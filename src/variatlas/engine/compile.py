@@ -21,9 +21,11 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from variatlas.indicators.codes import code_pattern
-from variatlas.indicators.model import ColumnFilter, Indicator, Link, Selection
+from variatlas.indicators.model import ColumnFilter, Indicator, Link, Selection, YearRule
 
 LIST_COLUMNS = {"secondary_diagnoses", "procedures"}
+DIAGNOSES = ("main_diagnosis", "secondary_diagnoses")
+"""``diagnoses`` in a filter means every diagnosis of the stay, main and secondary."""
 CODE_COLUMNS = {"main_diagnosis", "secondary_diagnoses", "procedures"}
 DATE_OF_ROW = {
     "episodes": "start_date",
@@ -59,11 +61,14 @@ class Compiled:
 @cache
 def lead_times() -> pd.DataFrame:
     text = (files("variatlas.indicators") / "data" / "cancer_lead_times.csv").open(encoding="utf-8")
-    return pd.read_csv(text)[["cancer_type", "treatment_type", "of4_days"]]
+    limits = pd.read_csv(text, parse_dates=["valid_from", "valid_to"])
+    return limits[["cancer_type", "treatment_type", "of4_days", "valid_from", "valid_to"]]
 
 
 def column_condition(table: ir.Table, name: str, rule: ColumnFilter) -> ir.BooleanValue:
     """The Ibis condition for one column filter."""
+    if name == "diagnoses":
+        return _diagnoses_condition(table, rule)
     column = table[name]
     if rule.values is not None:
         return column.isin(rule.values)
@@ -87,10 +92,50 @@ def column_condition(table: ir.Table, name: str, rule: ColumnFilter) -> ir.Boole
     return column.isnull() if rule.missing else column.notnull()
 
 
+def _diagnoses_condition(table: ir.Table, rule: ColumnFilter) -> ir.BooleanValue:
+    present = [c for c in DIAGNOSES if c in table.columns]
+    if rule.codes is not None:
+        found: ir.BooleanValue = ibis.literal(False)
+        for column in present:
+            found |= column_condition(table, column, rule)
+        return found
+    if rule.not_codes is not None:
+        clear: ir.BooleanValue = ibis.literal(True)
+        for column in present:
+            clear &= column_condition(table, column, rule)
+        return clear
+    raise ValueError("`diagnoses` takes codes or not_codes")
+
+
 def apply_where(table: ir.Table, where: Mapping[str, ColumnFilter]) -> ir.Table:
     for name, rule in where.items():
         table = table.filter(column_condition(table, name, rule))
     return table
+
+
+def when_condition(table: ir.Table, rules: list[YearRule]) -> ir.BooleanValue:
+    """A row meets the conditions of the rules that apply to its year."""
+    condition: ir.BooleanValue = ibis.literal(True)
+    for rule in rules:
+        first, last = rule.years
+        applies: ir.BooleanValue = ibis.literal(True)
+        if first is not None:
+            applies &= table.year >= first
+        if last is not None:
+            applies &= table.year <= last
+        holds: ir.BooleanValue = ibis.literal(True)
+        for name, column_rule in rule.where.items():
+            holds &= column_condition(table, name, column_rule)
+        condition &= ~applies | holds
+    return condition
+
+
+def _first_of(table: ir.Table, source: str, columns: list[str], key: str) -> ir.Table:
+    """The earliest row of each value of ``columns`` (ties broken by the row's id)."""
+    order = [table[DATE_OF_ROW[source]], *([table[key]] if key else [])]
+    window = ibis.window(group_by=[table[c] for c in columns], order_by=order)
+    table = table.mutate(_rank=ibis.row_number().over(window))
+    return table.filter(table._rank == 0).drop("_rank")
 
 
 def _derive(table: ir.Table, indicator: Indicator) -> ir.Table:
@@ -173,13 +218,27 @@ def _within(table: ir.Table, selection: Selection) -> ir.Table:
     assert rule is not None
     days = table[rule.end].epoch_days() - table[rule.start].epoch_days()
     if rule.lead_time_table:
-        limits = ibis.memtable(lead_times())
-        table = table.left_join(limits, ["cancer_type", "treatment_type"])
+        limits = ibis.memtable(lead_times()).mutate(
+            valid_from=lambda t: t.valid_from.cast("date"),
+            valid_to=lambda t: t.valid_to.cast("date"),
+        )
+        start = table[rule.start]
+        table = table.left_join(
+            limits,
+            [
+                table.cancer_type == limits.cancer_type,
+                table.treatment_type == limits.treatment_type,
+                start >= limits.valid_from,
+                limits.valid_to.isnull() | (start < limits.valid_to),
+            ],
+        )
         table = table.drop(*[c for c in table.columns if c.endswith("_right")])
-        table = table.mutate(limit_days=table.of4_days).drop("of4_days")
+        table = table.mutate(limit_days=table.of4_days)
+        table = table.drop("of4_days", "valid_from", "valid_to")
     else:
         table = table.mutate(limit_days=ibis.literal(rule.days, "int64"))
-    return table.mutate(within=days <= table.limit_days)
+    beyond = days > table.limit_days
+    return table.mutate(within=beyond if rule.beyond else ~beyond)
 
 
 def _row_key(table: ir.Table, indicator: Indicator) -> str:
@@ -220,7 +279,6 @@ def compile_indicator(
     base = _derive(base, indicator)
     eligible = indicator.denominator or indicator.numerator
     base = _with_year(base, indicator.source, eligible, years)
-    base = base.filter(base.year.isin(years))
     base = (
         base.mutate(band=_band(base))
         if "age" in base.columns
@@ -229,7 +287,13 @@ def compile_indicator(
     if "sex" not in base.columns:
         base = base.mutate(sex=ibis.literal("", "string"))
     base = apply_where(base, eligible.where)
+    if eligible.when:
+        base = base.filter(when_condition(base, eligible.when))
     key = _row_key(base, indicator)
+    if eligible.first_of:
+        # Over all years, before the years are chosen: the first ever, not the first in range.
+        base = _first_of(base, indicator.source, eligible.first_of, key)
+    base = base.filter(base.year.isin(years))
     base = _links(base, indicator, tables, key)
     if eligible.require:
         base = base.filter(_require(base, eligible.require))
@@ -240,6 +304,8 @@ def compile_indicator(
         condition: ir.BooleanValue = ibis.literal(True)
         for name, rule in counted.where.items():
             condition &= column_condition(base, name, rule)
+        if counted.when:
+            condition &= when_condition(base, counted.when)
         if counted.require:
             condition &= _require(base, counted.require)
         if counted.within is not None:
@@ -278,6 +344,10 @@ def compile_indicator(
         aggregate = base.group_by(cells).aggregate(
             numerator=base._counted.cast("int64").sum(), denominator=base.count()
         )
+    elif eligible.sum_days is not None:
+        days = base[eligible.sum_days.end].epoch_days() - base[eligible.sum_days.start].epoch_days()
+        base = base.mutate(_days=days.cast("int64")).filter(lambda t: t._days >= 0)
+        aggregate = base.group_by(cells).aggregate(numerator=base._days.sum())
     else:
         aggregate = base.group_by(cells).aggregate(numerator=base.count())
     population = None
@@ -299,6 +369,8 @@ def _population(table: ir.Table, indicator: Indicator, years: list[int]) -> ir.T
         table = table.filter(table.age.between(*selection.age))
     if selection.sex is not None:
         table = table.filter(table.sex == selection.sex)
+    if selection.when:
+        table = table.filter(when_condition(table, selection.when))
     table = table.mutate(band=_band(table))
     keys = ["year", "sex", "band", *RESIDENCE]
     return table.group_by(keys).aggregate(population=table.population.sum())

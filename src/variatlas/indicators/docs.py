@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from variatlas.indicators.model import THEMES, Indicator, json_schema, load_catalogue
+from variatlas.indicators.model import THEMES, Indicator, YearRule, json_schema, load_catalogue
 
 THEME_TITLES = {
     "children": "Children and youth",
@@ -31,6 +31,13 @@ def _condition(name: str, rule: object) -> str:
         return f"{name} {'empty' if value else 'present'}"
     words = {"values": "in", "not_values": "not in", "codes": "codes", "not_codes": "not codes"}
     return f"{name} {words[form]} {', '.join(str(v) for v in value)}"
+
+
+def _year_rule(rule: YearRule) -> str:
+    first, last = rule.years
+    years = f"{first or ''}–{last or ''}"
+    conditions = ", ".join(_condition(n, r) for n, r in rule.where.items())
+    return f"in {years}: {conditions}"
 
 
 def indicator_section(indicator: Indicator) -> str:
@@ -66,21 +73,30 @@ def indicator_section(indicator: Indicator) -> str:
         selections = [("eligible", indicator.denominator), ("counted", indicator.numerator)]
     for label, selection in selections:
         parts = [_condition(n, r) for n, r in selection.where.items()]
+        parts += [_year_rule(rule) for rule in selection.when]
         parts += selection.require
+        if selection.first_of:
+            parts.append(f"the first row of each {', '.join(selection.first_of)}")
         if selection.within:
+            within = selection.within
+            limit = "the lead-time table" if within.lead_time_table else f"{within.days} days"
             parts.append(
-                f"{selection.within.start} → {selection.within.end} within the "
-                + (
-                    "lead-time table"
-                    if selection.within.lead_time_table
-                    else f"{selection.within.days} days"
-                )
+                f"{within.start} → {within.end} {'beyond' if within.beyond else 'within'} {limit}"
             )
+        if selection.sum_days:
+            parts.append(f"days {selection.sum_days.start} → {selection.sum_days.end} summed")
         if parts or selection.count == "persons":
             facts.append((label, f"{selection.count}; " + "; ".join(parts)))
+    if indicator.kind == "duration":
+        facts.append(("statistic", indicator.statistic))
+    if indicator.score_range:
+        low, high = indicator.score_range
+        facts.append(("score", f"answers {low}–{high} shown as 0–100"))
     if indicator.population:
         age = indicator.population.age
-        facts.append(("population", f"ages {age[0]}–{age[1]}" if age else "all ages"))
+        text = f"ages {age[0]}–{age[1]}" if age else "all ages"
+        rules = [_year_rule(rule) for rule in indicator.population.when]
+        facts.append(("population", "; ".join([text, *rules])))
     for name, link in indicator.links.items():
         window = (
             f", {link.window_from} → {link.window_to} {link.days[0]}–{link.days[1]} days"

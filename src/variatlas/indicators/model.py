@@ -99,8 +99,23 @@ class Within(Strict):
     end: str
     days: int | None = None
     lead_time_table: bool = False
-    """Use the limit of the row's cancer_type and treatment_type from the shipped lead-time
-    table (OF4)."""
+    """Use the limit of the row's cancer_type and treatment_type from the lead-time table
+    (OF4) valid on the row's ``start`` date; rows with no valid limit are not judged."""
+    beyond: bool = False
+    """Count the rows beyond the limit instead (a missed deadline, say)."""
+
+
+class YearRule(Strict):
+    """Conditions that hold only in some years (of the row's period): a definition that
+    changed, or a group that was not yet offered a service."""
+
+    years: tuple[int | None, int | None]
+    """Inclusive [first, last]; null for open."""
+    where: dict[str, ColumnFilter]
+
+    def applies(self, year: int) -> bool:
+        first, last = self.years
+        return (first is None or year >= first) and (last is None or year <= last)
 
 
 class Group(Strict):
@@ -123,11 +138,20 @@ class Selection(Strict):
     """Take the year from another column plus an offset, e.g. [birth_year, 12]."""
     in_progress_on: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
     """Count periods (start_date to end_date) in progress on this day ("12-31") of each year."""
+    first_of: list[str] = Field(default_factory=list)
+    """Keep only the earliest selected row (by the row's date) of each value of these columns,
+    over all years: one waiting time per referral, the first operation of a patient."""
+    when: list[YearRule] = Field(default_factory=list)
+    """Conditions that apply in some years only; a row must meet those of its year."""
+    sum_days: Duration | None = None
+    """Count the days from ``start`` to ``end`` of each row instead of the rows (bed-days)."""
 
 
 class PopulationSelection(Strict):
     age: tuple[int, int] | None = None
     sex: Literal["M", "F"] | None = None
+    when: list[YearRule] = Field(default_factory=list)
+    """Conditions on sex or age that apply in some years only (a birth cohort not offered)."""
 
 
 class Standardisation(Strict):
@@ -184,7 +208,11 @@ class Indicator(Strict):
     links: dict[str, Link] = Field(default_factory=dict)
     derive: dict[str, Group] = Field(default_factory=dict)
     duration: Duration | None = None
+    statistic: Literal["median", "mean"] = "median"
+    """For durations: the median (with its order-statistic interval) or the mean (Student's t)."""
     score: str | None = None
+    score_range: tuple[int, int] | None = None
+    """For mean scores: the answer scale's [lowest, highest], shown on 0–100 (lowest = 0)."""
     attribution: Literal["residence", "treating_trust"] = "residence"
     standardisation: Standardisation = Field(default_factory=Standardisation)
     direction: Literal["higher_is_better", "lower_is_better", "neutral"] = "neutral"
@@ -227,6 +255,12 @@ class Indicator(Strict):
             raise ValueError("a duration needs duration: {start, end}")
         if self.kind == "mean_score" and self.score is None:
             raise ValueError("a mean_score needs score: the column")
+        if self.statistic == "mean" and self.kind != "duration":
+            raise ValueError("statistic: mean is for durations (mean scores are means already)")
+        if self.score_range is not None and self.kind != "mean_score":
+            raise ValueError("score_range is for mean scores")
+        if self.numerator.sum_days is not None and self.denominator is not None:
+            raise ValueError("sum_days counts days in rates and counts, not in proportions")
         if self.standardisation.method == "logistic" and not self.standardisation.covariates:
             raise ValueError("a logistic case-mix model needs covariates")
         flags = set(self.links)

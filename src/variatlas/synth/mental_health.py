@@ -44,11 +44,18 @@ def mental_health(
         first[np.concatenate([[0], np.cumsum(per_person)[:-1]])] = True
         start = y.dates(len(cell))
         hospital = np.repeat(trusts_for(y, patients, 0.03), per_person)
-        referral = None
+        referral = deadline = None
         if sector == "bup":
             wait = y.rng.gamma(2.0, 24.0, len(cell)).astype(np.int64)
             wait += np.where(hospital == plan.bup_wait_trust, plan.bup_extra_days, 0)
             referral = np.where(first, start - wait.astype("timedelta64[D]"), np.datetime64("NaT"))
+        if sector == "vop":
+            # Adult referrals with the deadline set when the referral was assessed: most
+            # start in time, some after (fristbrudd).
+            wait = y.later_rng.gamma(2.0, 20.0, len(cell)).astype(np.int64)
+            allowed = y.later_rng.integers(50, 90, len(cell))
+            referral = np.where(first, start - wait.astype("timedelta64[D]"), np.datetime64("NaT"))
+            deadline = referral + allowed.astype("timedelta64[D]")
         write(
             episode_table(
                 y,
@@ -62,6 +69,7 @@ def mental_health(
                 urgency=np.where(y.rng.random(len(cell)) < 0.05, "acute", "elective"),
                 main_diagnosis=pick(y.rng, MENTAL_DIAGNOSES[sector], len(cell)),
                 referral_date=referral,
+                deadline=deadline,
             )
         )
     # Adult mental-health admissions with their legal basis and coercive measures.
@@ -96,6 +104,7 @@ def mental_health(
         discharge=pick(
             y.rng, ["home", "municipal_care", "other_hospital"], n, np.array([0.8, 0.12, 0.08])
         ),
+        letter_sent=start + (stays + y.later_rng.geometric(0.25, n) - 1).astype("timedelta64[D]"),
     )
     write(table)
     restrained = y.rng.random(n) < np.where(legal == "voluntary", 0.03, 0.22)

@@ -22,14 +22,14 @@ from variatlas.synth.year import (
 READMISSION_GROUPS = {
     # group: (ICD-10 codes, share of index stays, readmission odds ratio)
     "copd_asthma": (["J44.1", "J44.0", "J45.9"], 0.14, 1.6),
-    "urinary_infection": (["N39.0", "N10"], 0.10, 1.0),
+    "urinary_infection": (["N30.0", "N30.9"], 0.10, 1.0),
     "fracture": (["S72.0", "S72.1", "S32.0", "S42.2"], 0.13, 0.8),
     "dehydration": (["E86"], 0.05, 1.1),
     "constipation": (["K59.0"], 0.03, 1.0),
-    "gastroenteritis": (["A09.9", "K52.9"], 0.05, 0.9),
+    "gastroenteritis": (["A09.9", "A08.4"], 0.05, 0.9),
     "rheumatoid_arthritis": (["M06.9", "M05.3"], 0.02, 1.0),
     "heart_failure": (["I50.0", "I50.1", "I50.9"], 0.15, 1.4),
-    "anaemia": (["D64.9", "D50.0"], 0.05, 1.2),
+    "anaemia": (["D50.0", "D51.9"], 0.05, 1.2),
     "pneumonia": (["J18.9", "J15.9", "J13"], 0.18, 1.1),
     "stroke": (["I63.9", "I61.9", "I64"], 0.10, 0.9),
 }
@@ -133,11 +133,12 @@ def general_somatic(y: Year, plan: Plan, write: Callable[[pa.Table], None]) -> N
             ),
             "home",
         )
+        start = y.dates(n)
         write(
             episode_table(
                 y,
                 chunk,
-                start=y.dates(n),
+                start=start,
                 stay_days=stays,
                 hospital=trusts_for(y, chunk),
                 sector="somatic",
@@ -147,8 +148,26 @@ def general_somatic(y: Year, plan: Plan, write: Callable[[pa.Table], None]) -> N
                 procedures=procedures,
                 secondary=secondary,
                 discharge=discharge,
+                **hand_off_dates(y, start, stays, care_level == "inpatient", age),
             )
         )
+
+
+def hand_off_dates(
+    y: Year, start: np.ndarray, stays: np.ndarray, inpatient: np.ndarray, age: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Discharge letters of inpatient stays (most the same or the next day), and for some
+    stays of patients 67+ the day the patient was ready for discharge, days before the end."""
+    rng, n = y.later_rng, len(start)
+    end = start + stays.astype("timedelta64[D]")
+    letter = end + (rng.geometric(0.6, n) - 1).astype("timedelta64[D]")
+    waited = np.minimum(rng.geometric(0.3, n), stays)
+    ready = inpatient & (age >= 67) & (stays > 0) & (rng.random(n) < 0.07)
+    nat = np.datetime64("NaT")
+    return {
+        "letter_sent": np.where(inpatient, letter, nat),
+        "ready_for_discharge": np.where(ready, end - waited.astype("timedelta64[D]"), nat),
+    }
 
 
 def children_procedures(y: Year, plan: Plan, write: Callable[[pa.Table], None]) -> None:

@@ -20,6 +20,9 @@ class Year:
         self.units = units.frame
         self.year = year
         self.rng = rng
+        # Columns added to the data later draw from their own stream, so that adding them
+        # leaves every earlier column of the synthetic data as it was.
+        self.later_rng = rng.spawn(1)[0]
         cells = population_cells(units, year, scale, rng)
         self.population = cells
         self.cells = cells[cells["population"] > 0].reset_index(drop=True)
@@ -107,8 +110,16 @@ def episode_table(
     legal_basis: np.ndarray | None = None,
     discharge: np.ndarray | None = None,
     referral_date: np.ndarray | None = None,
+    deadline: np.ndarray | None = None,
+    ready_for_discharge: np.ndarray | None = None,
+    letter_sent: np.ndarray | None = None,
 ) -> pa.Table:
     n = len(cell)
+
+    def dates(value: np.ndarray | None) -> Any:
+        if value is None:
+            return pa.nulls(n, pa.date32())
+        return pa.array(value.astype("datetime64[D]"))
 
     def full(value: str | np.ndarray | None) -> Any:
         if value is None:
@@ -139,9 +150,10 @@ def episode_table(
             "procedures": full(procedures),
             "legal_basis": full(legal_basis),
             "discharge": full(discharge),
-            "referral_date": pa.nulls(n, pa.date32())
-            if referral_date is None
-            else pa.array(referral_date.astype("datetime64[D]")),
+            "referral_date": dates(referral_date),
+            "deadline": dates(deadline),
+            "ready_for_discharge": dates(ready_for_discharge),
+            "letter_sent": dates(letter_sent),
         }
     )
 
