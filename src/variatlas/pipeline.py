@@ -13,7 +13,7 @@ from pathlib import Path
 
 from variatlas.compute import ComputeOutput, compute_indicators
 from variatlas.compute.provenance import provenance
-from variatlas.contract import FolderReport, ReadOptions, validate_folder
+from variatlas.contract import FolderReport, ReadOptions, shipped_population, validate_folder
 from variatlas.disclosure import DisclosedResults
 from variatlas.disclosure import disclose as disclose_results
 from variatlas.engine import EngineOptions, open_engine
@@ -104,7 +104,9 @@ def compute(
         chosen = [catalogue[i] for i in indicators] if indicators else list(catalogue.values())
         running = open_engine(options, folder / "accepted")
         try:
-            output = compute_indicators(running, chosen, geography, on_indicator)
+            output = compute_indicators(
+                running, chosen, geography, on_indicator, events_only=shipped_population(folder)
+            )
         finally:
             running.close()
         if not output.years:

@@ -60,7 +60,8 @@ def test_a_regional_extract_compares_with_the_areas_in_the_data(
     for name in ("population", "episodes"):
         table = pd.read_parquet(whole / f"{name}.parquet")
         table[table["municipality"].isin(north)].to_parquet(tmp_path / f"{name}.parquet")
-    output = compute(tmp_path, tmp_path / "out", indicators=["tonsillectomy_children"])
+    # Helse Nord at 1 % is some 5,000 people: a common indicator, so that areas vary.
+    output = compute(tmp_path, tmp_path / "out", indicators=["hospital_contacts_children"])
     results = output.results
     municipalities = set(results.loc[results["level"] == "municipality", "area"])
     assert municipalities and municipalities <= north
@@ -77,8 +78,35 @@ def test_a_regional_extract_compares_with_the_areas_in_the_data(
     site = tmp_path / "site"
     areas = pd.read_csv(site / "data" / "areas.csv", dtype=str)
     assert areas.loc[areas["level"] == "nation", "name"].tolist() == ["Alle områder i dataene"]
-    page = (site / "en" / "tonsillectomy_children.html").read_text()
+    page = (site / "en" / "hospital_contacts_children.html").read_text()
     assert 'id="regional-note"' in page
     assert "all areas in the data" in page.lower()
     front = (site / "index.html").read_text()
     assert "Alle områdene i dataene".lower() in front.lower()
+
+
+def test_an_extract_without_a_population_uses_the_shipped_one(whole: Path, tmp_path: Path) -> None:
+    from variatlas.contract import ReadOptions
+    from variatlas.contract.validation import SHIPPED_POPULATION
+    from variatlas.pipeline import InputRefused
+
+    shutil.copy(whole / "episodes.parquet", tmp_path / "episodes.parquet")
+    output = compute(
+        tmp_path,
+        tmp_path / "out",
+        read=ReadOptions(population="ssb"),
+        indicators=["tonsillectomy_children"],
+    )
+    # Only the years of the episodes, not every year of the shipped table.
+    episodes = pd.read_parquet(whole / "episodes.parquet")
+    assert output.years == sorted(pd.to_datetime(episodes["start_date"]).dt.year.unique())
+    ssb = pd.read_parquet(SHIPPED_POPULATION["ssb"])
+    children = ssb[(ssb["year"] == 2024) & (ssb["age"] <= 16)]["population"].sum()
+    r = output.results
+    nation = r[(r["level"] == "nation") & (r["period"] == "2024") & (r["sex"] == "all")]
+    assert nation["denominator"].item() == children
+    assert "population_ssb.parquet" in output.provenance["inputs"]["population"]["file"]
+    assert output.provenance["inputs"]["population"]["sha256"]
+    shutil.copy(whole / "population.parquet", tmp_path / "population.parquet")
+    with pytest.raises(InputRefused, match="has its own population table"):
+        compute(tmp_path, tmp_path / "out2", read=ReadOptions(population="ssb"))

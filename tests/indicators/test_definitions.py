@@ -235,6 +235,28 @@ def test_hpv_birth_cohort_girls_only_before_2006_and_doses_by_cohort(tmp_path: P
     assert sorted(p for p in boys["period"].unique() if "-" not in p) == ["2018"]
 
 
+def test_hpv_completed_by_sixteen(tmp_path: Path) -> None:
+    """FHI's "fully vaccinated at 16": the doses given by the end of the year the cohort
+    turns 16; the period is that year, the denominator the cohort (aged 15 on 1 January)."""
+    rows = [
+        *_doses("W1", "F", 2006, 2),  # second dose in 2018: by 16 (2022)
+        {**_doses("W2", "F", 2006, 2)[0]},
+        {**_doses("W2", "F", 2006, 2)[1], "date": "2023-03-01"},  # second dose at 17: too late
+        *_doses("W3", "M", 2006, 2),
+        *_doses("W4", "M", 2005, 2),  # a boy of 2005 (period 2021): not offered
+        *_doses("W5", "F", 2004, 3),  # cohort 2004 (period 2020): three doses, complete
+        *_doses("W6", "F", 2004, 2),  # two doses: not complete in the three-dose era
+    ]
+    found = results(
+        tmp_path / "in",
+        {"population": population(2020, 2021, 2022), "vaccinations": rows},
+        "hpv_vaccination_completed_16",
+    )
+    assert counts(found, "hpv_vaccination_completed_16", "2022") == (2, 20)  # W1, W3
+    assert counts(found, "hpv_vaccination_completed_16", "2021") == (0, 10)  # girls only
+    assert counts(found, "hpv_vaccination_completed_16", "2020") == (1, 10)  # W5
+
+
 def test_new_cancer_patients_in_the_pathway_of_their_type(tmp_path: Path) -> None:
     def cancer(eid: str, pid: str, start: str, dx: str) -> dict[str, Any]:
         return episode(eid, pid, start, age=60, care_level="outpatient", main_diagnosis=dx)
@@ -527,3 +549,42 @@ def test_new_hand_off_and_deadline_indicators(tmp_path: Path) -> None:
     assert counts(found, "ready_for_discharge_days", "2024") == (7, 34 * 2 * 10)  # ages 67–100
     assert counts(found, "discharge_letter_within_1_day", "2024") == (2, 3)  # U3, U4 of U2–U4
     assert counts(found, "waiting_past_deadline_adult_mental_health", "2024") == (1, 2)
+
+
+def test_a_lead_time_table_in_the_input_replaces_the_shipped_one(tmp_path: Path) -> None:
+    pathways = [
+        pathway(
+            "L1",
+            "L1",
+            "breast",
+            "2024-03-01",
+            treatment_start="2024-03-31",
+            treatment_type="surgery",
+        ),  # 30 days: within the shipped 32, not within the user's 25
+        pathway(
+            "L2",
+            "L2",
+            "prostate",
+            "2024-03-01",
+            treatment_start="2024-03-31",
+            treatment_type="surgery",
+        ),  # no shipped limit; the user's 45: within
+    ]
+    limits = [
+        {"cancer_type": "breast", "treatment_type": "surgery", "of4_days": 25},
+        {"cancer_type": "prostate", "treatment_type": "surgery", "of4_days": 45},
+    ]
+    limits = [{**row, "valid_from": "2015-01-01", "source": "our trust's own"} for row in limits]
+    folder = tmp_path / "in"
+    found = results(
+        folder,
+        {
+            "population": population(2024),
+            "cancer_pathways": pathways,
+            "cancer_lead_times": limits,
+        },
+        "cancer_pathways_within_standard_time",
+    )
+    assert counts(found, "cancer_pathways_within_standard_time", "2024") == (1, 2)  # L2
+    provenance = (folder / "out" / "provenance.json").read_text()
+    assert "the input's cancer_lead_times table" in provenance

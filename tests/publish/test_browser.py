@@ -248,10 +248,16 @@ def test_switching_level_period_and_sex_changes_what_is_shown(watched, atlas_url
     page.wait_for_function("b => document.body.dataset.drawn !== b", arg=before)
     assert _table(page, "#bars-table") != both
     _select(page, "#level", "municipality")
-    assert page.locator("#map-section").is_hidden()
     assert page.locator("#municipality-section").is_visible()
+    # The municipality map: fetched when first asked for, 357 municipalities, Oslo in the
+    # inset too (one path, two polygons), Kartverket named.
+    page.wait_for_function("document.querySelectorAll('#map path.area').length === 357")
+    oslo = page.locator('#map path.area[data-area="0301"]')
+    assert oslo.get_attribute("d").count("M") >= 2
+    assert "Kartverket" in page.locator("#map-note").inner_text()
+    assert page.locator("#map rect.inset").count() == 1
     every = page.locator("#municipality-table tbody tr").count()
-    assert every > 300
+    assert every > 250  # municipalities with a figure or a suppressed one; some have no case
     page.check("#municipality-shown")
     with_figure = page.locator("#municipality-table tbody tr").count()
     assert 0 < with_figure < every

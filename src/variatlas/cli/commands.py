@@ -45,9 +45,18 @@ Delimiter = Annotated[
     str | None,
     typer.Option(help="Delimiter of the CSV files (default: found out from the header)."),
 ]
+Population = Annotated[
+    str | None,
+    typer.Option(
+        help="ssb: use the shipped population of Norway (SSB, 2010–2026) for an input "
+        "without a population table."
+    ),
+]
 
 
-def _read_options(encoding: str | None, delimiter: str | None) -> ReadOptions:
+def _read_options(
+    encoding: str | None, delimiter: str | None, population: str | None = None
+) -> ReadOptions:
     import codecs
 
     from variatlas.contract import ReadOptions
@@ -63,7 +72,9 @@ def _read_options(encoding: str | None, delimiter: str | None) -> ReadOptions:
         delimiter = {"tab": "\t", "\\t": "\t"}.get(delimiter, delimiter)
         if len(delimiter) != 1:
             raise typer.BadParameter("give one character, or tab", param_hint="--delimiter")
-    return ReadOptions(encoding=encoding, delimiter=delimiter)
+    if population not in (None, "ssb"):
+        raise typer.BadParameter("the shipped population is ssb", param_hint="--population")
+    return ReadOptions(encoding=encoding, delimiter=delimiter, population=population)
 
 
 def _years(text: str) -> list[int]:
@@ -142,6 +153,7 @@ def validate(
     ] = "2026",
     encoding: Encoding = None,
     delimiter: Delimiter = None,
+    population: Population = None,
 ) -> None:
     """Check every table against the data contract; set aside bad rows with their reasons.
 
@@ -161,7 +173,7 @@ def validate(
             input,
             out,
             geography=load_geography(allocation),
-            read=_read_options(encoding, delimiter),
+            read=_read_options(encoding, delimiter, population),
             progress=lambda name: status.update(f"Validating {name}"),
         )
     print_report(report, out)
@@ -188,6 +200,7 @@ def compute(
     ] = None,
     encoding: Encoding = None,
     delimiter: Delimiter = None,
+    population: Population = None,
     spark_config: Annotated[
         Path | None,
         typer.Option(help='A JSON file of Spark settings, e.g. {"spark.driver.memory": "8g"}.'),
@@ -224,7 +237,7 @@ def compute(
             catalogue=catalogue,
             geography=load_geography(),
             engine=options,
-            read=_read_options(encoding, delimiter),
+            read=_read_options(encoding, delimiter, population),
             indicators=indicator or None,
             on_indicator=advance,
         )

@@ -67,7 +67,10 @@ def provenance(
             "multi_year": "periods of 3 consecutive years; numerator and denominator are period "
             "totals (person-years), so the rate is the yearly mean",
         },
-        "inputs": _inputs(validated),
+        "inputs": (inputs := _inputs(validated)),
+        "lead_times": "the input's cancer_lead_times table"
+        if "cancer_lead_times" in inputs
+        else "shipped: variatlas/indicators/data/cancer_lead_times.csv",
         "indicators": {i.id: i.definition_hash for i in chosen},
         "not_computed": problems,
         "optional_tables_absent": assumed_empty or {},

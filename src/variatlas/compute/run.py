@@ -19,6 +19,7 @@ from variatlas.compute.kinds import (
     rate_results,
 )
 from variatlas.engine import Engine, compile_indicator
+from variatlas.engine.compile import DATE_OF_ROW
 from variatlas.geography import Coverage, Geography
 from variatlas.indicators.model import Indicator
 from variatlas.results import (
@@ -184,10 +185,25 @@ def data_coverage(engine: Engine, geography: Geography) -> Coverage:
     return geography.coverage(set(present["municipality"].dropna()))
 
 
-def data_years(engine: Engine) -> list[int]:
-    """The years of the population table: the years every indicator is computed for."""
+def data_years(engine: Engine, events_only: bool = False) -> list[int]:
+    """The years of the population table: the years every indicator is computed for.
+
+    With ``events_only`` (a population not the user's own, covering many years), only the
+    years in which some other table has a row: a year without data is no year of zeros.
+    """
     population = engine.tables["population"]
-    return sorted(int(y) for y in engine.execute(population.select("year").distinct())["year"])
+    years = {int(y) for y in engine.execute(population.select("year").distinct())["year"]}
+    if not events_only:
+        return sorted(years)
+    found: set[int] = set()
+    for name, table in engine.tables.items():
+        column = DATE_OF_ROW.get(name)
+        if column is not None:
+            dated = table.select(year=table[column].year().cast("int64")).distinct()
+            found |= {int(y) for y in engine.execute(dated)["year"].dropna()}
+        elif name in ("survey_responses", "municipal_facts"):
+            found |= {int(y) for y in engine.execute(table.select("year").distinct())["year"]}
+    return sorted(years & found)
 
 
 def compute_indicators(
@@ -195,9 +211,11 @@ def compute_indicators(
     indicators: list[Indicator],
     geography: Geography,
     on_indicator: Callable[[str], None] | None = None,
+    events_only: bool = False,
 ) -> ComputeOutput:
-    """Every indicator on ``engine``: results, variation summaries and what was not computed."""
-    years = data_years(engine)
+    """Every indicator on ``engine``: results, variation summaries and what was not computed
+    (``events_only``: see ``data_years``)."""
+    years = data_years(engine, events_only)
     coverage = data_coverage(engine, geography)
     if not years:
         # No population row was accepted: no indicator has a year to be computed for.

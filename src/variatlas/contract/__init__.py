@@ -13,6 +13,7 @@ from variatlas.contract.validation import (
     Placement,
     ReadOptions,
     Store,
+    shipped_population,
     validate_folder,
     validate_table,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "Store",
     "Table",
     "TableReport",
+    "shipped_population",
     "validate_folder",
     "validate_table",
 ]

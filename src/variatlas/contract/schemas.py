@@ -70,6 +70,8 @@ class Table:
     name: str
     columns: tuple[Column, ...]
     row_rules: tuple[DateOrder, ...] = field(default=())
+    replaces_shipped: bool = False
+    """A reference table variatlas ships; a user's own file replaces it."""
 
     @property
     def column_names(self) -> list[str]:
@@ -268,6 +270,22 @@ TABLES: dict[str, Table] = {
                 Column("lower", "number", required=False, nullable=True),
                 Column("upper", "number", required=False, nullable=True),
             ),
+        ),
+        Table(
+            "cancer_lead_times",
+            (
+                Column("cancer_type", "text"),
+                Column("treatment_type", "enum", values=("surgery", "drug", "radiotherapy")),
+                Column("of4_days", "int", minimum=0, maximum=365),
+                Column("valid_from", "date"),
+                Column("valid_to", "date", required=False, nullable=True),
+                Column(
+                    "unverified", "enum", required=False, nullable=True, values=("true", "false")
+                ),
+                Column("source", "text", required=False, nullable=True),
+            ),
+            (DateOrder("valid_to", "valid_from"),),
+            replaces_shipped=True,
         ),
     )
 }

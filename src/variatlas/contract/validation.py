@@ -11,6 +11,7 @@ always holds.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -45,6 +46,15 @@ class ReadOptions:
 
     encoding: str | None = None
     delimiter: str | None = None
+    population: str | None = None
+    """``ssb``: use the shipped population of Norway (SSB) for an input without its own."""
+
+
+SHIPPED_POPULATION = {"ssb": Path(__file__).parent / "data" / "population_ssb.parquet"}
+SHIPPED_NOTE = (
+    "population: the shipped population of Norway, Statistics Norway (SSB) table 07459 "
+    "(NLOD 2.0), asked for by --population ssb"
+)
 
 
 def _accepted(judged: Judged, table: Table, header: list[str]) -> ir.Table:
@@ -226,6 +236,8 @@ def validate_folder(
         table = TABLES[name]
         try:
             path = find_table_file(folder, name)
+            if name == "population" and options is not None and options.population:
+                path = _shipped_population(options.population, path)
         except RefusedFile as refused:
             reports[name] = TableReport(name, refused.path.name, refused=refused.message)
             continue
@@ -236,6 +248,10 @@ def validate_folder(
             progress(name)
         try:
             reports[name] = validate_table(path, table, out, store, placement, options)
+            if path in SHIPPED_POPULATION.values():
+                # The shipped population: named in full, so that provenance can hash it.
+                reports[name].file = str(path)
+                reports[name].inferred.append(SHIPPED_NOTE)
         except RefusedFile as refused:
             for leftover in (
                 out / "accepted" / f"{name}.parquet",
@@ -258,4 +274,34 @@ def validate_folder(
     return report
 
 
-__all__ = ["Placement", "ReadOptions", "Store", "arrow_schema", "validate_folder", "validate_table"]
+def shipped_population(validated: Path) -> bool:
+    """Whether the validated folder's population is the shipped one, not the user's."""
+    report = validated / "validation.json"
+    if not report.exists():
+        return False
+    tables = json.loads(report.read_text()).get("tables", {})
+    return SHIPPED_NOTE in tables.get("population", {}).get("inferred", [])
+
+
+def _shipped_population(name: str, own: Path | None) -> Path:
+    shipped = SHIPPED_POPULATION.get(name)
+    if shipped is None:
+        raise RefusedFile(Path(name), f"there is no shipped population called {name!r} (ssb)")
+    if own is not None:
+        raise RefusedFile(
+            own,
+            f"the input has its own population table, and --population {name} asks for the "
+            "shipped one: remove the file or the option",
+        )
+    return shipped
+
+
+__all__ = [
+    "Placement",
+    "ReadOptions",
+    "Store",
+    "arrow_schema",
+    "shipped_population",
+    "validate_folder",
+    "validate_table",
+]

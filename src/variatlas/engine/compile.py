@@ -212,15 +212,21 @@ def _require(table: ir.Table, terms: list[str]) -> ir.BooleanValue:
     return condition
 
 
-def _within(table: ir.Table, selection: Selection) -> ir.Table:
+def _within(table: ir.Table, selection: Selection, tables: Mapping[str, ir.Table]) -> ir.Table:
     """Add ``within`` (bool) and ``limit_days``: the duration is within the limit."""
     rule = selection.within
     assert rule is not None
     days = table[rule.end].epoch_days() - table[rule.start].epoch_days()
     if rule.lead_time_table:
-        limits = ibis.memtable(lead_times()).mutate(
-            valid_from=lambda t: t.valid_from.cast("date"),
-            valid_to=lambda t: t.valid_to.cast("date"),
+        # The user's own lead-time table, where the input has one, replaces the shipped one.
+        limits = tables.get("cancer_lead_times")
+        if limits is None:
+            limits = ibis.memtable(lead_times())
+        limits = limits.select(
+            "cancer_type", "treatment_type", "of4_days", "valid_from", "valid_to"
+        )
+        limits = limits.mutate(
+            valid_from=limits.valid_from.cast("date"), valid_to=limits.valid_to.cast("date")
         )
         start = table[rule.start]
         table = table.left_join(
@@ -289,6 +295,8 @@ def compile_indicator(
     base = apply_where(base, eligible.where)
     if eligible.when:
         base = base.filter(when_condition(base, eligible.when))
+    if eligible.by_end_of_period:
+        base = base.filter(base[eligible.by_end_of_period].year().cast("int64") <= base.year)
     key = _row_key(base, indicator)
     if eligible.first_of:
         # Over all years, before the years are chosen: the first ever, not the first in range.
@@ -304,12 +312,14 @@ def compile_indicator(
         condition: ir.BooleanValue = ibis.literal(True)
         for name, rule in counted.where.items():
             condition &= column_condition(base, name, rule)
+        if counted.by_end_of_period:
+            condition &= base[counted.by_end_of_period].year().cast("int64") <= base.year
         if counted.when:
             condition &= when_condition(base, counted.when)
         if counted.require:
             condition &= _require(base, counted.require)
         if counted.within is not None:
-            base = _within(base, counted)
+            base = _within(base, counted, tables)
             base = base.filter(base.limit_days.notnull())
             condition &= base.within
         base = base.mutate(_counted=condition.fill_null(False))

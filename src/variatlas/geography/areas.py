@@ -243,6 +243,14 @@ class Geography:
             }
         return dict(geo)
 
+    def municipality_boundaries(self) -> dict[str, Any]:
+        """The 357 municipalities (2024) as GeoJSON with ``code``, ``name`` and ``inset`` (the
+        Oslo region enlarged over Sweden, as on the referral-area map). © Kartverket, CC BY 4.0."""
+        geo = json.loads(_data_text("municipalities_2024.geojson"))
+        for feature in geo["features"]:
+            feature["properties"]["inset"] = _inset_polygons(feature["geometry"])
+        return dict(geo)
+
     def county_boundaries(self) -> dict[str, Any]:
         """The 15 counties (2024 structure) as GeoJSON, for map context."""
         return dict(json.loads(_data_text("counties_2025.geojson")))

@@ -75,6 +75,8 @@ def indicator_section(indicator: Indicator) -> str:
         parts = [_condition(n, r) for n, r in selection.where.items()]
         parts += [_year_rule(rule) for rule in selection.when]
         parts += selection.require
+        if selection.by_end_of_period:
+            parts.append(f"{selection.by_end_of_period} by the end of the period's year")
         if selection.first_of:
             parts.append(f"the first row of each {', '.join(selection.first_of)}")
         if selection.within:

@@ -145,6 +145,9 @@ class Selection(Strict):
     """Conditions that apply in some years only; a row must meet those of its year."""
     sum_days: Duration | None = None
     """Count the days from ``start`` to ``end`` of each row instead of the rows (bed-days)."""
+    by_end_of_period: str | None = None
+    """Only rows whose date in this column falls in or before the row's period year (doses
+    given by the year a cohort turns 16, say)."""
 
 
 class PopulationSelection(Strict):

@@ -84,3 +84,6 @@ def _write_catalogue(
     (folder / "boundaries.geojson").write_text(
         json.dumps(geography.referral_area_boundaries(), ensure_ascii=False)
     )
+    (folder / "municipalities.geojson").write_text(
+        json.dumps(geography.municipality_boundaries(), ensure_ascii=False, separators=(",", ":"))
+    )

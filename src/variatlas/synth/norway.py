@@ -64,7 +64,7 @@ def synthesize(
     units = residence_units(np.random.default_rng(root.integers(2**63)))
     truth = Truth(seed=seed, scale=scale, years=years)
     plan = make_plan(units, np.random.default_rng(root.integers(2**63)), truth)
-    names = [name for name in TABLES if name != "aggregates"]
+    names = [n for n, t in TABLES.items() if n != "aggregates" and not t.replaces_shipped]
     sinks = {name: TableSink(out, name, fmt) for name in names}
     deaths: list[tuple[np.ndarray, np.ndarray]] = []
     year_seeds = root.integers(2**63, size=len(years))
@@ -80,7 +80,7 @@ def synthesize(
             cancer(y, plan, write, sinks["cancer_pathways"].write, deaths, year == years[-1])
             care = care_services(y, plan, sinks["care_services"].write, year == years[-1])
             surveys(y, plan, sinks["survey_responses"].write, psychiatry, care)
-            vaccinations(y, plan, sinks["vaccinations"].write)
+            vaccinations(y, plan, sinks["vaccinations"].write, first_year=year == years[0])
             municipal_facts(y, plan, sinks["municipal_facts"].write)
             if on_year is not None:
                 on_year(year)

@@ -105,8 +105,9 @@ def make_plan(units: Units, rng: np.random.Generator, truth: Truth) -> Plan:
         "tonsillectomy_null_areas": sorted((a for a in areas if tonsillectomy[a] == 1.0), key=int),
         "grommets_high_areas": sorted(grommet_high, key=int),
         "asthma_higher_from_morbidity_areas": needy_areas,
-        "morbidity_note": "asthma admissions 0-16 and hospital contacts scale with the "
-        "municipal fact morbidity_index (x1.5 in these areas): variation that need explains",
+        "morbidity_note": "the municipal fact morbidity_index is x1.5 in these areas; asthma "
+        "admissions 0-16 scale with its square (x2.25), hospital contacts with its 0.3th power: "
+        "variation that need explains",
         "high_readmission_municipalities": readmit_munis,
         "readmission_odds_ratio": 2.0,
         "low_hpv_municipalities": low_hpv,

@@ -194,7 +194,7 @@ def children_procedures(y: Year, plan: Plan, write: Callable[[pa.Table], None]) 
             "elective",
         ),
         (
-            age_curve(ages, {0: 0.002, 2: 0.004, 6: 0.0025, 16: 0.001}) * morbidity,
+            age_curve(ages, {0: 0.002, 2: 0.004, 6: 0.0025, 16: 0.001}) * morbidity**2,
             ["J45.9", "J45.0", "J46"],
             [],
             "inpatient",

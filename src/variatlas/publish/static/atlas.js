@@ -16,6 +16,7 @@
   let view;
   let rows;
   let boundaries;
+  let municipalities;
   let links;
 
   // Formatting ---------------------------------------------------------------------------
@@ -219,16 +220,17 @@
   }
 
   function drawMap() {
-    const onMap = state.level !== "municipality";
-    $("#map-section").hidden = !onMap;
-    if (!onMap) return;
+    // Municipalities are drawn on their own map, fetched the first time it is asked for.
+    const own = state.level === "referral_area" || state.level === "municipality";
+    const shapes = state.level === "municipality" ? municipalities : boundaries;
+    if (!shapes) {
+      getJSON("municipalities.geojson").then((found) => { municipalities = found; drawMap(); });
+      return;
+    }
     const byArea = new Map(selected().map((r) => [r.area, r]));
-    const rowFor = (code) => {
-      if (state.level === "referral_area") return byArea.get(code);
-      return byArea.get(links[state.level][code]);
-    };
-    $("#map-note").textContent = state.level === "referral_area"
-      ? w.map_inset
+    const rowFor = (code) => (own ? byArea.get(code) : byArea.get(links[state.level][code]));
+    $("#map-note").textContent = own
+      ? `${state.level === "municipality" ? w.map_municipalities : ""} ${w.map_inset}`.trim()
       : `${w.map_note_level.replace("{level}", w[`level_${state.level}`].toLowerCase())} ${w.map_inset}`;
     const breaks = view.breaks[key()] || [];
     const colours = classColours(breaks.length - 1);
@@ -239,7 +241,7 @@
     };
     const width = 560;
     const height = 640;
-    const projection = d3.geoTransverseMercator().rotate([-15, -65]).fitSize([width, height], boundaries);
+    const projection = d3.geoTransverseMercator().rotate([-15, -65]).fitSize([width, height], shapes);
     const path = d3.geoPath(projection);
     const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`)
       .attr("role", "group").attr("aria-label", `${w.map_heading}: ${view.title[lang]}`);
@@ -267,7 +269,7 @@
         }
       }
     };
-    svg.append("g").selectAll("path").data(boundaries.features).join("path")
+    svg.append("g").selectAll("path").data(shapes.features).join("path")
       .attr("class", "area")
       .attr("d", path)
       .attr("fill", (f) => fill(rowFor(f.properties.code)))
@@ -304,15 +306,15 @@
       })
       .on("click", (_, f) => highlight(rowFor(f.properties.code)));
     const outline = svg.append("path").attr("class", "outline").attr("hidden", "");
-    const inset = insetBox(path);
+    const inset = insetBox(path, shapes);
     if (inset) {
       svg.append("rect").attr("class", "inset").attr("x", inset[0][0] - 4).attr("y", inset[0][1] - 4)
         .attr("width", inset[1][0] - inset[0][0] + 8).attr("height", inset[1][1] - inset[0][1] + 8);
     }
     $("#map").replaceChildren(svg.node());
     drawLegend(breaks, colours);
-    const mapRows = state.level === "referral_area"
-      ? boundaries.features.map((f) => rowFor(f.properties.code)).filter(Boolean)
+    const mapRows = own
+      ? shapes.features.map((f) => rowFor(f.properties.code)).filter(Boolean)
       : selected();
     $("#map-table").replaceChildren(table(`${w.map_heading}: ${view.title[lang]}, ${state.period}`, [
       ...valueColumns().slice(0, 2),
@@ -327,9 +329,9 @@
     drawTrend();
   }
 
-  function insetBox(path) {
+  function insetBox(path, shapes) {
     const parts = [];
-    for (const feature of boundaries.features) {
+    for (const feature of shapes.features) {
       const polygons = feature.geometry.type === "MultiPolygon" ? feature.geometry.coordinates : [feature.geometry.coordinates];
       for (const index of feature.properties.inset || []) {
         parts.push({ type: "Feature", geometry: { type: "Polygon", coordinates: polygons[index] } });
