@@ -478,6 +478,14 @@ def test_institution_residents_and_discharges_as_defined(tmp_path: Path) -> None
 
 
 def test_new_hand_off_and_deadline_indicators(tmp_path: Path) -> None:
+    referred = {
+        "sector": "vop",
+        "care_level": "outpatient",
+        "urgency": "elective",
+        "age": 30,
+        "referral_date": "2024-02-01",
+        "deadline": "2024-04-01",
+    }
     stays = [
         # ready for discharge on 10 March, discharged 14 March: 4 days; 67+ in Bodø
         episode("U1", "U1", "2024-03-01", end_date="2024-03-14", ready_for_discharge="2024-03-10"),
@@ -502,42 +510,12 @@ def test_new_hand_off_and_deadline_indicators(tmp_path: Path) -> None:
             age=60,
             ready_for_discharge="2024-06-10",
         ),
-        # adult mental health: referral 1 Feb, deadline 1 Apr; first contact 2 Apr: late
-        episode(
-            "F1a",
-            "F1",
-            "2024-04-02",
-            sector="vop",
-            care_level="outpatient",
-            urgency="elective",
-            age=30,
-            referral_date="2024-02-01",
-            deadline="2024-04-01",
-        ),
+        # adult mental health: referral 1 Feb, deadline 1 Apr; first contact 2 Apr: late;
         # its follow-up after the deadline is not a second missed deadline
-        episode(
-            "F1b",
-            "F1",
-            "2024-05-02",
-            sector="vop",
-            care_level="outpatient",
-            urgency="elective",
-            age=30,
-            referral_date="2024-02-01",
-            deadline="2024-04-01",
-        ),
+        episode("F1a", "F1", "2024-04-02", **referred),
+        episode("F1b", "F1", "2024-05-02", **referred),
         # first contact on the deadline day: in time
-        episode(
-            "F2",
-            "F2",
-            "2024-04-01",
-            sector="vop",
-            care_level="outpatient",
-            urgency="elective",
-            age=30,
-            referral_date="2024-02-01",
-            deadline="2024-04-01",
-        ),
+        episode("F2", "F2", "2024-04-01", **referred),
     ]
     found = results(
         tmp_path / "in",

@@ -267,7 +267,21 @@ def _cell_columns(table: ir.Table, indicator: Indicator) -> list[str]:
 
 def _persons(table: ir.Table, flags: list[str]) -> ir.Table:
     """One row per person and year (the first), carrying whether any row had each flag."""
-    order = [c for c in ("start_date", "date", "pathway_start") if c in table.columns]
+    # Ties on the date are broken by columns that are never empty, so that every engine
+    # takes the same row (a person in two institutions on 31 December, say).
+    order = [
+        c
+        for c in (
+            "start_date",
+            "date",
+            "pathway_start",
+            "episode_id",
+            "pathway_id",
+            "age",
+            "service",
+        )
+        if c in table.columns
+    ]
     window = ibis.window(group_by=["patient_id", "year"], order_by=order or None)
     spread = {f: table[f].cast("int64").max().over(group_by=["patient_id", "year"]) for f in flags}
     table = table.mutate(
