@@ -51,8 +51,14 @@ def print_report(report: FolderReport, out: Path) -> None:
     for r in report.tables.values():
         if r.inferred:
             console.print(f"{r.file}, found out rather than given: {'; '.join(r.inferred)}.")
-    if report.absent:
-        console.print(f"Tables not in the folder: {', '.join(report.absent)}")
+    from variatlas.contract import TABLES
+
+    absent = [name for name in report.absent if not TABLES[name].replaces_shipped]
+    shipped = [name for name in report.absent if TABLES[name].replaces_shipped]
+    if absent:
+        console.print(f"Tables not in the folder: {', '.join(absent)}")
+    if shipped:
+        console.print(f"The shipped {', '.join(shipped)} table is used (the input has none).")
     console.print(
         f"Accepted rows are in {out / 'accepted'}, set-aside rows (with file, line, "
         f"column, value and rule) in {out / 'set_aside'}."
