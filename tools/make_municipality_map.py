@@ -5,7 +5,8 @@ robhop/fylker-og-kommuner).
 Coordinates are rounded to 0.001° (about 100 m; shared borders stay shared, since both sides
 round alike) and repeated points dropped. The municipalities around Oslo are drawn a second
 time, enlarged, over Sweden: the Oslo inset, marked as SKDE's referral-area map marks its own
-(polygons entirely east of 14°E and south of 64°N; never join spatially on them).
+(polygons entirely east of 14°E and south of 64°N; never join spatially on them). Rings are
+wound as d3-geo wants them (outer rings clockwise), like SKDE's map.
 
     python tools/make_municipality_map.py ../shared/reference/kartverket
 """
@@ -38,6 +39,20 @@ def _round_ring(ring: list[list[float]], shift: Any = None) -> list[list[float]]
     return points
 
 
+def _signed_area(ring: list[list[float]]) -> float:
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False)) / 2
+
+
+def _wound_for_d3(polygon: list[list[list[float]]]) -> list[list[list[float]]]:
+    """Outer ring clockwise, holes anticlockwise: d3-geo draws on the sphere, where a ring
+    wound the other way (as RFC 7946 winds it) encloses the rest of the world."""
+    wound = []
+    for index, ring in enumerate(polygon):
+        clockwise = _signed_area(ring) < 0
+        wound.append(ring if clockwise == (index == 0) else ring[::-1])
+    return wound
+
+
 def _polygons(geometry: dict[str, Any]) -> list[list[list[list[float]]]]:
     coordinates = geometry["coordinates"]
     return coordinates if geometry["type"] == "MultiPolygon" else [coordinates]
@@ -67,10 +82,9 @@ def build(reference: Path) -> dict[str, Any]:
     for feature in source["features"]:
         polygons = _polygons(feature["geometry"])
         shapes = [[_round_ring(ring) for ring in polygon] for polygon in polygons]
-        shapes = [p for p in shapes if len(p[0]) >= 4]
         if _in_inset(_centre(polygons)):
             shapes += [[_round_ring(ring, _enlarged) for ring in polygon] for polygon in polygons]
-            shapes = [p for p in shapes if len(p[0]) >= 4]
+        shapes = [_wound_for_d3(p) for p in shapes if len(p[0]) >= 4]
         features.append(
             {
                 "type": "Feature",
