@@ -241,11 +241,10 @@ def mean_results(indicator: Indicator, part: Slice) -> pd.DataFrame:
     score = part.cells["item_sum"] / part.cells["items"]
     cells = part.cells.assign(
         key=_keys(part.cells),
-        score_sum=part.cells["respondents"] * score,
-        score_squares=part.cells["respondents"] * score**2,
+        total=part.cells["respondents"] * score,
+        squares=part.cells["respondents"] * score**2,
     )
-    totals = cells.groupby("key")[["respondents", "score_sum", "score_squares"]].sum()
-    totals = totals.rename(columns={"score_sum": "total", "score_squares": "squares"})
+    totals = cells.groupby("key")[["respondents", "total", "squares"]].sum()
     scale = (0.0, 1.0)
     if indicator.score_range is not None:
         lowest, highest = indicator.score_range

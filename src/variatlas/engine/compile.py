@@ -130,6 +130,20 @@ def when_condition(table: ir.Table, rules: list[YearRule]) -> ir.BooleanValue:
     return condition
 
 
+def row_condition(table: ir.Table, selection: Selection) -> ir.BooleanValue:
+    """What a selection asks of the row itself: its column filters, the conditions of its
+    year, and a date by the end of the period."""
+    condition: ir.BooleanValue = ibis.literal(True)
+    for name, rule in selection.where.items():
+        condition &= column_condition(table, name, rule)
+    if selection.when:
+        condition &= when_condition(table, selection.when)
+    if selection.by_end_of_period:
+        date = table[selection.by_end_of_period]
+        condition &= date.year().cast("int64") <= table.year
+    return condition
+
+
 def _first_of(table: ir.Table, source: str, columns: list[str], key: str) -> ir.Table:
     """The earliest row of each value of ``columns`` (ties broken by the row's id)."""
     order = [table[DATE_OF_ROW[source]], *([table[key]] if key else [])]
@@ -306,11 +320,7 @@ def compile_indicator(
     )
     if "sex" not in base.columns:
         base = base.mutate(sex=ibis.literal("", "string"))
-    base = apply_where(base, eligible.where)
-    if eligible.when:
-        base = base.filter(when_condition(base, eligible.when))
-    if eligible.by_end_of_period:
-        base = base.filter(base[eligible.by_end_of_period].year().cast("int64") <= base.year)
+    base = base.filter(row_condition(base, eligible))
     key = _row_key(base, indicator)
     if eligible.first_of:
         # Over all years, before the years are chosen: the first ever, not the first in range.
@@ -323,13 +333,7 @@ def compile_indicator(
     counted = indicator.numerator if indicator.denominator is not None else None
     flag_names: list[str] = []
     if counted is not None:
-        condition: ir.BooleanValue = ibis.literal(True)
-        for name, rule in counted.where.items():
-            condition &= column_condition(base, name, rule)
-        if counted.by_end_of_period:
-            condition &= base[counted.by_end_of_period].year().cast("int64") <= base.year
-        if counted.when:
-            condition &= when_condition(base, counted.when)
+        condition = row_condition(base, counted)
         if counted.require:
             condition &= _require(base, counted.require)
         if counted.within is not None:
