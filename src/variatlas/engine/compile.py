@@ -13,13 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from variatlas.engine.limits import within_limit
 from variatlas.indicators.codes import code_pattern
 from variatlas.indicators.model import ColumnFilter, Indicator, Link, Selection, YearRule
 
@@ -56,13 +55,6 @@ class Compiled:
     cells: ir.Table
     population: ir.Table | None
     keys: tuple[str, ...]
-
-
-@cache
-def lead_times() -> pd.DataFrame:
-    text = (files("variatlas.indicators") / "data" / "cancer_lead_times.csv").open(encoding="utf-8")
-    limits = pd.read_csv(text, parse_dates=["valid_from", "valid_to"])
-    return limits[["cancer_type", "treatment_type", "of4_days", "valid_from", "valid_to"]]
 
 
 def column_condition(table: ir.Table, name: str, rule: ColumnFilter) -> ir.BooleanValue:
@@ -226,41 +218,6 @@ def _require(table: ir.Table, terms: list[str]) -> ir.BooleanValue:
     return condition
 
 
-def _within(table: ir.Table, selection: Selection, tables: Mapping[str, ir.Table]) -> ir.Table:
-    """Add ``within`` (bool) and ``limit_days``: the duration is within the limit."""
-    rule = selection.within
-    assert rule is not None
-    days = table[rule.end].epoch_days() - table[rule.start].epoch_days()
-    if rule.lead_time_table:
-        # The user's own lead-time table, where the input has one, replaces the shipped one.
-        limits = tables.get("cancer_lead_times")
-        if limits is None:
-            limits = ibis.memtable(lead_times())
-        limits = limits.select(
-            "cancer_type", "treatment_type", "of4_days", "valid_from", "valid_to"
-        )
-        limits = limits.mutate(
-            valid_from=limits.valid_from.cast("date"), valid_to=limits.valid_to.cast("date")
-        )
-        start = table[rule.start]
-        table = table.left_join(
-            limits,
-            [
-                table.cancer_type == limits.cancer_type,
-                table.treatment_type == limits.treatment_type,
-                start >= limits.valid_from,
-                limits.valid_to.isnull() | (start < limits.valid_to),
-            ],
-        )
-        table = table.drop(*[c for c in table.columns if c.endswith("_right")])
-        table = table.mutate(limit_days=table.of4_days)
-        table = table.drop("of4_days", "valid_from", "valid_to")
-    else:
-        table = table.mutate(limit_days=ibis.literal(rule.days, "int64"))
-    beyond = days > table.limit_days
-    return table.mutate(within=beyond if rule.beyond else ~beyond)
-
-
 def _row_key(table: ir.Table, indicator: Indicator) -> str:
     """The unique key that links are joined back on (an engine's row numbers are not stable)."""
     key = {"episodes": "episode_id", "cancer_pathways": "pathway_id"}.get(indicator.source)
@@ -337,7 +294,7 @@ def compile_indicator(
         if counted.require:
             condition &= _require(base, counted.require)
         if counted.within is not None:
-            base = _within(base, counted, tables)
+            base = within_limit(base, counted, tables)
             base = base.filter(base.limit_days.notnull())
             condition &= base.within
         base = base.mutate(_counted=condition.fill_null(False))
