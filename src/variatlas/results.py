@@ -24,7 +24,16 @@ NATION_CODE = "8888"
 """The area code of the nation (SKDE's code for Norway as a whole)."""
 COMPARATOR_NAMES = {"nation": "Norge", "data": "Alle områder i dataene"}
 """The name of the ``nation`` row: Norway, or all areas of a regional extract (comparator)."""
-LEVELS: tuple[str, ...] = ("municipality", "referral_area", "health_trust", "region", "nation")
+LEVELS: tuple[str, ...] = (
+    "municipality",
+    "referral_area",
+    "dps",
+    "health_trust",
+    "region",
+    "nation",
+)
+"""Area levels. ``dps`` (catchment areas of district psychiatric centres) comes only from
+published figures: patient-level data has no DPS column."""
 SEXES: tuple[str, ...] = ("all", "M", "F")
 CONFIDENCE = 0.95
 """The level of every published confidence interval."""

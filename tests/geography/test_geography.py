@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
+from importlib.resources import files
+
 import pandas as pd
 import pytest
 
-from variatlas.geography import OSLO, load_geography
+from variatlas.geography import OSLO, county_boundaries, dps_boundaries, load_geography
 from variatlas.geography.areas import OSLO_NO_DISTRICT_NOTE
 
 
@@ -101,7 +106,27 @@ def test_every_referral_area_has_a_boundary_and_the_oslo_inset_is_marked(geo) ->
     assert codes == set(geo.referral_areas["code"])
     inset = {f["properties"]["name"] for f in boundaries["features"] if f["properties"]["inset"]}
     assert inset == {"Akershus", "OUS", "Lovisenberg", "Diakonhjemmet"}
-    assert len(geo.county_boundaries()["features"]) == 15
+    assert len(county_boundaries()["features"]) == 15
+
+
+def _signed_area(ring: list[list[float]]) -> float:
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring)) / 2
+
+
+def test_the_dps_map_has_every_dps_area_of_the_published_figures_wound_for_d3(geo) -> None:
+    dps = dps_boundaries()["features"]
+    names = {f["properties"]["code"] for f in dps}
+    assert len(names) == len(dps) == 69
+    assert geo.area_names()["dps"] == {n: n for n in names}
+    text = (files("variatlas.indicators") / "data" / "skde_atlases.csv").read_text("utf-8")
+    published = {r["area"] for r in csv.DictReader(io.StringIO(text)) if r["level"] == "dps"}
+    assert published == names
+    inset = {f["properties"]["name"] for f in dps if f["properties"]["inset"]}
+    assert {"Groruddalen", "Lovisenberg", "Nydalen", "Søndre Oslo", "Vindern"} <= inset
+    for feature in dps:
+        for polygon in feature["geometry"]["coordinates"]:
+            # d3-geo draws on the sphere: an anticlockwise outer ring would fill the world.
+            assert _signed_area(polygon[0]) < 0, feature["properties"]["name"]
 
 
 def test_every_referral_area_has_a_home_trust(geo) -> None:

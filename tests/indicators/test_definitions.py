@@ -70,6 +70,7 @@ def pathway(kid: str, pid: str, kind: str, referral: str, **fields: Any) -> dict
         "hospital": "nordland",
         "referral_received": referral,
         "pathway_start": referral,
+        "first_attendance": "",
         "clinical_decision": "",
         "treatment_start": "",
         "treatment_type": "",
@@ -384,6 +385,41 @@ def test_lead_time_limits_valid_on_the_referral_date(tmp_path: Path) -> None:
     assert set(lymphoma["period"]) == {"2024"}
     breast = nation(found, "cancer_pathway_median_lead_time_breast_surgery", "2021")
     assert (breast["numerator"], breast["value"]) == (2, 30)
+
+
+def test_the_phases_of_a_lead_time_from_a_to_aa(tmp_path: Path) -> None:
+    """Brief A.3: OF1 referral → first attendance, OF2 → clinical decision, OF3 → treatment."""
+
+    def phased(kid: str, attended: int, decided: int, treated: int, given: str = "surgery") -> dict:
+        day = pd.Timestamp("2023-03-01")
+        return pathway(
+            kid,
+            kid,
+            "breast",
+            "2023-03-01",
+            first_attendance=(day + pd.Timedelta(days=attended)).strftime("%Y-%m-%d"),
+            clinical_decision=(day + pd.Timedelta(days=decided)).strftime("%Y-%m-%d"),
+            treatment_start=(day + pd.Timedelta(days=treated)).strftime("%Y-%m-%d"),
+            treatment_type=given,
+        )
+
+    pathways = [
+        phased("P1", 5, 15, 30),  # OF1 5, OF2 10, OF3 15
+        phased("P2", 7, 20, 28),  # OF1 7, OF2 13, OF3 8
+        phased("P3", 3, 10, 40),  # OF1 3, OF2 7, OF3 30
+        phased("P4", 2, 4, 9, "drug"),  # another treatment: not in these
+    ]
+    phases = [f"cancer_pathway_median_lead_time_breast_surgery_of{n}" for n in (1, 2, 3)]
+    found = results(
+        tmp_path / "in",
+        {"population": population(2023), "cancer_pathways": pathways},
+        "cancer_pathway_median_lead_time_breast_surgery",
+        *phases,
+    )
+    medians = [nation(found, phase, "2023") for phase in phases]
+    assert [(m["numerator"], m["value"]) for m in medians] == [(3, 5), (3, 10), (3, 15)]
+    whole = nation(found, "cancer_pathway_median_lead_time_breast_surgery", "2023")
+    assert whole["value"] == 30  # not 5 + 10 + 15: medians do not add up
 
 
 def test_coercion_counts_as_samdata_and_nki_define_it(tmp_path: Path) -> None:

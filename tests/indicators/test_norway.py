@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from variatlas.indicators import load_catalogue
+from variatlas.results import LEVELS
 
 PERIOD = "2022-2024"
 
@@ -33,11 +34,10 @@ def test_every_catalogue_indicator_has_results(norway) -> None:
     expected = set(load_catalogue())
     assert set(results["indicator"]) == expected
     assert set(variation["indicator"]) == expected
-    assert (
-        results["level"]
-        .isin(["municipality", "referral_area", "health_trust", "region", "nation"])
-        .all()
-    )
+    assert set(results["level"]) == set(LEVELS)
+    # DPS areas come only from SKDE's published figures: patient data has no DPS column.
+    dps = results.loc[results["level"] == "dps", "indicator"]
+    assert dps.str.startswith("skde_psyk2_").all()
     municipal = results[
         (results["level"] == "municipality")
         & (results["indicator"] == "hospital_contacts_children")

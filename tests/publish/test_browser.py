@@ -160,8 +160,25 @@ def test_front_page_shows_the_four_themes_and_every_indicator(watched, atlas_url
     assert watched.problems == []
 
 
-def test_every_indicator_page_draws_without_errors(watched, atlas_url) -> None:
-    for indicator in load_catalogue():
+def _page_kinds() -> list[str]:
+    """Every indicator of our own, and the first published figure of each atlas: the 160
+    other published figures use the same page with other numbers (all: the slow test)."""
+    first: dict[str, str] = {}
+    for indicator in load_catalogue().values():
+        atlas = indicator.publication.atlas if indicator.publication else indicator.id
+        first.setdefault(atlas, indicator.id)
+    return list(first.values())
+
+
+@pytest.mark.parametrize(
+    "indicators",
+    [
+        pytest.param(_page_kinds, id="kinds"),
+        pytest.param(load_catalogue, id="all", marks=pytest.mark.slow),
+    ],
+)
+def test_every_indicator_page_draws_without_errors(watched, atlas_url, indicators) -> None:
+    for indicator in indicators():
         for lang in ("nb", "en"):
             page = watched.open(f"{atlas_url}{lang}/{indicator}.html")
             assert (
@@ -268,6 +285,41 @@ def test_switching_level_period_and_sex_changes_what_is_shown(watched, atlas_url
     page.uncheck("#municipality-shown")
     page.fill("#municipality-search", "Tromsø")
     assert page.locator("#municipality-table tbody tr").count() == 1
+    assert watched.problems == []
+
+
+def test_skde_figures_show_the_atlas_words_and_the_dps_map(watched, atlas_url) -> None:
+    for lang in ("nb", "en"):
+        page = watched.open(f"{atlas_url}{lang}/skde_psyk2_polyklinikk_18_patients.html")
+        words = page.locator("#publication")
+        assert "Psykisk helsevern for vaksne" in words.inner_text()
+        assert words.locator("blockquote[lang=nn]").count() == 2  # case definition, assessment
+        assert page.locator("#bars-table tbody tr").count() == 22  # 21 areas and Norway
+        _select(page, "#level", "dps")
+        page.wait_for_function("document.querySelectorAll('#map path.area').length === 69")
+        assert "DPS" in page.locator("#map-note").inner_text()
+        assert page.locator("#map rect.inset").count() == 1
+        fills = set(
+            page.locator("#map path.area").evaluate_all("ps => ps.map(p => p.getAttribute('fill'))")
+        )
+        assert len(fills - {"#ffffff", "url(#suppressed)"}) >= 3
+        # Yearly periods are SKDE's published rates: the trend has five points per area.
+        _select(page, "#period", "2024")
+        assert page.locator("#trend-table tbody tr").count() >= 5
+    assert watched.problems == []
+
+
+def test_a_lead_time_shows_where_the_time_goes(watched, atlas_url) -> None:
+    page = watched.open(f"{atlas_url}en/cancer_pathway_median_lead_time_breast_surgery.html")
+    section = page.locator("#phases-section")
+    assert section.is_visible()
+    assert "OF1: standard lead time (days) ≤ 7" in section.inner_text()
+    phases = _table(page, "#phases-table")
+    norway = page.locator("#phases-table tbody tr").first.inner_text()
+    assert norway.startswith("Norway") and len(phases) >= 10
+    assert page.locator("#phases svg g[aria-label='bar'] rect").count() >= 30
+    page = watched.open(f"{atlas_url}en/tonsillectomy_children.html")
+    assert page.locator("#phases-section").count() == 0
     assert watched.problems == []
 
 

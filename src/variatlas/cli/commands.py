@@ -104,7 +104,7 @@ def synth(
     ] = 0.0,
     published: Annotated[
         bool,
-        typer.Option(help="Add SKDE's published Barnehelseatlas 2011–2014 as aggregates.csv."),
+        typer.Option(help="Add SKDE's published atlas figures (2011–2024) as aggregates.csv."),
     ] = True,
 ) -> None:
     """Write a synthetic Norway (every contract table) with planted effects in truth.json."""

@@ -11,13 +11,13 @@ import pandas as pd
 
 from variatlas.compute.cells import Slice, slices
 from variatlas.compute.kinds import (
-    aggregate_results,
     count_results,
     duration_results,
     mean_results,
     proportion_results,
     rate_results,
 )
+from variatlas.compute.published import aggregate_results
 from variatlas.engine import Engine, compile_indicator
 from variatlas.engine.compile import DATE_OF_ROW
 from variatlas.geography import Coverage, Geography

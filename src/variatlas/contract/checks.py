@@ -27,6 +27,7 @@ PATTERNS: dict[str, tuple[str, str]] = {
     "date": (r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "must be a date written YYYY-MM-DD"),
     "municipality": (r"[0-9]{3,4}", "must be a 4-digit municipality number"),
     "district": (r"[0-9]{5,6}", "must be a 6-digit city-district number"),
+    "period": (r"[0-9]{4}(?:-[0-9]{4})?", "must be a year (2023) or a span of years (2021-2023)"),
     "sex": (r"[MF12]", "must be M or F (or 1 = male, 2 = female)"),
     "icd10": (ICD10, "must be an ICD-10 code such as J35.0 or J350"),
     "icd10_list": (rf"{ICD10}(?: +{ICD10})*", "must be ICD-10 codes separated by spaces"),

@@ -26,6 +26,7 @@ Kind = Literal[
     "icd10_list",
     "ncsp_list",
     "hospital",
+    "period",
 ]
 
 ICD10 = r"[A-Z][0-9]{2}(?:\.?[0-9A-Z]{1,4})?"
@@ -158,6 +159,7 @@ TABLES: dict[str, Table] = {
                 HOSPITAL,
                 Column("referral_received", "date"),
                 Column("pathway_start", "date"),
+                Column("first_attendance", "date", required=False, nullable=True),
                 Column("clinical_decision", "date", required=False, nullable=True),
                 Column("treatment_start", "date", required=False, nullable=True),
                 Column(
@@ -170,7 +172,9 @@ TABLES: dict[str, Table] = {
             ),
             (
                 DateOrder("pathway_start", "referral_received"),
+                DateOrder("first_attendance", "referral_received"),
                 DateOrder("clinical_decision", "pathway_start"),
+                DateOrder("clinical_decision", "first_attendance"),
                 DateOrder("treatment_start", "referral_received"),
             ),
         ),
@@ -258,10 +262,17 @@ TABLES: dict[str, Table] = {
                 Column(
                     "level",
                     "enum",
-                    values=("municipality", "referral_area", "health_trust", "region", "nation"),
+                    values=(
+                        "municipality",
+                        "referral_area",
+                        "dps",
+                        "health_trust",
+                        "region",
+                        "nation",
+                    ),
                 ),
                 Column("area", "text"),
-                Column("period", "text"),
+                Column("period", "period"),
                 Column("sex", "sex", required=False, nullable=True),
                 Column("age_group", "text", required=False, nullable=True),
                 Column("numerator", "number", nullable=True, minimum=0),

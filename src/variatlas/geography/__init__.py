@@ -13,6 +13,7 @@ from variatlas.geography.areas import (
     ResidenceAssignment,
     load_geography,
 )
+from variatlas.geography.maps import county_boundaries, dps_boundaries, municipality_boundaries
 
 __all__ = [
     "NATION_CODE",
@@ -20,5 +21,8 @@ __all__ = [
     "Coverage",
     "Geography",
     "ResidenceAssignment",
+    "county_boundaries",
+    "dps_boundaries",
     "load_geography",
+    "municipality_boundaries",
 ]

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from variatlas.geography.maps import dps_boundaries, inset_polygons
 from variatlas.results import NATION_CODE
 
 OSLO = "0301"
@@ -221,6 +222,10 @@ class Geography:
             ),
             "region": dict(zip(self.regions["code"], self.regions["name"], strict=True)),
             "health_trust": dict(zip(self.trusts["code"], self.trusts["short_name"], strict=True)),
+            "dps": {
+                f["properties"]["code"]: f["properties"]["name"]
+                for f in dps_boundaries()["features"]
+            },
             "nation": {NATION_CODE: "Norge"},
         }
 
@@ -239,34 +244,9 @@ class Geography:
             feature["properties"] = {
                 "code": code_by_name[name],
                 "name": name,
-                "inset": _inset_polygons(feature["geometry"]),
+                "inset": inset_polygons(feature["geometry"]),
             }
         return dict(geo)
-
-    def municipality_boundaries(self) -> dict[str, Any]:
-        """The 357 municipalities (2024) as GeoJSON with ``code``, ``name`` and ``inset`` (the
-        Oslo region enlarged over Sweden, as on the referral-area map). © Kartverket, CC BY 4.0."""
-        geo = json.loads(_data_text("municipalities_2024.geojson"))
-        for feature in geo["features"]:
-            feature["properties"]["inset"] = _inset_polygons(feature["geometry"])
-        return dict(geo)
-
-    def county_boundaries(self) -> dict[str, Any]:
-        """The 15 counties (2024 structure) as GeoJSON, for map context."""
-        return dict(json.loads(_data_text("counties_2025.geojson")))
-
-
-def _inset_polygons(geometry: dict[str, Any]) -> list[int]:
-    """Indices of polygons lying entirely east of 14°E and south of 64°N (the Oslo inset)."""
-    polygons = (
-        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    )
-    inset = []
-    for index, polygon in enumerate(polygons):
-        ring = np.asarray(polygon[0], dtype=float)
-        if (ring[:, 0] > 14).all() and (ring[:, 1] < 64).all():
-            inset.append(index)
-    return inset
 
 
 def _follow(code: str, history: dict[str, tuple[str, int]], targets: Set[str]) -> str | None:

@@ -193,6 +193,19 @@ class Conformance(Strict):
         return self
 
 
+class Publication(Strict):
+    """The publisher's own words for figures shown as published: quoted, never translated."""
+
+    atlas: str
+    url: str
+    period: str
+    language: Literal["nb", "nn"] = "nb"
+    selection: str = ""
+    """The case definition (SKDE's ``utvalg``), plain text, paragraphs apart."""
+    assessment: str = ""
+    """The publisher's assessment of the variation (SKDE's ``resultat``)."""
+
+
 class Indicator(Strict):
     """One quality indicator, as declared in its YAML file."""
 
@@ -211,6 +224,8 @@ class Indicator(Strict):
     links: dict[str, Link] = Field(default_factory=dict)
     derive: dict[str, Group] = Field(default_factory=dict)
     duration: Duration | None = None
+    phases: list[str] = Field(default_factory=list)
+    """For a lead time: the indicators of its phases, in order ("from A to Å")."""
     statistic: Literal["median", "mean"] = "median"
     """For durations: the median (with its order-statistic interval) or the mean (Student's t)."""
     score: str | None = None
@@ -227,6 +242,8 @@ class Indicator(Strict):
     """For ``source: aggregates``: whose figures these are."""
     aggregate_multiplier: float | None = None
     """For ``source: aggregates``: the multiplier of the publisher's own values."""
+    publication: Publication | None = None
+    """For ``source: aggregates``: the atlas, its case definition and assessment."""
     conformance: Conformance
     """Where the definition comes from, and how it stands to it."""
     documentation: Text
@@ -342,6 +359,13 @@ def load_catalogue(folder: Path | None = None) -> dict[str, Indicator]:
     """Every indicator of the catalogue folder (default: the shipped one), by id, sorted."""
     root = folder or catalogue_folder()
     indicators = [load_indicator(p) for p in sorted(root.rglob("*.yaml"))]
+    known = {i.id for i in indicators}
+    for indicator in indicators:
+        unknown = [p for p in indicator.phases if p not in known]
+        if unknown:
+            raise CatalogueError(
+                f"{indicator.id}: phases {', '.join(unknown)} are not indicators of the catalogue"
+            )
     return {i.id: i for i in sorted(indicators, key=lambda i: (THEMES.index(i.theme), i.id))}
 
 

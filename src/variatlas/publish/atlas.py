@@ -38,7 +38,7 @@ from variatlas.publish.wording import LANGUAGES, Language, decimals, finding, re
 from variatlas.results import RESULT_COLUMNS, SUMMARY_COLUMNS
 from variatlas.variation import funnel_kind, view_key
 
-LEVEL_ORDER = ("referral_area", "health_trust", "region", "municipality")
+LEVEL_ORDER = ("referral_area", "dps", "health_trust", "region", "municipality")
 # What a page draws of the results and summary contracts (the rest is in the downloads).
 ROW_COLUMNS = [
     c
@@ -98,11 +98,35 @@ def write_atlas(
             disclosed.thresholds.get(indicator.id),
             disclosed.figures.get(indicator.id, {}),
         )
+        view["phases"] = _phases(indicator, by_indicator, catalogue)
         (folder / "atlas" / f"{indicator.id}.json").write_text(
             json.dumps(view, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         )
         findings[indicator.id] = _front_finding(view)
     _write_pages(published, findings, downloads, disclosed, folder)
+
+
+PHASE_COLUMNS = ["level", "area", "period", "sex", "value", "lower", "upper", "flag"]
+
+
+def _phases(
+    indicator: Indicator,
+    by_indicator: Mapping[str, pd.DataFrame],
+    catalogue: Mapping[str, Indicator],
+) -> list[dict[str, Any]]:
+    """A lead time's phases with their published rows, for the "from A to Å" chart."""
+    found = []
+    for phase in (catalogue[p] for p in indicator.phases if p in by_indicator):
+        found.append(
+            {
+                "id": phase.id,
+                "label": phase.id.rsplit("_", 1)[-1].upper(),
+                "title": phase.title.model_dump(),
+                "target": phase.target.model_dump() if phase.target else None,
+                "rows": _columns(by_indicator[phase.id], PHASE_COLUMNS),
+            }
+        )
+    return found
 
 
 def _area_links(geography: Geography) -> dict[str, dict[str, str]]:
@@ -283,6 +307,8 @@ def _write_pages(
     page = environment.get_template("indicator.html")
     provenance = disclosed.provenance
     themes = [(theme, [i for i in published if i.theme == theme]) for theme in THEMES]
+    results = disclosed.results
+    counted = set(results.loc[results["numerator"].notna(), "indicator"])
     for lang in LANGUAGES:
         words = _words(lang, comparator_of(disclosed))
         # Inside <script>: "</" would end the element.
@@ -313,6 +339,7 @@ def _write_pages(
                 text=functools.partial(_in, lang),
                 downloads=downloads[indicator.id],
                 threshold=disclosed.thresholds.get(indicator.id),
+                counted=indicator.id in counted,
                 provenance=_indicator_provenance(indicator, provenance),
                 strings_json=words_json,
             )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from variatlas.disclosure import DisclosedResults
 from variatlas.folders import replaced_whole
-from variatlas.geography import Geography
+from variatlas.geography import Geography, dps_boundaries, municipality_boundaries
 from variatlas.indicators.model import Indicator
 from variatlas.publish.atlas import comparator_of, write_atlas
 from variatlas.publish.opendata import data_package, write_open_data
@@ -85,5 +85,8 @@ def _write_catalogue(
         json.dumps(geography.referral_area_boundaries(), ensure_ascii=False)
     )
     (folder / "municipalities.geojson").write_text(
-        json.dumps(geography.municipality_boundaries(), ensure_ascii=False, separators=(",", ":"))
+        json.dumps(municipality_boundaries(), ensure_ascii=False, separators=(",", ":"))
+    )
+    (folder / "dps.geojson").write_text(
+        json.dumps(dps_boundaries(), ensure_ascii=False, separators=(",", ":"))
     )

@@ -68,6 +68,17 @@ CANCER_TYPES = {
 }
 
 
+def _first_attendance(
+    y: Year, referral: np.ndarray, start: np.ndarray, decision: np.ndarray
+) -> np.ndarray:
+    """The first attendance at the investigating unit: a fifth to two fifths of the way from
+    referral to clinical decision, never before the pathway started (from its own random
+    stream, so the columns drawn before it keep their values)."""
+    share = y.later_rng.uniform(0.2, 0.4, len(referral))
+    offset = np.floor((decision - referral).astype(np.int64) * share).astype("timedelta64[D]")
+    return np.minimum(np.maximum(referral + offset, start), decision)
+
+
 def cancer(
     y: Year,
     plan: Plan,
@@ -99,6 +110,7 @@ def cancer(
         start = referral + y.rng.integers(0, 3, n).astype("timedelta64[D]")
         decision = start + np.maximum(1, (total * 0.6).astype(np.int64)).astype("timedelta64[D]")
         treated = referral + total.astype("timedelta64[D]")
+        attended = _first_attendance(y, referral, start, decision)
         diagnosis = pick(y.rng, codes, n)
         write_episodes(
             episode_table(
@@ -150,6 +162,7 @@ def cancer(
                     "hospital": hospital[keep],
                     "referral_received": referral[keep],
                     "pathway_start": start[keep],
+                    "first_attendance": attended[keep],
                     "clinical_decision": decision[keep],
                     "treatment_start": np.where(ongoing[keep], np.datetime64("NaT"), treated[keep]),
                     "treatment_type": blank_where(ongoing[keep], treatment[keep]),
@@ -162,6 +175,7 @@ def cancer(
         m = len(suspected)
         s_referral = y.dates(m)
         s_start = s_referral + y.rng.integers(0, 3, m).astype("timedelta64[D]")
+        s_decided = s_start + y.rng.integers(5, 30, m).astype("timedelta64[D]")
         pathways.append(
             pd.DataFrame(
                 {
@@ -171,8 +185,8 @@ def cancer(
                     "hospital": trusts_for(y, suspected, 0.02),
                     "referral_received": s_referral,
                     "pathway_start": s_start,
-                    "clinical_decision": s_start
-                    + y.rng.integers(5, 30, m).astype("timedelta64[D]"),
+                    "first_attendance": _first_attendance(y, s_referral, s_start, s_decided),
+                    "clinical_decision": s_decided,
                     "treatment_start": np.datetime64("NaT"),
                     "treatment_type": None,
                     "exit": "no_cancer",
@@ -198,6 +212,7 @@ def cancer(
                     for c in (
                         "referral_received",
                         "pathway_start",
+                        "first_attendance",
                         "clinical_decision",
                         "treatment_start",
                     )

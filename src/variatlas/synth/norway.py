@@ -45,6 +45,21 @@ def population_table(y: Year) -> pa.Table:
     )
 
 
+PUBLISHED_FIGURES = ("barnehelseatlas_2011_2014.csv", "skde_atlases.csv")
+"""SKDE's published atlases, shipped in ``variatlas.indicators/data`` (see its SOURCE.md)."""
+
+
+def write_published(path: Path) -> int:
+    """Write SKDE's published figures as one ``aggregates`` file; return its row count."""
+    rows = 0
+    with path.open("w", encoding="utf-8") as out:
+        for number, name in enumerate(PUBLISHED_FIGURES):
+            lines = (files("variatlas.indicators") / "data" / name).read_text("utf-8").splitlines()
+            out.writelines(line + "\n" for line in lines[1 if number else 0 :])
+            rows += len(lines) - 1
+    return rows
+
+
 def synthesize(
     out: Path,
     years: list[int],
@@ -57,7 +72,7 @@ def synthesize(
     """Write every contract table for a synthetic Norway into ``out``; return the truth.
 
     With ``published``, the folder also gets ``aggregates.csv``: SKDE's real, published
-    Barnehelseatlas 2011–2014 figures, so that the atlas carries real data beside synthetic.
+    atlas figures (``PUBLISHED_FIGURES``), so that the atlas carries real data beside synthetic.
     """
     out.mkdir(parents=True, exist_ok=True)
     root = np.random.default_rng(seed)
@@ -102,9 +117,6 @@ def synthesize(
             sink.close()
     truth.counts = {name: sink.rows for name, sink in sinks.items()}
     if published:
-        source = files("variatlas.indicators") / "data" / "barnehelseatlas_2011_2014.csv"
-        text = source.read_text(encoding="utf-8")
-        (out / "aggregates.csv").write_text(text, encoding="utf-8")
-        truth.counts["aggregates"] = len(text.strip().splitlines()) - 1
+        truth.counts["aggregates"] = write_published(out / "aggregates.csv")
     truth.write(out / "truth.json")
     return truth

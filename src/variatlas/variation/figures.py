@@ -14,7 +14,7 @@ from variatlas.indicators.model import Indicator
 from variatlas.variation.breaks import natural_breaks
 from variatlas.variation.funnels import funnel_curves, funnel_kind
 
-MAP_LEVELS = ("municipality", "referral_area", "health_trust", "region")
+MAP_LEVELS = ("municipality", "referral_area", "dps", "health_trust", "region")
 """Levels drawn on the referral-area map (trusts and regions colour their referral areas)."""
 MAP_CLASSES = 5
 

@@ -117,7 +117,8 @@ def variation_summary(
 
     ``rates`` are the (adjusted) area rates; ``observed``/``expected`` the counts for SCV
     (indirect standardisation); ``population`` weights the weighted CV; areas whose ``counts``
-    (the numerator, default ``observed``) are below ``minimum_count`` are left out first.
+    (the numerator, default ``observed``) are below ``minimum_count`` are left out first
+    (an area without a count stays).
     SCV2 is SCV without the areas with the highest and lowest O/E.
     Reference: SKDE-Analyse/sas_codes rateprogram/variasjon.sas (FT, CV, SCV);
     Appleby J et al. Variations in health care. King's Fund, 2011 (SCV classes).
@@ -126,7 +127,8 @@ def variation_summary(
     keep = ~np.isnan(r)
     count_basis = counts if counts is not None else observed
     if count_basis is not None and minimum_count > 0:
-        keep &= as_float(count_basis) >= minimum_count
+        # An area whose count was not published (NaN) is not known to be small.
+        keep &= ~(as_float(count_basis) < minimum_count)
     r = r[keep]
     weight = as_float(population)[keep] if population is not None else None
     scv = scv2 = scv_log = float("nan")

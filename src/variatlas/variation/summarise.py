@@ -31,6 +31,16 @@ def need_share(values: pd.Series, covariate: pd.Series, weights: pd.Series) -> f
     return float(1 - np.sum(w * (y - fitted) ** 2) / total) if total > 0 else float("nan")
 
 
+def _rates(indicator: Indicator, frame: pd.DataFrame) -> pd.Series:
+    """The rates whose spread is measured: for published figures the publisher's own
+    (adjusted) values where every area has one, so that FT and CV are the publisher's;
+    SCV and the funnel still come from the published counts."""
+    published = frame.get("published_value")
+    if indicator.source == "aggregates" and published is not None and published.notna().all():
+        return published
+    return frame["value"]
+
+
 def summarise(
     indicator: Indicator,
     results: pd.DataFrame,
@@ -52,7 +62,7 @@ def summarise(
             continue
         weights = frame["denominator"]
         summary = variation_summary(
-            frame["value"],
+            _rates(indicator, frame),
             population=weights if weights.notna().all() and (weights > 0).all() else None,
             counts=frame["numerator"],
             minimum_count=indicator.minimum_count,

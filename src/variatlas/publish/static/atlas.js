@@ -16,7 +16,9 @@
   let view;
   let rows;
   let boundaries;
-  let municipalities;
+  // Levels drawn on a map of their own, fetched the first time one is asked for.
+  const OWN_MAPS = { municipality: "municipalities.geojson", dps: "dps.geojson" };
+  const ownMaps = {};
   let links;
 
   // Formatting ---------------------------------------------------------------------------
@@ -220,17 +222,16 @@
   }
 
   function drawMap() {
-    // Municipalities are drawn on their own map, fetched the first time it is asked for.
-    const own = state.level === "referral_area" || state.level === "municipality";
-    const shapes = state.level === "municipality" ? municipalities : boundaries;
+    const own = state.level === "referral_area" || state.level in OWN_MAPS;
+    const shapes = state.level in OWN_MAPS ? ownMaps[state.level] : boundaries;
     if (!shapes) {
-      getJSON("municipalities.geojson").then((found) => { municipalities = found; drawMap(); });
+      getJSON(OWN_MAPS[state.level]).then((found) => { ownMaps[state.level] = found; drawMap(); });
       return;
     }
     const byArea = new Map(selected().map((r) => [r.area, r]));
     const rowFor = (code) => (own ? byArea.get(code) : byArea.get(links[state.level][code]));
     $("#map-note").textContent = own
-      ? `${state.level === "municipality" ? w.map_municipalities : ""} ${w.map_inset}`.trim()
+      ? `${w[`map_${state.level}`] || ""} ${w.map_inset}`.trim()
       : `${w.map_note_level.replace("{level}", w[`level_${state.level}`].toLowerCase())} ${w.map_inset}`;
     const breaks = view.breaks[key()] || [];
     const colours = classColours(breaks.length - 1);
@@ -575,6 +576,56 @@
     ], names.map(([code, name]) => ({ area: code, area_name: name, flag: "" }))));
   }
 
+  // From A to Å: the median of each phase of a lead time, stacked per area ----------------------
+  function drawPhases() {
+    const phases = view.phases || [];
+    const shown = phases.length > 0 && state.level !== "municipality";
+    $("#phases-section").hidden = !shown;
+    if (!shown) return;
+    const areas = [...selected("nation"), ...selected()];
+    const segments = [];
+    for (const phase of phases) {
+      const found = new Map(records(phase.rows)
+        .filter((r) => r.period === state.period && r.sex === state.sex)
+        .map((r) => [`${r.level}|${r.area}`, r]));
+      for (const area of areas) {
+        const row = found.get(`${area.level}|${area.area}`);
+        if (row && row.value !== null) {
+          segments.push({ area_name: area.area_name, area: area.area, phase: phase.label, value: row.value });
+        }
+      }
+    }
+    // Norway first, then the areas with the longest total time.
+    const total = d3.rollup(segments, (v) => d3.sum(v, (r) => r.value), (r) => r.area_name);
+    const order = [areas[0]?.area_name, ...areas.slice(1).map((r) => r.area_name)
+      .sort((a, b) => (total.get(b) ?? -1) - (total.get(a) ?? -1))].filter(Boolean);
+    const labels = phases.map((p) => p.label);
+    const standard = (p) => (p.target ? `${w.phase_standard} ${p.target.comparison === "<=" ? "≤" : "≥"} ${fmt(p.target.value, 0)}` : w.phase_no_standard);
+    $("#phases-legend").textContent = phases.map((p) => `${p.label}: ${standard(p)}`).join(" · ");
+    const chart = Plot.plot({
+      width: 760,
+      height: 60 + 24 * order.length,
+      marginLeft: 170,
+      x: { label: w.phase_days, grid: true },
+      y: { label: null, domain: order },
+      color: { domain: labels, range: ["#c6dbef", "#6baed6", "#08519c"], legend: true },
+      marks: [
+        Plot.barX(segments, { x: "value", y: "area_name", fill: "phase", title: (r) => `${r.area_name}, ${r.phase}: ${fmt(r.value)}`, tip: true }),
+        Plot.ruleX([0]),
+      ],
+      ariaLabel: `${w.phases_heading}: ${view.title[lang]}`,
+    });
+    $("#phases").replaceChildren(chart);
+    const byArea = d3.group(segments, (r) => r.area);
+    $("#phases-table").replaceChildren(table(`${w.phases_heading}, ${w[`levels_${state.level}`]}, ${state.period}`, [
+      { label: w.area, text: (r) => r.area_name },
+      ...labels.map((label) => ({
+        label, number: true,
+        text: (r) => fmt((byArea.get(r.area) || []).find((s) => s.phase === label)?.value ?? null),
+      })),
+    ], areas));
+  }
+
   // Drawing -----------------------------------------------------------------------------------
   function update() {
     fillPeriods();
@@ -582,6 +633,7 @@
     drawSummary();
     drawMap();
     drawBars();
+    drawPhases();
     drawMunicipalities();
     drawFunnel();
     drawTrend();

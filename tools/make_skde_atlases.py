@@ -1,0 +1,639 @@
+"""Build SKDE's published atlases as ``aggregates`` rows and one indicator file per figure.
+
+Reads ../shared/reference/skde (see its README): the result boxes of the second-generation
+atlases (barn2025, bup, psyk2, kronikere: the atlas text names a data file; every bar chart of
+one column over referral areas is one figure), the elderly atlas (helseatlas-data eldre.csv)
+and the quality atlas workbook (cancer chapter). Writes
+
+- ``src/variatlas/indicators/data/skde_atlases.csv`` (the aggregates table of the contract,
+  with the area name kept as published), and
+- ``src/variatlas/indicators/catalogue/<theme>/skde_<atlas>/<id>.yaml``.
+
+Yearly columns become yearly periods (rate only: SKDE published no yearly counts); the
+period average is its own period, with SKDE's yearly mean count and population where the
+block has them (found as the two columns whose ratio gives the national figure). Areas that
+are not referral areas (counties, DPS areas, "Indre Oslo") are left out and counted.
+
+    python tools/make_skde_atlases.py ../shared/reference/skde
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+import sys
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import yaml
+from make_municipality_map import _wound_for_d3
+
+ROOT = Path(__file__).parents[1] / "src/variatlas/indicators"
+MONGTS = "mong/mongts@e9db421b2eeccbdb84a94c15dd4d1a09dbf66966 (GPL-3.0)"
+HELSEATLAS_DATA = "Helseatlas/data@b18a235a580573b71623c91e9c012400290475a5 (MIT)"
+
+AREAS = {
+    "Finnmark": "1",
+    "UNN": "2",
+    "Nordland": "3",
+    "Helgeland": "4",
+    "Nord-Trøndelag": "6",
+    "St. Olav": "7",
+    "St. Olavs": "7",
+    "St.Olav": "7",
+    "Møre og Romsdal": "8",
+    "Førde": "10",
+    "Bergen": "11",
+    "Fonna": "12",
+    "Stavanger": "13",
+    "Østfold": "14",
+    "Akershus": "15",
+    "Ahus": "15",
+    "OUS": "16",
+    "Lovisenberg": "17",
+    "Diakonhjemmet": "18",
+    "Innlandet": "19",
+    "Vestre Viken": "20",
+    "Vestfold": "21",
+    "Telemark": "22",
+    "Sørlandet": "23",
+}
+NATION = {"Norge", "Noreg", "Norway"}
+NATION_CODE = "8888"
+
+ATLASES = {
+    "barn2025": ("children", "Helseatlas barn 2025", "Child health atlas 2025", "2022-2024"),
+    "bup": (
+        "children",
+        "Psykisk helsevern for barn og unge",
+        "Mental health care for children and adolescents",
+        "2019-2023",
+    ),
+    "psyk2": (
+        "mental_health",
+        "Psykisk helsevern for vaksne",
+        "Mental health care for adults",
+        "2020-2024",
+    ),
+    "kronikere": (
+        "municipal",
+        "Helseatlas for kroniske sykdommer",
+        "Health atlas for chronic diseases",
+        "2019-2021",
+    ),
+    "eldre": ("municipal", "Eldrehelseatlas for Norge", "Elderly health atlas", "2013-2015"),
+    "kvalitet": ("cancer", "Helseatlas for kvalitet", "Quality atlas", "2017-2019"),
+}
+MEASURES: dict[object, str] = {
+    ("opphold_18", "Snittrate"): "stays",
+    "ratesnitt": "contacts",
+    "pasratesnitt": "patients",
+    "Snitt_rate": "patients",
+    "Snittrate": "contact_days",
+    "Opph_snittrate": "stays",
+    "Ligge_snittrate": "bed_days",
+    "Snittrate1": "bed_days",
+}
+URL = "https://apps.skde.no/helseatlas/v2/{atlas}"
+
+KVALITET_DIRECTION = {
+    "Tykktarmskreft, laparoskopi": "higher_is_better",
+    "Endetarmskreft, laparoskopi": "higher_is_better",
+    "Endetarmskreft, uten tilbakefall": "higher_is_better",
+    "Tykktarmskreft, overlevelse": "higher_is_better",
+    "Brystkreft, primærkirurgi": "higher_is_better",
+    "Brystkreft, brystbevarende kirurgi": "higher_is_better",
+    "Lungekreft, kurativt behandling": "higher_is_better",
+    "Lungekreft, overlevelse": "higher_is_better",
+    "Prostatakreft, radikal behandling": "higher_is_better",
+    "Prostatakreft, fri rand": "higher_is_better",
+}
+KVALITET_CHAPTER = {
+    "Tykk": "Tykk- og endetarmskreft",
+    "Ende": "Tykk- og endetarmskreft",
+    "Brys": "Brystkreft",
+    "Lung": "Lungekreft",
+    "Pros": "Prostatakreft",
+}
+KVALITET_EN = {
+    "Tykktarmskreft, laparoskopi": "Colon cancer, laparoscopic surgery",
+    "Endetarmskreft, laparoskopi": "Rectal cancer, laparoscopic surgery",
+    "Endetarmskreft, uten tilbakefall": "Rectal cancer, no local recurrence after 5 years",
+    "Tykktarmskreft, overlevelse": "Colon cancer, 30-day survival after surgery",
+    "Brystkreft, primærkirurgi": "Breast cancer, one operation on the primary tumour",
+    "Brystkreft, brystbevarende kirurgi": "Breast cancer, breast-conserving surgery (< 30 mm)",
+    "Lungekreft, kurativt behandling": "Lung cancer, curative treatment",
+    "Lungekreft, overlevelse": "Lung cancer, median survival",
+    "Prostatakreft, radikal behandling": "Prostate cancer, radical treatment (high risk)",
+    "Prostatakreft, fri rand": "Prostate cancer, free margins after surgery",
+}
+
+
+@dataclass
+class Figure:
+    """One published figure: its rows and its words."""
+
+    id: str
+    atlas: str
+    source: str
+    heading: str
+    label: dict[str, str]
+    multiplier: float
+    published_multiplier: float | None = None
+    """Where SKDE's values are fractions shown as percent (chart format ``%``): 1."""
+    kind: str = "rate"
+    direction: str = "neutral"
+    selection: str = ""
+    assessment: str = ""
+    language: str = "nb"
+    rows: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def has_counts(self) -> bool:
+        return any(r["numerator"] not in ("", None) for r in self.rows)
+
+
+def plain(markdown: str) -> str:
+    """SKDE's markdown as plain paragraphs (links to their text, no images or emphasis)."""
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", markdown)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = text.replace("\\*", "*").replace("**", "").replace("\t", " ")
+    text = re.sub(r"^#+\s*", "", text, flags=re.M)
+    text = re.sub(r"^\s*[*-]\s+", "• ", text, flags=re.M)
+    text = re.sub(r"<br\s*/?>", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+def slug(text: str) -> str:
+    text = text.lower().translate(str.maketrans({"ø": "o", "å": "a", "æ": "ae", ".": "_"}))
+    text = re.sub(r"[^a-z0-9]+", "_", text)
+    for noise in ("_en", "_eng", "_rb1", "rb1_", "_all", "_updated", "_ny"):
+        text = text.replace(noise + "_", "_")
+        text = text.removesuffix(noise)
+    return re.sub(r"_+", "_", text).strip("_")
+
+
+def label_multiplier(label: str) -> float | None:
+    match = re.search(r"p(?:e)?r\.?\s*(\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+|\d+)", label)
+    if match:
+        return float(re.sub(r"\D", "", match.group(1)))
+    return 100.0 if re.search(r"andel|prosent|percent|share|%", label, re.I) else None
+
+
+def unit_of(label: str) -> str:
+    match = re.search(r"(p(?:e)?r\.?\s*\d.*)$", label)
+    return match.group(1).strip() if match else label
+
+
+def count_columns(
+    national: dict[str, object], value: str, multiplier: float | None
+) -> tuple[str, str, float] | None:
+    """The (numerator, denominator) pair whose ratio gives the national figure.
+
+    SKDE standardises on the national population, so the national adjusted rate equals the
+    crude one: the pair must reproduce it within 2 % at a power of ten (or the label's own).
+    """
+    target = national.get(value)
+    if not isinstance(target, int | float) or target <= 0:
+        return None
+    numeric = {
+        k: float(v)
+        for k, v in national.items()
+        if isinstance(v, int | float)
+        and k != value
+        and v > 0
+        and not re.search(r"\d{4}|rate|andel|pct|prev|pr_|_p_", k, re.I)
+    }
+    found = []
+    for numerator, x in numeric.items():
+        for denominator, n in numeric.items():
+            if numerator == denominator or x > n:
+                continue
+            ratio = target / (x / n)
+            power = 10 ** round(math.log10(ratio))
+            if multiplier and power != multiplier:
+                continue
+            if abs(ratio / power - 1) < 0.02:
+                score = abs(ratio / power - 1) - 0.01 * bool(
+                    re.search("pop|innb", denominator, re.I)
+                )
+                found.append((score, numerator, denominator, float(power)))
+    return min(found)[1:] if found else None
+
+
+REGIONS = {"Helse Nord": "1", "Helse Midt": "2", "Helse Midt-Norge": "2", "Helse Vest": "3",
+           "Helse Sør-Øst": "4"}  # fmt: skip
+# The DPS-area result boxes of psyk2 hold the same figures as these referral-area boxes (the
+# national rows agree), so their rows join those figures as another level.
+DPS_OF = {
+    "poliklinikk_dps_18.json": "polyklinikk_18.json",
+    "opphold_dps_18_ny.json": "opphold_18.json",
+}
+DPS_NAMES: set[str] = set()
+
+
+def area_of(name: str, dps: bool = False) -> tuple[str, str] | None:
+    """The level and code of an area as SKDE names it (a DPS block's areas are DPS areas:
+    some, such as Lovisenberg, share a referral area's name)."""
+    name = str(name).strip()
+    if name in NATION:
+        return "nation", NATION_CODE
+    if dps and name in DPS_NAMES:
+        return "dps", name
+    if name in REGIONS:
+        return "region", REGIONS[name]
+    return ("referral_area", AREAS[name]) if name in AREAS else None
+
+
+def row(figure: Figure, level: str, area: str, period: str, name: str, **values: object) -> None:
+    base: dict[str, object] = dict.fromkeys(("numerator", "denominator", "lower", "upper"), "")
+    base.update(values)
+    figure.rows.append(
+        {
+            "indicator": figure.id,
+            "level": level,
+            "area": area,
+            "period": period,
+            "sex": "",
+            "age_group": "",
+            **base,
+            "area_name": name,
+        }
+    )
+
+
+SKIPPED: Counter[str] = Counter()
+
+
+def block_rows(
+    figure: Figure, block: dict[str, Any], column: str, chart: dict[str, Any], *, dps: bool
+) -> None:
+    """One block's rows of one figure: the period average with counts and limits where the
+    block has them, and each year's published value (a DPS block: its DPS areas and regions;
+    its national row is the referral-area block's)."""
+    national = next(r for r in block["data"] if str(r["area"]).strip() in NATION)
+    counts = count_columns(national, column, figure.multiplier)
+    # A column name with a year wins over its label (one file's labels are wrong).
+    labels = chart.get("annualVarLabels", {}).get("en", [])
+    years = [
+        ((re.findall(r"\d{4}", name) or [str(shown)])[-1], name)
+        for shown, name in zip(labels, chart.get("annualVar", []), strict=True)
+    ]
+    period = f"{years[0][0]}-{years[-1][0]}" if years else ATLASES[figure.atlas][3]
+    errors = chart.get("errorBars") or [None, None]
+    for record in block["data"]:
+        place = area_of(record["area"], dps=dps)
+        if place is None:
+            SKIPPED[f"{figure.atlas}: {record['area']}"] += 1
+        if place is None or (dps and place[0] == "nation"):
+            continue
+        name = str(record["area"]).strip()
+        row(
+            figure,
+            *place,
+            period,
+            name,
+            value=record[column],
+            numerator=record[counts[0]] if counts else "",
+            denominator=record[counts[1]] if counts else "",
+            lower=record.get(errors[0], "") if errors[0] else "",
+            upper=record.get(errors[1], "") if errors[1] else "",
+        )
+        for year, yearly in years:
+            if record.get(yearly) is not None:
+                row(figure, *place, str(year), name, value=record[yearly])
+
+
+def chart_measures(spec: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(data block, column) → the bar charts' settings for it, merged (one chart may draw
+    the limits, another the yearly values)."""
+    measures: dict[tuple[str, str], dict[str, Any]] = {}
+    for chart in spec:
+        if chart["type"] != "barchart" or len(chart["x"]) != 1:
+            continue
+        merged = measures.setdefault((chart["data"], chart["x"][0]), {})
+        for name in ("xLabel", "annualVar", "annualVarLabels", "errorBars", "format"):
+            if name in chart:
+                merged.setdefault(name, chart[name])
+    return measures
+
+
+def mongts_figures(reference: Path, atlas: str) -> list[Figure]:
+    text = json.loads((reference / f"results/mongts-atlas-text/{atlas}.json").read_text())
+    language = text.get("lang", "nb")
+    figures: dict[tuple[str, str], Figure] = {}
+    later = []
+    for chapter in text["kapittel"]:
+        for box in chapter["innhold"]:
+            if box.get("type") != "resultatboks":
+                continue
+            path = reference / f"results/mongts-atlas-data/{atlas}/{box['data']}"
+            spec = json.loads(path.read_text())["innhold"]
+            blocks = {b["label"]: b for b in spec if b["type"] == "data"}
+            measures = chart_measures(spec)
+            stem = slug(Path(box["data"]).stem)
+            for (label_name, column), chart in measures.items():
+                block = blocks[label_name]
+                if box["data"] in DPS_OF:
+                    later.append((DPS_OF[box["data"]], column, block, chart))
+                    continue
+                places = [area_of(r["area"]) for r in block["data"]]
+                if sum(p is not None and p[0] == "referral_area" for p in places) < 15:
+                    SKIPPED[f"{atlas}: {box['data']} (not referral areas)"] += len(block["data"])
+                    continue
+                if (box["data"], column) in figures:
+                    continue
+                measure = MEASURES.get((stem, column)) or MEASURES.get(column) or slug(column)
+                suffix = "" if len(measures) == 1 else "_" + measure
+                xlabel = chart["xLabel"]
+                label = {"nb": xlabel.get("nb") or xlabel.get("nn", ""), "en": xlabel["en"]}
+                national = next(r for r in block["data"] if str(r["area"]).strip() in NATION)
+                multiplier = label_multiplier(label["nb"]) or label_multiplier(label["en"])
+                counts = count_columns(national, column, multiplier)
+                figure = Figure(
+                    id=f"skde_{atlas}_{stem}{suffix}",
+                    atlas=atlas,
+                    source=f"result box «{box['overskrift']}», data file {box['data']}",
+                    heading=box["overskrift"].strip(),
+                    label=label,
+                    multiplier=(counts[2] if counts else multiplier) or 1,
+                    selection=plain(box.get("utvalg", "")),
+                    assessment=plain(box.get("resultat", "")),
+                    language=language,
+                )
+                if "%" in str(chart.get("format", "")):
+                    figure.multiplier, figure.published_multiplier = 100, 1
+                if figure.multiplier == 100 and label_multiplier(label["nb"]) == 100:
+                    figure.kind = "proportion"
+                block_rows(figure, block, column, chart, dps=False)
+                figures[(box["data"], column)] = figure
+    for base, column, block, chart in later:
+        figure = figures[(base, column)]
+        figure.source += f"; DPS areas from {next(k for k, v in DPS_OF.items() if v == base)}"
+        block_rows(figure, block, column, chart, dps=True)
+    return list(figures.values())
+
+
+def eldre_figures(reference: Path) -> list[Figure]:
+    text = json.loads((reference / "results/mongts-atlas-text/eldre.json").read_text())
+    chapters = {c.get("overskrift"): c for c in text["kapittel"]}
+    source = (reference / "results/helseatlas-data/eldre.csv").read_text(encoding="utf-8-sig")
+    figures: dict[str, Figure] = {}
+    for record in csv.DictReader(io.StringIO(source), delimiter=";"):
+        if record["level1"] == "10":  # population projections, not services
+            continue
+        place = area_of(record["area_name"])
+        if place is None:
+            SKIPPED[f"eldre: {record['area_name']}"] += 1
+            continue
+        share = record["type"].startswith("Andel")
+        key = record["level2"]
+        if key not in figures:
+            chapter = chapters.get(record["level1_name"], {"innhold": []})
+            words = " ".join(b.get("tekst", "") for b in chapter["innhold"])
+            figures[key] = Figure(
+                id=f"skde_eldre_{slug(record['level2_name'])}",
+                atlas="eldre",
+                source=f"helseatlas-data eldre.csv, {record['level1_name']}: "
+                f"{record['level2_name']} ({HELSEATLAS_DATA})",
+                heading=record["level2_name"],
+                label={
+                    "nb": "Andel (%)" if share else "per 1 000 innbyggere 75 år og eldre",
+                    "en": "Share (%)" if share else "per 1,000 inhabitants aged 75 and over",
+                },
+                multiplier=100 if share else 1000,
+                kind="proportion" if share else "rate",
+                assessment=plain(words),
+                selection=f"{record['numerator_name']} / {record['denominator_name']}",
+            )
+        row(
+            figures[key],
+            *place,
+            record["period"],
+            record["area_name"],
+            value=record["value"],
+            numerator=record["numerator"],
+            denominator=record["denominator"],
+        )
+    for figure in figures.values():
+        national = next(r for r in figure.rows if r["level"] == "nation")
+        ratio = float(national["value"]) / (  # type: ignore[arg-type]
+            float(national["numerator"]) / float(national["denominator"])  # type: ignore[arg-type]
+        )
+        figure.multiplier = float(10 ** round(math.log10(ratio)))
+        if figure.kind == "rate":
+            per = f"{figure.multiplier:,.0f}"
+            figure.label = {
+                "nb": f"per {per.replace(',', ' ')} innbyggere 75 år og eldre",
+                "en": f"per {per} inhabitants aged 75 and over",
+            }
+    return list(figures.values())
+
+
+def kvalitet_figures(reference: Path) -> list[Figure]:
+    text = json.loads((reference / "results/mongts-atlas-text/kvalitet.json").read_text())
+    chapters = {c.get("overskrift"): c for c in text["kapittel"]}
+    path = reference / "results/mongts-download-xlsx/last_ned_data_kvalitet.xlsx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+        table = list(sheet.iter_rows(values_only=True))
+    names, kinds = table[1], table[2]
+    figures = []
+    for column, heading in enumerate(names):
+        if heading not in KVALITET_DIRECTION:
+            continue
+        months = kinds[column] == "Måneder"
+        chapter = chapters[KVALITET_CHAPTER[heading[:4]]]
+        words = plain(chapter["innhold"][0]["tekst"])
+        background, _, results = words.partition("Resultater")
+        figure = Figure(
+            id=f"skde_kvalitet_{slug(heading)}",
+            atlas="kvalitet",
+            source=f"last_ned_data_kvalitet.xlsx, «{heading}» ({MONGTS})",
+            heading=heading,
+            label={"nb": "Median overlevelse, måneder", "en": "Median survival, months"}
+            if months
+            else {"nb": "Andel (%)", "en": "Share (%)"},
+            multiplier=1 if months else 100,
+            kind="duration" if months else "proportion",
+            direction=KVALITET_DIRECTION[heading],
+            selection=background.strip(),
+            assessment=results.strip(),
+        )
+        for record in table[3:]:
+            place = area_of(record[0])
+            if place is None:
+                continue
+            counts = (
+                {}
+                if months
+                else {"numerator": record[column + 1], "denominator": record[column + 2]}
+            )
+            row(figure, *place, "2017-2019", str(record[0]), value=record[column], **counts)
+        figures.append(figure)
+    return figures
+
+
+def indicator_file(figure: Figure) -> dict[str, object]:
+    theme, atlas_nb, atlas_en, period = ATLASES[figure.atlas]
+    periods = sorted({str(r["period"]) for r in figure.rows})
+    period = max(periods, key=len)
+    url = (
+        URL.format(atlas=figure.atlas)
+        if figure.atlas not in ("eldre",)
+        else "https://helseatlas.no"
+    )
+    counted = figure.has_counts
+    own_nb = (
+        "vist sammen med våre ujusterte verdier og konfidensintervaller beregnet fra SKDEs antall "
+        "(årlige gjennomsnitt × antall år)"
+        if counted
+        else "vist som publisert: SKDE publiserte ikke antall for denne figuren"
+    )
+    own_en = (
+        "shown beside variatlas's crude values and confidence intervals computed from SKDE's "
+        "counts (yearly means × years)"
+        if counted
+        else "shown as published: SKDE published no counts for this figure"
+    )
+    yearly = len(periods) > 1
+    label_nb, label_en = figure.label["nb"], figure.label["en"]
+    return {
+        "id": figure.id,
+        "theme": theme,
+        "title": {
+            "nb": f"{figure.heading} – {atlas_nb}",
+            "en": f"{label_en.split(':')[0].strip() if ':' in label_en else label_en} – "
+            f"{atlas_en} ({figure.heading})"
+            if figure.atlas != "kvalitet"
+            else f"{KVALITET_EN[figure.heading]} – {atlas_en}",
+        },
+        "description": {
+            "nb": f"{label_nb}. SKDEs publiserte tall, {period}.",
+            "en": f"{label_en}. Figures published by SKDE, {period}.",
+        },
+        "kind": figure.kind,
+        "source": "aggregates",
+        "unit": {"nb": unit_of(label_nb), "en": unit_of(label_en)},
+        "multiplier": figure.multiplier,
+        "aggregate_multiplier": figure.published_multiplier or figure.multiplier,
+        "published_by": f"SKDE, {atlas_nb} ({url})",
+        "publication": {
+            "atlas": atlas_nb,
+            "url": url,
+            "period": period,
+            "language": figure.language,
+            "selection": figure.selection,
+            "assessment": figure.assessment,
+        },
+        "standardisation": {"method": "none"},
+        "direction": figure.direction,
+        "documentation": {
+            "nb": f"SKDEs publiserte verdier etter opptaksområde ({period}"
+            f"{', og hvert år' if yearly else ''}), {own_nb}. Kjønns- og aldersjustert der "
+            "SKDE oppgir det. Opptaksområdene er SKDEs.",
+            "en": f"SKDE's published values by hospital referral area ({period}"
+            f"{', and each year' if yearly else ''}), {own_en}. Age and sex adjusted where "
+            "SKDE says so. The referral areas are SKDE's."
+            + ("" if counted else " Without counts there are no funnel limits and no SCV."),
+        },
+        "references": [
+            f"SKDE. {atlas_nb}. {url}",
+            f"{figure.source}; {MONGTS}" if figure.atlas != "eldre" else figure.source,
+        ],
+        "conformance": {
+            "status": "official",
+            "source": f"SKDE, {atlas_nb}: {figure.source} (SKDE's published figures, shown "
+            "as published)",
+        },
+    }
+
+
+DPS_MAP = Path(__file__).parents[1] / "src/variatlas/geography/data/dps_areas_2025.geojson"
+
+
+def _rounded(ring: list[list[float]]) -> list[list[float]]:
+    points: list[list[float]] = []
+    for lon, lat in ring:
+        point = [round(lon, 3), round(lat, 3)]
+        if not points or point != points[-1]:
+            points.append(point)
+    return points
+
+
+def write_dps_map(reference: Path) -> None:
+    """SKDE's DPS-area map (with its Oslo inset), coordinates to 0.001° (about 100 m)."""
+    geo = json.loads((reference / "geo/mongts/kart_dps_p5_rewind.geojson").read_text())
+    for feature in geo["features"]:
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"]
+        if geometry["type"] == "Polygon":
+            polygons = [polygons]
+        geometry["type"] = "MultiPolygon"
+        rounded = [[_rounded(ring) for ring in polygon] for polygon in polygons]
+        geometry["coordinates"] = [
+            _wound_for_d3([ring for ring in polygon if len(ring) >= 4])
+            for polygon in rounded
+            if len(polygon[0]) >= 4
+        ]
+        name = feature["properties"]["area"]
+        feature["properties"] = {"code": name, "name": name}
+        DPS_NAMES.add(name)
+    DPS_MAP.write_text(json.dumps(geo, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def main(reference: Path) -> None:
+    write_dps_map(reference)
+    figures = [
+        f
+        for atlas in ("barn2025", "bup", "psyk2", "kronikere")
+        for f in mongts_figures(reference, atlas)
+    ]
+    figures += eldre_figures(reference) + kvalitet_figures(reference)
+    ids = Counter(f.id for f in figures)
+    assert not [i for i, n in ids.items() if n > 1], [i for i, n in ids.items() if n > 1]
+    columns = [
+        "indicator",
+        "level",
+        "area",
+        "period",
+        "sex",
+        "age_group",
+        "numerator",
+        "denominator",
+        "value",
+        "lower",
+        "upper",
+        "area_name",
+    ]
+    with (ROOT / "data/skde_atlases.csv").open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, columns, lineterminator="\n")
+        writer.writeheader()
+        for figure in figures:
+            writer.writerows(figure.rows)
+    for atlas in ATLASES:
+        folder = ROOT / "catalogue" / ATLASES[atlas][0] / f"skde_{atlas}"
+        for old in folder.glob("*.yaml"):
+            old.unlink()
+    for figure in figures:
+        folder = ROOT / "catalogue" / ATLASES[figure.atlas][0] / f"skde_{figure.atlas}"
+        folder.mkdir(parents=True, exist_ok=True)
+        body = yaml.safe_dump(
+            indicator_file(figure), sort_keys=False, allow_unicode=True, width=100
+        )
+        (folder / f"{figure.id}.yaml").write_text(body, encoding="utf-8")
+    print(Counter(f.atlas for f in figures), sum(len(f.rows) for f in figures), "rows")
+    print("left out:", dict(SKIPPED))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
