@@ -12,10 +12,14 @@ const bundles = {
   "@observablehq/plot/dist/plot.umd.min.js": "plot.umd.min.js",
 };
 
+// Test tools (axe-core for the accessibility tests) are installed beside the libraries but
+// never shipped, so their licences are not listed with what the atlas publishes.
+const testOnly = new Set(Object.keys(JSON.parse(readFileSync(join(here, "package.json"), "utf8")).devDependencies ?? {}));
+
 function packages() {
   const found = [];
   for (const name of readdirSync(modules)) {
-    if (name.startsWith(".")) continue;
+    if (name.startsWith(".") || testOnly.has(name)) continue;
     const names = name.startsWith("@")
       ? readdirSync(join(modules, name)).map((inner) => `${name}/${inner}`)
       : [name];

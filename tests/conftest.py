@@ -63,6 +63,24 @@ def disclosed(norway_folder: Path):
 
 
 @pytest.fixture(scope="session")
+def few_disclosed(norway_folder: Path):
+    """Three indicators of synthetic Norway after disclosure control (one of each source of
+    figures), for the tests of publishing itself, which need not publish 238 indicators."""
+    from variatlas.pipeline import disclose
+    from variatlas.results import ResultSet, read_results
+
+    found = read_results(norway_folder / "out")
+    keep = ["tonsillectomy_children", "hpv_vaccination", "skde_bup_pasient_polyklinikk"]
+    return disclose(
+        ResultSet(
+            found.results[found.results["indicator"].isin(keep)],
+            found.variation[found.variation["indicator"].isin(keep)],
+            found.provenance,
+        )
+    )
+
+
+@pytest.fixture(scope="session")
 def site(norway_folder: Path, disclosed) -> Path:
     """The publication of synthetic Norway."""
     from variatlas.pipeline import publish

@@ -86,6 +86,16 @@ RESULT_FIELDS: tuple[Field, ...] = (
     Field("published_value", "number", "The publisher's own value (published aggregates)."),
     Field("published_lower", "number", "The publisher's own lower limit."),
     Field("published_upper", "number", "The publisher's own upper limit."),
+    Field(
+        "shrunk_value",
+        "number",
+        "Municipalities: the empirical-Bayes estimate (posterior mean), the value pulled "
+        "towards the country's by as much as its count leaves it uncertain; published beside "
+        "the value, never instead of it.",
+    ),
+    Field("shrunk_lower", "number", "Lower limit of its 95% posterior interval."),
+    Field("shrunk_upper", "number", "Upper limit of its 95% posterior interval."),
+    Field("shrinkage", "string", "The model: poisson-gamma (rates, ratios) or beta-binomial."),
 )
 
 VARIATION_FIELDS: tuple[Field, ...] = (
@@ -113,11 +123,23 @@ VARIATION_FIELDS: tuple[Field, ...] = (
     Field("high_998", "integer", "Areas above the upper 99.8% limit."),
     Field("low_998", "integer", "Areas below the lower 99.8% limit."),
     Field(
+        "high_fdr",
+        "number",
+        "Areas above the country at a false discovery rate of 5% (Benjamini–Hochberg).",
+    ),
+    Field("low_fdr", "number", "Areas below the country at a false discovery rate of 5%."),
+    Field(
         "persistent_outliers",
         "number",
         "Areas outside the 95% limits, on one side, in at least two of the last three years.",
     ),
     Field("persistent_outlier_areas", "string", "Their codes, separated by ;."),
+    Field(
+        "learn_from_areas",
+        "string",
+        "Of those, the areas on the favourable side (for an indicator with a direction): "
+        "consistently better than the country, places others can learn from.",
+    ),
     Field("need_explained", "number", "Share of the variation the need covariate explains."),
     Field(
         "comparator",

@@ -44,9 +44,57 @@ def test_a_hidden_count_hides_everything_that_gives_it_back(disclosed) -> None:
         "crude_value",
         "expected",
         "published_value",
+        "shrunk_value",
+        "shrunk_lower",
+        "shrunk_upper",
     ):
         assert hidden[column].isna().all(), column
     assert (hidden["funnel"].isna() | (hidden["funnel"] == "")).all()
+
+
+def test_shrunken_estimates_come_from_published_cells_alone(disclosed) -> None:
+    """The empirical-Bayes prior is fitted to the published cells of a view only, so a
+    shrunken estimate is a function of what is published and can give back no hidden count:
+    refitting on the published O and E (or x and n) alone gives every estimate again."""
+    from variatlas.stats import beta_binomial, poisson_gamma
+
+    results = disclosed.results
+    catalogue = load_catalogue()
+    municipal = results[(results["level"] == "municipality") & results["shrunk_value"].notna()]
+    assert municipal["indicator"].nunique() >= 20
+    nation = results[results["level"] == "nation"].set_index(["indicator", "period", "sex"])
+    for (name, period, sex), view in municipal.groupby(["indicator", "period", "sex"]):
+        published = results[
+            (results["indicator"] == name)
+            & (results["level"] == "municipality")
+            & (results["period"] == period)
+            & (results["sex"] == sex)
+            & results["numerator"].notna()
+        ]
+        method = view["shrinkage"].iloc[0]
+        if method == "poisson-gamma":
+            published = published[published["expected"] > 0]
+            fit = poisson_gamma(published["numerator"], published["expected"])
+            scale = nation.loc[(name, period, sex), "value"]
+        else:
+            published = published[published["denominator"] > 0]
+            fit = beta_binomial(published["numerator"], published["denominator"])
+            scale = catalogue[name].multiplier
+        again = pd.Series(fit.value * scale, index=published.index)
+        assert np.allclose(view["shrunk_value"], again.loc[view.index], rtol=1e-9), name
+        assert (view.loc[:, "flag"].fillna("").str.startswith("suppressed") == False).all()  # noqa: E712
+
+
+def test_municipal_outliers_are_counted_at_a_false_discovery_rate(disclosed) -> None:
+    variation = disclosed.variation
+    municipal = variation[variation["level"] == "municipality"]
+    counted = municipal.dropna(subset=["high_fdr", "low_fdr"])
+    assert len(counted) > 0
+    # FDR control flags areas whose exact p is at most 0.05 · rank / m, so hardly more than
+    # the 95 % funnel limits do (those use Byar's and Wilson's intervals, not exact tests).
+    flagged = counted["high_fdr"] + counted["low_fdr"]
+    assert (flagged <= counted["outside_95"] + 2).all()
+    assert (flagged <= counted["areas"]).all()
 
 
 def test_small_municipalities_and_single_sex_years_are_not_published(disclosed) -> None:

@@ -630,6 +630,13 @@ EXPECTED = {
     "cancer_pathway_median_lead_time_breast_surgery": (1, None, 29.0),  # K1
     "cancer_pathway_median_lead_time_lung_drug": (1, None, 48.0),  # K2
     "cancer_pathway_median_lead_time_prostate_surgery": (1, None, 51.0),  # K3
+    # OF3, clinical decision → treatment (no first attendance in this input: no OF1, OF2)
+    "cancer_pathway_median_lead_time_breast_surgery_of3": (1, None, 10.0),  # K1: 20 → 30 March
+    "cancer_pathway_median_lead_time_lung_drug_of3": (
+        1,
+        None,
+        29.0,
+    ),  # K2: 20 Feb → 20 March 2024 (leap year)
     "cancer_patients_in_pathway": (1, 3, 100 / 3),  # P11, P12 and P15 (E21); P11 in K1
     "cancer_patients_in_pathway_breast": (1, 1, 100.0),  # P11
     "cancer_patients_in_pathway_lung": (0, 1, 0.0),  # P12, whose pathway is not in the data

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from variatlas.indicators import load_catalogue
@@ -76,6 +77,69 @@ def test_the_front_page_finding_reads_the_summary() -> None:
     assert finding(quiet, "en") == "FT 2.8, SCV very high; no area outside the 99.8% limits"
     duration = {"ft": 2.16, "scv_class": "", "phi": float("nan")}
     assert finding(duration, "en") == "FT 2.2"
+
+
+def test_municipalities_are_read_at_a_false_discovery_rate() -> None:
+    municipal = {**SUMMARY, "level": "municipality", "areas": 357, "high_fdr": 4, "low_fdr": 1}
+    assert "4 above and 1 below the country once chance among many municipalities" in finding(
+        municipal, "en"
+    )
+    text = reading(municipal, load_catalogue()["hpv_vaccination"], "en", names={})
+    assert "Of 357 municipalities, 4 above and 1 below the country" in text
+    assert "Benjamini–Hochberg" in text and "99.8% limits" not in text
+    assert "falsk oppdagelsesrate 5 %" in reading(
+        municipal, load_catalogue()["hpv_vaccination"], "nb", names={}
+    )
+
+
+def test_places_to_learn_from_are_named_with_the_caution_about_chance() -> None:
+    good = {**SUMMARY, "learn_from_areas": "22"}
+    text = reading(good, load_catalogue()["hpv_vaccination"], "en", names={"22": "Telemark"})
+    assert "Places others can learn from: Telemark" in text and "Chance" in text
+    assert "Steder andre kan lære av: Telemark" in reading(
+        good, load_catalogue()["hpv_vaccination"], "nb", names={"22": "Telemark"}
+    )
+
+
+def test_the_favourable_side_decides_who_others_learn_from() -> None:
+    from variatlas.variation import summarise
+
+    rows = []
+    for year, label in (("2022", "High (0.025)"), ("2023", "High (0.001)"), ("2024", "")):
+        for area, funnel in (("1", label), ("2", "Low (0.025)"), ("3", "")):
+            rows.append(
+                {
+                    "level": "referral_area",
+                    "area": area,
+                    "period": year,
+                    "sex": "all",
+                    "numerator": 50.0,
+                    "denominator": 100.0,
+                    "value": 50.0,
+                    "expected": 50.0,
+                    "funnel": funnel,
+                }
+            )
+        rows.append(
+            {
+                "level": "nation",
+                "area": "8888",
+                "period": year,
+                "sex": "all",
+                "numerator": 150.0,
+                "denominator": 300.0,
+                "value": 50.0,
+                "expected": 150.0,
+                "funnel": "",
+            }
+        )
+    frame = pd.DataFrame(rows)
+    catalogue = load_catalogue()
+    higher = summarise(catalogue["hpv_vaccination"], frame)  # higher is better
+    latest = higher[higher["period"] == "2024"].iloc[0]
+    assert latest["persistent_outlier_areas"] == "1;2" and latest["learn_from_areas"] == "1"
+    neutral = summarise(catalogue["tonsillectomy_children"], frame)  # no direction: nobody
+    assert neutral[neutral["period"] == "2024"].iloc[0]["learn_from_areas"] == ""
 
 
 def test_the_reading_names_the_range_the_measures_and_the_outliers() -> None:

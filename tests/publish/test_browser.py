@@ -28,6 +28,18 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core, installed by ``make assets`` (npm ci) for these tests only, never published."""
+# One page of each kind the atlas has, and the views that draw something else.
+PAGE_KINDS = [
+    "index.html",
+    "en/index.html",
+    "nb/tonsillectomy_children.html",
+    "en/hpv_vaccination.html#level=municipality",
+    "en/cancer_pathway_median_lead_time_breast_surgery.html",
+    "nb/skde_psyk2_polyklinikk_18_patients.html#level=dps",
+    "en/skde_kvalitet_lungekreft_overlevelse.html",
+]
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -161,7 +173,7 @@ def test_front_page_shows_the_four_themes_and_every_indicator(watched, atlas_url
 
 
 def _page_kinds() -> list[str]:
-    """Every indicator of our own, and the first published figure of each atlas: the 160
+    """Every indicator of our own, and the first published figure of each atlas: the 170
     other published figures use the same page with other numbers (all: the slow test)."""
     first: dict[str, str] = {}
     for indicator in load_catalogue().values():
@@ -178,8 +190,11 @@ def _page_kinds() -> list[str]:
     ],
 )
 def test_every_indicator_page_draws_without_errors(watched, atlas_url, indicators) -> None:
+    # Bokmål in the default run (the English page differs only in its words, which
+    # test_every_word_has_both_languages checks); both in the slow run.
+    languages = ("nb", "en") if indicators is load_catalogue else ("nb",)
     for indicator in indicators():
-        for lang in ("nb", "en"):
+        for lang in languages:
             page = watched.open(f"{atlas_url}{lang}/{indicator}.html")
             assert (
                 page.locator("#reading").inner_text().strip()
@@ -294,7 +309,7 @@ def test_skde_figures_show_the_atlas_words_and_the_dps_map(watched, atlas_url) -
         words = page.locator("#publication")
         assert "Psykisk helsevern for vaksne" in words.inner_text()
         assert words.locator("blockquote[lang=nn]").count() == 2  # case definition, assessment
-        assert page.locator("#bars-table tbody tr").count() == 22  # 21 areas and Norway
+        assert page.locator("#bars-table tbody tr").count() == 21
         _select(page, "#level", "dps")
         page.wait_for_function("document.querySelectorAll('#map path.area').length === 69")
         assert "DPS" in page.locator("#map-note").inner_text()
@@ -315,11 +330,66 @@ def test_a_lead_time_shows_where_the_time_goes(watched, atlas_url) -> None:
     assert section.is_visible()
     assert "OF1: standard lead time (days) ≤ 7" in section.inner_text()
     phases = _table(page, "#phases-table")
-    norway = page.locator("#phases-table tbody tr").first.inner_text()
-    assert norway.startswith("Norway") and len(phases) >= 10
+    norway = page.locator("#phases-table tbody tr").first.text_content()
+    assert norway.startswith(("Norway", "Norge")) and len(phases) >= 10
     assert page.locator("#phases svg g[aria-label='bar'] rect").count() >= 30
     page = watched.open(f"{atlas_url}en/tonsillectomy_children.html")
     assert page.locator("#phases-section").count() == 0
+    assert watched.problems == []
+
+
+def _axe_violations(page: Any) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """axe.run(document, {runOnly: {type: 'tag',
+             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+           .then(r => r.violations.map(v => `${v.id} (${v.impact}): ${v.nodes.length} nodes, `
+             + v.nodes[0].target.join(' ')))"""
+    )
+    return list(found)
+
+
+def test_axe_finds_no_wcag_21_violation_on_any_kind_of_page(watched, atlas_url) -> None:
+    if not AXE.exists():
+        if os.environ.get("VARIATLAS_REQUIRE_BROWSER"):
+            pytest.fail(f"{AXE} is missing: run `make assets`")
+        pytest.skip("axe-core is not installed (make assets)")
+    for path in PAGE_KINDS:
+        page = watched.open(atlas_url + path, drawn="index.html" not in path)
+        assert _axe_violations(page) == [], path
+    assert watched.problems == []
+
+
+def test_a_phone_never_scrolls_sideways(watched, atlas_url) -> None:
+    watched.page.set_viewport_size({"width": 390, "height": 844})
+    for path in PAGE_KINDS:
+        page = watched.open(atlas_url + path, drawn="index.html" not in path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+    assert watched.problems == []
+
+
+def test_a_link_reopens_its_view_and_every_chart_downloads(watched, atlas_url) -> None:
+    page = watched.open(f"{atlas_url}en/tonsillectomy_children.html")
+    periods = page.eval_on_selector_all("#period option", "os => os.map(o => o.value)")
+    view = f"#level=region&period={periods[-1]}&sex=all"
+    watched.open(atlas_url, drawn=False)  # away, so that the link loads the page anew
+    page = watched.open(f"{atlas_url}en/tonsillectomy_children.html{view}")
+    assert page.input_value("#level") == "region"
+    assert page.input_value("#period") == periods[-1]
+    assert page.url.endswith(view)
+    figures = page.eval_on_selector_all(
+        ".figure[id]", "fs => fs.filter(f => f.querySelector('svg')).map(f => f.id)"
+    )
+    assert {"map", "bars", "trend"} <= set(figures)
+    for figure in figures:
+        for format, magic in (("svg", b"<svg"), ("png", b"\x89PNG")):
+            with page.expect_download() as download:
+                page.click(f"#{figure} + .chart-downloads button[data-format={format}]")
+            saved = Path(download.value.path()).read_bytes()
+            assert saved.startswith(magic), (figure, format)
+            name = download.value.suggested_filename
+            assert name == f"tonsillectomy_children-{figure}-region-{periods[-1]}-all.{format}"
     assert watched.problems == []
 
 

@@ -12,6 +12,8 @@ from typing import Literal
 
 import pyarrow as pa
 
+from variatlas.results import LEVELS
+
 Kind = Literal[
     "text",
     "id",
@@ -262,14 +264,7 @@ TABLES: dict[str, Table] = {
                 Column(
                     "level",
                     "enum",
-                    values=(
-                        "municipality",
-                        "referral_area",
-                        "dps",
-                        "health_trust",
-                        "region",
-                        "nation",
-                    ),
+                    values=LEVELS,
                 ),
                 Column("area", "text"),
                 Column("period", "period"),

@@ -109,6 +109,8 @@ class _Intervals:
     ) -> None:
         rows = csr_matrix(a_eq)
         self.size = size
+        self.seen: tuple[np.ndarray, np.ndarray] | None = None
+        """The lowest and highest value of each cell over the feasible points found so far."""
         self.highs = _highs()
         self.highs.addVars(size, np.zeros(size), np.full(size, cap))
         self.highs.addRows(
@@ -131,6 +133,10 @@ class _Intervals:
             return np.inf
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"the audit LP failed: {self.highs.modelStatusToString(status)}")
+        if self.seen is not None:
+            # Each optimum is a feasible point: it widens what is known of every other cell.
+            point = np.asarray(self.highs.getSolution().col_value)
+            self.seen = (np.minimum(self.seen[0], point), np.maximum(self.seen[1], point))
         return value
 
     def of(self, i: int) -> tuple[float, float]:
@@ -163,8 +169,9 @@ def _spread(
     a_eq: object,
     rhs: np.ndarray,
     rng: np.random.Generator,
-) -> np.ndarray:
-    """A lower bound on each cell's feasible width, from a few vertices of the polytope.
+) -> tuple[np.ndarray, np.ndarray]:
+    """The lowest and highest value of each cell over a few feasible points: a lower bound
+    on its feasible width.
 
     Any feasible points bound the width from below; the true values are one, and LPs with
     the all-ones and random objectives (in a box, so that they have optima) give others.
@@ -182,7 +189,7 @@ def _spread(
         if point is not None:
             points.append(point)
     stacked = np.vstack(points)
-    return stacked.max(axis=0) - stacked.min(axis=0)
+    return stacked.min(axis=0), stacked.max(axis=0)
 
 
 def audit(
@@ -204,12 +211,16 @@ def audit(
     exposed = []
     rng = np.random.default_rng(0)
     for members, a_eq, rhs in _component_systems(values, relations, hidden):
-        spread = _spread(members, values, a_eq, rhs, rng)
+        seen = _spread(members, values, a_eq, rhs, rng)
         solver: _Intervals | None = None
         for i, cell in enumerate(members):
-            if cell not in sensitive or spread[i] >= threshold:
+            if solver is not None and solver.seen is not None:
+                seen = solver.seen
+            if cell not in sensitive or seen[1][i] - seen[0][i] >= threshold:
                 continue
-            solver = solver or _Intervals(a_eq, rhs, len(members))
+            if solver is None:
+                solver = _Intervals(a_eq, rhs, len(members))
+                solver.seen = seen
             low, high = solver.of(i)
             if high - low < threshold - 1e-9:
                 exposed.append(Exposure(cell, values[cell], low, high))
@@ -234,10 +245,10 @@ def determined(
     for members, a_eq, rhs in _component_systems(values, relations, hidden):
         if not any(cell in candidates for cell in members):
             continue
-        spread = _spread(members, values, a_eq, rhs, rng)
+        low_seen, high_seen = _spread(members, values, a_eq, rhs, rng)
         solver: _Intervals | None = None
         for i, cell in enumerate(members):
-            if cell not in candidates or spread[i] > tolerance:
+            if cell not in candidates or high_seen[i] - low_seen[i] > tolerance:
                 continue
             solver = solver or _Intervals(a_eq, rhs, len(members))
             low, high = solver.of(i)

@@ -24,7 +24,7 @@ from variatlas.disclosure.suppression import primary, secondary
 from variatlas.geography import Geography
 from variatlas.indicators.model import Indicator
 from variatlas.results import NUMERIC_COLUMNS, PRIMARY_FLAG, SECONDARY_FLAG
-from variatlas.variation import summarise, view_figures
+from variatlas.variation import summarise, view_figures, with_shrinkage
 
 HIDDEN_WITH_A_COUNT = [
     "numerator",
@@ -250,7 +250,8 @@ def disclose(
             on_indicator(str(name))
         indicator = catalogue[str(name)]
         detail = protect(frame, indicator.minimum_count, geography)
-        safe = _apply(frame, detail)
+        # Shrinkage after suppression: its prior is fitted to published cells only.
+        safe = with_shrinkage(indicator, _apply(frame, detail))
         disclosed.append(safe)
         details[str(name)] = detail
         earlier = variation[variation["indicator"] == name]

@@ -37,6 +37,10 @@ def areas_table(geography: Geography, nation_name: str) -> pd.DataFrame:
         .rename(columns={"short_name": "name"})
         .assign(level="health_trust"),
         geography.regions.assign(level="region", referral_area="", region=""),
+        pd.DataFrame(
+            [(code, name) for code, name in geography.area_names()["dps"].items()],
+            columns=["code", "name"],
+        ).assign(level="dps"),
         pd.DataFrame({"code": [NATION_CODE], "name": [nation_name], "level": "nation"}),
     ]
     table = pd.concat(frames, ignore_index=True)

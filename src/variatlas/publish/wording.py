@@ -99,7 +99,9 @@ def finding(summary: Mapping[str, Any], lang: Language) -> str:
     if head:
         parts.append(", ".join(head))
     high, low = _whole(summary, "high_998"), _whole(summary, "low_998")
-    if _number(summary, "phi") is not None:
+    if _by_fdr(summary):
+        parts.append(_fdr_words(summary, lang))
+    elif _number(summary, "phi") is not None:
         if high or low:
             sides = []
             if high:
@@ -202,6 +204,18 @@ def reading(
             else f"{_areas(persistent, lang).capitalize()} ({listed}) lay outside the 95% "
             "limits, on the same side, in at least two of the last three years."
         )
+    learn = [names.get(c, c) for c in str(summary.get("learn_from_areas") or "").split(";") if c]
+    if learn:
+        listed = ", ".join(learn)
+        sentences.append(
+            f"Steder andre kan lære av: {listed}, bedre enn landet (utenfor 95 %-grensen på den "
+            "gunstige siden) minst to av de tre siste årene. Tilfeldigheter alene kan av og "
+            "til plassere et område der."
+            if lang == "nb"
+            else f"Places others can learn from: {listed}, better than the country (beyond the "
+            "95% limit on the favourable side) in at least two of the last three years. Chance "
+            "alone can now and then put an area there."
+        )
     need = _number(summary, "need_explained")
     if need is not None:
         share = f"{max(0.0, need) * 100:.0f}"
@@ -221,10 +235,36 @@ def reading(
     return " ".join(sentences)
 
 
+def _by_fdr(summary: Mapping[str, Any]) -> bool:
+    """Municipalities are judged at a false discovery rate: among hundreds of areas the
+    funnel's 99.8 % limits still flag some by chance."""
+    return summary.get("level") == "municipality" and _number(summary, "high_fdr") is not None
+
+
+def _fdr_words(summary: Mapping[str, Any], lang: Language) -> str:
+    high, low = _whole(summary, "high_fdr"), _whole(summary, "low_fdr")
+    if lang == "nb":
+        return (
+            f"{high} over og {low} under landet når tilfeldighet blant mange kommuner er tatt "
+            "høyde for (falsk oppdagelsesrate 5 %)"
+        )
+    return (
+        f"{high} above and {low} below the country once chance among many municipalities is "
+        "allowed for (false discovery rate 5%)"
+    )
+
+
 def _funnel_sentences(summary: Mapping[str, Any], lang: Language, areas: int) -> list[str]:
     phi = _number(summary, "phi")
     if phi is None:
         return []
+    if _by_fdr(summary):
+        words = _fdr_words(summary, lang)
+        return [
+            f"Av {areas} kommuner lå {words}, med Benjamini–Hochbergs metode."
+            if lang == "nb"
+            else f"Of {areas} municipalities, {words}, by the Benjamini–Hochberg procedure."
+        ]
     outside, high, low = (_whole(summary, key) for key in ("outside_998", "high_998", "low_998"))
     if lang == "nb":
         text = (

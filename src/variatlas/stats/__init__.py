@@ -15,8 +15,10 @@ from variatlas.stats.funnel import (
     ratio_limits,
 )
 from variatlas.stats.intervals import byars_lower, byars_upper, exact_poisson, wilson
+from variatlas.stats.multiple import benjamini_hochberg, binomial_p_values, poisson_p_values
 from variatlas.stats.quantiles import median_ci, quantile_ci
 from variatlas.stats.rates import crude_rate, mean, mean_from_moments, proportion
+from variatlas.stats.shrinkage import Shrunk, beta_binomial, poisson_gamma
 from variatlas.stats.standardisation import (
     IndirectResult,
     dsr,
@@ -31,6 +33,10 @@ __all__ = [
     "FunnelLimits",
     "IndirectResult",
     "Overdispersion",
+    "Shrunk",
+    "benjamini_hochberg",
+    "beta_binomial",
+    "binomial_p_values",
     "byars_lower",
     "byars_upper",
     "confidence_levels",
@@ -47,6 +53,8 @@ __all__ = [
     "median_ci",
     "national_standard",
     "overdispersion",
+    "poisson_gamma",
+    "poisson_p_values",
     "proportion",
     "quantile_ci",
     "ratio_limits",

@@ -6,6 +6,7 @@
 """
 
 from variatlas.variation.breaks import natural_breaks
+from variatlas.variation.estimates import SHRUNK_COLUMNS, fdr_outliers, with_shrinkage
 from variatlas.variation.figures import MAP_LEVELS, view_figures, view_key
 from variatlas.variation.funnels import funnel_curves, funnel_flags, funnel_kind
 from variatlas.variation.measures import (
@@ -22,10 +23,12 @@ from variatlas.variation.xmr import XmrChart, xmr_limits
 
 __all__ = [
     "MAP_LEVELS",
+    "SHRUNK_COLUMNS",
     "VariationSummary",
     "XmrChart",
     "coefficient_of_variation",
     "extremal_quotient",
+    "fdr_outliers",
     "funnel_curves",
     "funnel_flags",
     "funnel_kind",
@@ -38,5 +41,6 @@ __all__ = [
     "variation_summary",
     "view_figures",
     "view_key",
+    "with_shrinkage",
     "xmr_limits",
 ]

@@ -76,6 +76,8 @@ def coefficient_of_variation(rates: ArrayLike, weights: ArrayLike | None = None)
     if not np.isfinite(w).all() or np.sum(w) <= 0:
         return float("nan")
     centre = np.sum(w * r) / np.sum(w)
+    if centre == 0:
+        return float("nan")
     return float(100 * np.sqrt(np.sum(w * (r - centre) ** 2) / np.sum(w)) / centre)
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from variatlas.indicators.model import Indicator
 from variatlas.results import SUMMARY_COLUMNS
+from variatlas.variation.estimates import fdr_outliers
 from variatlas.variation.funnels import area_overdispersion
 from variatlas.variation.measures import scv_class, variation_summary
 
@@ -77,6 +78,7 @@ def summarise(
             )
             scv, scv2, scv_log = spread.scv, spread.scv2, spread.scv_log
         labels = counted["funnel"].fillna("")
+        high_fdr, low_fdr = fdr_outliers(indicator, counted)
         phi, tau2 = area_overdispersion(indicator, counted)
         explained = float("nan")
         if need and level in need:
@@ -110,8 +112,11 @@ def summarise(
                 "outside_998": int(labels.str.endswith("(0.001)").sum()),
                 "high_998": int((labels == "High (0.001)").sum()),
                 "low_998": int((labels == "Low (0.001)").sum()),
+                "high_fdr": high_fdr,
+                "low_fdr": low_fdr,
                 "persistent_outliers": np.nan,
                 "persistent_outlier_areas": "",
+                "learn_from_areas": "",
                 "need_explained": explained,
                 "comparator": comparator,
             }
@@ -120,10 +125,15 @@ def summarise(
     return _persistence(indicator, results, summary)
 
 
+FAVOURABLE_SIDE = {"higher_is_better": "High", "lower_is_better": "Low"}
+"""The funnel side of good results, for indicators with a direction."""
+
+
 def _persistence(
     indicator: Indicator, results: pd.DataFrame, summary: pd.DataFrame
 ) -> pd.DataFrame:
-    """Areas outside the 95 % limits (same side) in at least 2 of the last 3 single years."""
+    """Areas outside the 95 % limits (same side) in at least 2 of the last 3 single years, and
+    of those the ones on the favourable side: places others can learn from."""
     yearly = results[results["period"].str.fullmatch(r"\d{4}") & (results["level"] != "nation")]
     if yearly.empty:
         return summary
@@ -140,4 +150,7 @@ def _persistence(
         )
         summary.loc[row, "persistent_outliers"] = len(persistent)
         summary.loc[row, "persistent_outlier_areas"] = ";".join(persistent)
+        better = FAVOURABLE_SIDE.get(indicator.direction)
+        learn = sorted({a for (a, side), n in counts.items() if n >= 2 and side == better})
+        summary.loc[row, "learn_from_areas"] = ";".join(learn)
     return summary

@@ -186,6 +186,14 @@
     { label: w.denominator, number: true, text: (r) => count(r.denominator), raw: (r) => r.denominator },
   ];
 
+  // Observable Plot labels its mark groups (<g aria-label="bar">) without a role, which ARIA
+  // does not allow; a group role makes the label valid (axe: aria-prohibited-attr).
+  function plot(options) {
+    const chart = Plot.plot(options);
+    for (const group of chart.querySelectorAll("g[aria-label]:not([role])")) group.setAttribute("role", "group");
+    return chart;
+  }
+
   // Summary --------------------------------------------------------------------------------
   function drawSummary() {
     const found = summary();
@@ -231,7 +239,7 @@
     const byArea = new Map(selected().map((r) => [r.area, r]));
     const rowFor = (code) => (own ? byArea.get(code) : byArea.get(links[state.level][code]));
     $("#map-note").textContent = own
-      ? `${w[`map_${state.level}`] || ""} ${w.map_inset}`.trim()
+      ? `${{ municipality: w.map_municipalities, dps: w.map_dps }[state.level] || ""} ${w.map_inset}`.trim()
       : `${w.map_note_level.replace("{level}", w[`level_${state.level}`].toLowerCase())} ${w.map_inset}`;
     const breaks = view.breaks[key()] || [];
     const colours = classColours(breaks.length - 1);
@@ -397,7 +405,7 @@
     const yearly = yearlyValues(current);
     const order = current.map((r) => r.area_name);
     const upper = d3.max([...withValue.map((r) => r.upper ?? r.value), ...yearly.map((r) => r.value), view.target ? view.target.value : 0]);
-    const chart = Plot.plot({
+    const chart = plot({
       width: 760,
       height: 60 + 24 * current.length,
       marginLeft: 170,
@@ -440,6 +448,9 @@
     $("#municipality-table").replaceChildren(table(`${w.municipality_table}, ${state.period}`, [
       { label: w.level_municipality, text: (r) => `${r.area_name} (${r.area})` },
       ...valueColumns().slice(1),
+      // The empirical-Bayes estimate: steadier where counts are small, beside the value.
+      { label: `${w.shrunk_value} (${unit()})`, number: true, text: (r) => fmt(r.shrunk_value), raw: (r) => r.shrunk_value },
+      { label: w.shrunk_interval, text: (r) => (r.shrunk_lower === null || r.shrunk_lower === undefined ? "" : `${fmt(r.shrunk_lower)}–${fmt(r.shrunk_upper)}`) },
       { label: w.funnel_position, text: (r) => position(r.funnel) },
     ], current));
   }
@@ -489,7 +500,7 @@
     const highY = d3.max(ys);
     const spread = (highY - lowY) || Math.abs(limits.centre) || 1;
     const categories = [`${w.position_high} ${w.limit_998}`, `${w.position_high} ${w.limit_95}`, w.position_within, `${w.position_low} ${w.limit_95}`, `${w.position_low} ${w.limit_998}`];
-    const chart = Plot.plot({
+    const chart = plot({
       width: 760,
       height: 440,
       marginLeft: 60,
@@ -546,7 +557,7 @@
     const chosen = points.filter((r) => r.area === state.highlight);
     const periods = [...new Set(series.map((r) => r.period))].sort();
     const label = new Map(periods.map((p) => [Number(p.split("-").pop()), p]));
-    const chart = Plot.plot({
+    const chart = plot({
       width: 760,
       height: 380,
       marginLeft: 60,
@@ -579,8 +590,10 @@
   // From A to Å: the median of each phase of a lead time, stacked per area ----------------------
   function drawPhases() {
     const phases = view.phases || [];
+    const section = $("#phases-section");
+    if (!section) return;
     const shown = phases.length > 0 && state.level !== "municipality";
-    $("#phases-section").hidden = !shown;
+    section.hidden = !shown;
     if (!shown) return;
     const areas = [...selected("nation"), ...selected()];
     const segments = [];
@@ -602,7 +615,7 @@
     const labels = phases.map((p) => p.label);
     const standard = (p) => (p.target ? `${w.phase_standard} ${p.target.comparison === "<=" ? "≤" : "≥"} ${fmt(p.target.value, 0)}` : w.phase_no_standard);
     $("#phases-legend").textContent = phases.map((p) => `${p.label}: ${standard(p)}`).join(" · ");
-    const chart = Plot.plot({
+    const chart = plot({
       width: 760,
       height: 60 + 24 * order.length,
       marginLeft: 170,
@@ -626,6 +639,71 @@
     ], areas));
   }
 
+  // Downloads: every chart as SVG and PNG -------------------------------------------------
+  function chartSvg(figure) {
+    // The chart itself: the widest svg of the figure (a legend may bring small ones).
+    const svgs = [...figure.querySelectorAll("svg")];
+    return svgs.sort((a, b) => b.getBoundingClientRect().width - a.getBoundingClientRect().width)[0];
+  }
+
+  function save(blob, name) {
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = name;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  }
+
+  function svgText(svg) {
+    const copy = svg.cloneNode(true);
+    copy.setAttribute("xmlns", svg.namespaceURI);
+    const box = svg.getBoundingClientRect();
+    copy.setAttribute("width", Math.ceil(box.width));
+    copy.setAttribute("height", Math.ceil(box.height));
+    return new XMLSerializer().serializeToString(copy);
+  }
+
+  function download(figure, format) {
+    const svg = chartSvg(figure);
+    if (!svg) return;
+    const name = `${id}-${figure.id}-${state.level}-${state.period}-${state.sex}`;
+    const text = svgText(svg);
+    if (format === "svg") {
+      save(new Blob([text], { type: "image/svg+xml" }), `${name}.svg`);
+      return;
+    }
+    const image = new Image();
+    image.onload = () => {
+      const canvas = document.createElement("canvas");
+      canvas.width = image.width * 2;
+      canvas.height = image.height * 2;
+      const context = canvas.getContext("2d");
+      context.fillStyle = "#ffffff";
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(image, 0, 0, canvas.width, canvas.height);
+      canvas.toBlob((blob) => save(blob, `${name}.png`), "image/png");
+    };
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
+  }
+
+  function addDownloads() {
+    for (const figure of document.querySelectorAll(".figure[id]")) {
+      const bar = document.createElement("p");
+      bar.className = "chart-downloads";
+      for (const format of ["svg", "png"]) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.dataset.format = format;
+        button.textContent = `${w.download_chart} ${format.toUpperCase()}`;
+        button.addEventListener("click", () => download(figure, format));
+        bar.append(button);
+      }
+      figure.after(bar);
+    }
+  }
+
   // Drawing -----------------------------------------------------------------------------------
   function update() {
     fillPeriods();
@@ -647,6 +725,7 @@
     rows = records(view.rows);
     readAddress();
     initControls();
+    addDownloads();
     update();
   }
 

@@ -1,0 +1,103 @@
+"""Many small areas: which differ from the country once chance among hundreds is allowed for
+(false discovery rate), and a stable estimate for each (empirical Bayes).
+
+Both work on an indicator's funnel: observed against expected counts (rates, ratios) or
+successes of a total (proportions). The statistics are ``variatlas.stats.multiple`` and
+``variatlas.stats.shrinkage``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from variatlas import stats
+from variatlas.indicators.model import Indicator
+from variatlas.variation.funnels import funnel_kind
+
+FALSE_DISCOVERY_RATE = 0.05
+"""The share of false flags tolerated among the areas flagged."""
+
+SHRUNK_COLUMNS = ["shrunk_value", "shrunk_lower", "shrunk_upper", "shrinkage"]
+SHRINKAGE_METHODS = {"ratio": "poisson-gamma", "proportion": "beta-binomial"}
+
+
+def _tested(indicator: Indicator, areas: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
+    """(p-value, direction) per area: exact against the country (E, or the pooled share)."""
+    kind = funnel_kind(indicator)
+    o = areas["numerator"].to_numpy(dtype=float)
+    if kind == "ratio":
+        e = areas["expected"].to_numpy(dtype=float)
+        return stats.poisson_p_values(o, e), np.sign(o - e)
+    if kind == "proportion":
+        n = areas["denominator"].to_numpy(dtype=float)
+        share = o.sum() / n.sum()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return stats.binomial_p_values(o, n, share), np.sign(o / n - share)
+    return None
+
+
+def _usable(indicator: Indicator, areas: pd.DataFrame) -> pd.DataFrame:
+    """The areas of one view with the counts their funnel needs (published cells only)."""
+    column = "expected" if funnel_kind(indicator) == "ratio" else "denominator"
+    keep = areas["numerator"].notna() & areas[column].notna() & (areas[column] > 0)
+    return areas[keep]
+
+
+def fdr_outliers(indicator: Indicator, areas: pd.DataFrame) -> tuple[float, float]:
+    """(above, below): areas that differ from the country at a false discovery rate of 5 %
+    (Benjamini–Hochberg over the areas of one view); NaN where there is no funnel."""
+    usable = _usable(indicator, areas)
+    tested = _tested(indicator, usable) if len(usable) else None
+    if tested is None:
+        return float("nan"), float("nan")
+    p, direction = tested
+    flagged = stats.benjamini_hochberg(p) <= FALSE_DISCOVERY_RATE
+    return float(np.sum(flagged & (direction > 0))), float(np.sum(flagged & (direction < 0)))
+
+
+def shrunken(indicator: Indicator, areas: pd.DataFrame, national: float) -> pd.DataFrame:
+    """Empirical-Bayes estimates of the areas of one view, on the indicator's scale, from the
+    published cells only: the prior is fitted to what is published, so the estimates say
+    nothing about a hidden cell. Rates and ratios: Poisson–gamma relative risk × the
+    national value; proportions: beta–binomial share × the multiplier."""
+    found = pd.DataFrame(
+        {"shrunk_value": np.nan, "shrunk_lower": np.nan, "shrunk_upper": np.nan, "shrinkage": ""},
+        index=areas.index,
+    )
+    kind = funnel_kind(indicator)
+    usable = _usable(indicator, areas)
+    if kind is None or len(usable) < 5 or not np.isfinite(national):
+        return found
+    o = usable["numerator"].to_numpy(dtype=float)
+    if kind == "ratio":
+        fit = stats.poisson_gamma(o, usable["expected"].to_numpy(dtype=float))
+        scale = national
+    else:
+        fit = stats.beta_binomial(o, usable["denominator"].to_numpy(dtype=float))
+        scale = indicator.multiplier
+    found.loc[usable.index, "shrunk_value"] = np.asarray(fit.value * scale, dtype=float)
+    found.loc[usable.index, "shrunk_lower"] = np.asarray(fit.lower * scale, dtype=float)
+    found.loc[usable.index, "shrunk_upper"] = np.asarray(fit.upper * scale, dtype=float)
+    found.loc[usable.index, "shrinkage"] = SHRINKAGE_METHODS[kind]
+    return found
+
+
+def with_shrinkage(indicator: Indicator, results: pd.DataFrame) -> pd.DataFrame:
+    """Published results with the empirical-Bayes columns for every municipality view (the
+    level where areas are small and many); empty elsewhere."""
+    results = results.drop(columns=SHRUNK_COLUMNS, errors="ignore")
+    national = results[results["level"] == "nation"].set_index(["period", "sex"])["value"]
+    municipal = results[results["level"] == "municipality"]
+    parts = [
+        shrunken(indicator, areas, float(national.get((period, sex), np.nan)))
+        for (period, sex), areas in municipal.groupby(["period", "sex"], sort=False)
+    ]
+    if parts:
+        results = results.join(pd.concat(parts))
+    for column in SHRUNK_COLUMNS:
+        if column not in results:
+            results[column] = np.nan
+    method = results["shrinkage"].astype(object)
+    results["shrinkage"] = method.where(method.notna(), "")
+    return results
