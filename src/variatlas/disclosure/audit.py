@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Iterator, Set
+from collections.abc import Callable, Iterator, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -192,6 +192,38 @@ def _spread(
     return stacked.min(axis=0), stacked.max(axis=0)
 
 
+def _exact_intervals(
+    values: dict[Cell, float],
+    relations: list[Relation],
+    hidden: set[Cell],
+    wanted: Set[Cell],
+    settled: Callable[[float], bool],
+    seed: int,
+) -> Iterator[tuple[Cell, float, float]]:
+    """The exact (min, max) of each ``wanted`` hidden cell whose width the feasible points
+    found so far do not already ``settle``.
+
+    Feasible points come cheap: the true values, a few vertices (``_spread``), and every
+    optimum solved on the way; a cell they show wide enough needs no programme of its own.
+    """
+    rng = np.random.default_rng(seed)
+    for members, a_eq, rhs in _component_systems(values, relations, hidden):
+        if not any(cell in wanted for cell in members):
+            continue
+        seen = _spread(members, values, a_eq, rhs, rng)
+        solver: _Intervals | None = None
+        for i, cell in enumerate(members):
+            if solver is not None and solver.seen is not None:
+                seen = solver.seen
+            if cell not in wanted or settled(float(seen[1][i] - seen[0][i])):
+                continue
+            if solver is None:
+                solver = _Intervals(a_eq, rhs, len(members))
+                solver.seen = seen
+            low, high = solver.of(i)
+            yield cell, low, high
+
+
 def audit(
     values: dict[Cell, float],
     relations: list[Relation],
@@ -204,27 +236,17 @@ def audit(
     ``sensitive`` defaults to the hidden counts from 1 to ``threshold`` − 1 (the primary
     cells); a complementary cell is a count large enough to publish, so pinning it down reveals
     no one, and the attacker's use of it is inside the LP anyway. Exact: cells not already
-    shown wide enough by a few feasible points get their own pair of linear programmes.
+    shown wide enough by feasible points get their own pair of linear programmes.
     """
     if sensitive is None:
         sensitive = {c for c in hidden if 0 < values[c] < threshold}
-    exposed = []
-    rng = np.random.default_rng(0)
-    for members, a_eq, rhs in _component_systems(values, relations, hidden):
-        seen = _spread(members, values, a_eq, rhs, rng)
-        solver: _Intervals | None = None
-        for i, cell in enumerate(members):
-            if solver is not None and solver.seen is not None:
-                seen = solver.seen
-            if cell not in sensitive or seen[1][i] - seen[0][i] >= threshold:
-                continue
-            if solver is None:
-                solver = _Intervals(a_eq, rhs, len(members))
-                solver.seen = seen
-            low, high = solver.of(i)
-            if high - low < threshold - 1e-9:
-                exposed.append(Exposure(cell, values[cell], low, high))
-    return exposed
+    return [
+        Exposure(cell, values[cell], low, high)
+        for cell, low, high in _exact_intervals(
+            values, relations, hidden, sensitive, lambda width: width >= threshold, seed=0
+        )
+        if high - low < threshold - 1e-9
+    ]
 
 
 def determined(
@@ -237,21 +259,13 @@ def determined(
     """The ``candidates`` among the hidden cells whose value the published cells and the
     relations fix exactly: an attacker's two linear programmes give the same number.
 
-    A few feasible points (``_spread``) show most cells free at once; only cells whose
-    points all agree get their own pair of programmes.
+    Feasible points show most cells free at once; only cells whose points all agree get
+    their own pair of programmes.
     """
-    found: set[Cell] = set()
-    rng = np.random.default_rng(1)
-    for members, a_eq, rhs in _component_systems(values, relations, hidden):
-        if not any(cell in candidates for cell in members):
-            continue
-        low_seen, high_seen = _spread(members, values, a_eq, rhs, rng)
-        solver: _Intervals | None = None
-        for i, cell in enumerate(members):
-            if cell not in candidates or high_seen[i] - low_seen[i] > tolerance:
-                continue
-            solver = solver or _Intervals(a_eq, rhs, len(members))
-            low, high = solver.of(i)
-            if high - low <= tolerance * max(1.0, abs(values[cell])):
-                found.add(cell)
-    return found
+    return {
+        cell
+        for cell, low, high in _exact_intervals(
+            values, relations, hidden, candidates, lambda width: width > tolerance, seed=1
+        )
+        if high - low <= tolerance * max(1.0, abs(values[cell]))
+    }

@@ -76,9 +76,8 @@ def shrunken(indicator: Indicator, areas: pd.DataFrame, national: float) -> pd.D
     else:
         fit = stats.beta_binomial(o, usable["denominator"].to_numpy(dtype=float))
         scale = indicator.multiplier
-    found.loc[usable.index, "shrunk_value"] = np.asarray(fit.value * scale, dtype=float)
-    found.loc[usable.index, "shrunk_lower"] = np.asarray(fit.lower * scale, dtype=float)
-    found.loc[usable.index, "shrunk_upper"] = np.asarray(fit.upper * scale, dtype=float)
+    for column, values in zip(SHRUNK_COLUMNS, (fit.value, fit.lower, fit.upper), strict=False):
+        found.loc[usable.index, column] = np.asarray(values * scale, dtype=float)
     found.loc[usable.index, "shrinkage"] = SHRINKAGE_METHODS[kind]
     return found
 
@@ -93,11 +92,8 @@ def with_shrinkage(indicator: Indicator, results: pd.DataFrame) -> pd.DataFrame:
         shrunken(indicator, areas, float(national.get((period, sex), np.nan)))
         for (period, sex), areas in municipal.groupby(["period", "sex"], sort=False)
     ]
-    if parts:
-        results = results.join(pd.concat(parts))
-    for column in SHRUNK_COLUMNS:
-        if column not in results:
-            results[column] = np.nan
+    found = pd.concat(parts) if parts else pd.DataFrame(columns=SHRUNK_COLUMNS, dtype=float)
+    results = results.join(found)
     method = results["shrinkage"].astype(object)
     results["shrinkage"] = method.where(method.notna(), "")
     return results
