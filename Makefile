@@ -65,6 +65,7 @@ ab:
 	  echo "ab is missing: installing Debian's apache2-utils"; $(APT) apache2-utils; }
 
 bench: $(INSTALLED) $(ASSETS) java ab
+	$(BIN)/python bench/national.py --scales 0.25,0.5,1.0 --years 2019-2024 --doc docs/performance.md
 	$(BIN)/python bench/run.py --engines duckdb,spark
 	$(BIN)/python bench/api.py
 

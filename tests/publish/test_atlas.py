@@ -23,12 +23,16 @@ def test_every_word_has_both_languages_and_every_used_word_exists() -> None:
     assert all(set(text) == {"nb", "en"} and all(text.values()) for text in words.values())
     sources = [p.read_text() for p in (PUBLISH / "templates").glob("*.html")]
     sources.append((PUBLISH / "static" / "atlas.js").read_text())
+    sources.append((PUBLISH / "profiles.py").read_text().replace('w["', "w."))
     used = {key for source in sources for key in re.findall(r"\bw\.(\w+)", source)}
     catalogue = load_catalogue().values()
     used |= {f"theme_{t}" for t in THEMES} | {f"sex_{s}" for s in ("all", "M", "F")}
     used |= {f"level_{lv}" for lv in LEVEL_ORDER} | {f"levels_{lv}" for lv in LEVEL_ORDER}
     used |= {f"direction_{i.direction}" for i in catalogue}
     used |= {f"standardisation_{i.standardisation.method}" for i in catalogue}
+    sides = ("better", "worse", "similar", "higher", "lower", "none")
+    used |= {f"compared_{side}" for side in sides}
+    used |= {f"trend_{t}" for t in ("increasing", "decreasing", "no_change", "not_computed")}
     assert used - set(words) == set()
     for key in words:
         if "@" in key:
@@ -174,7 +178,7 @@ def _views(site: Path) -> dict[str, dict]:
     return {
         p.stem: json.loads(p.read_text())
         for p in (site / "atlas").glob("*.json")
-        if p.stem != "areas"
+        if p.stem not in ("areas", "areas-index")
     }
 
 

@@ -39,7 +39,17 @@ PAGE_KINDS = [
     "en/cancer_pathway_median_lead_time_breast_surgery.html",
     "nb/skde_psyk2_polyklinikk_18_patients.html#level=dps",
     "en/skde_kvalitet_lungekreft_overlevelse.html",
+    "nb/areas/municipality-1804.html",
+    "en/areas/referral_area-1.html",
+    "nb/areas/index.html",
 ]
+
+
+def _draws(path: str) -> bool:
+    """Indicator pages say when their charts are drawn; the others are whole when loaded."""
+    return "index.html" not in path and "/areas/" not in path
+
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -355,7 +365,7 @@ def test_axe_finds_no_wcag_21_violation_on_any_kind_of_page(watched, atlas_url) 
             pytest.fail(f"{AXE} is missing: run `make assets`")
         pytest.skip("axe-core is not installed (make assets)")
     for path in PAGE_KINDS:
-        page = watched.open(atlas_url + path, drawn="index.html" not in path)
+        page = watched.open(atlas_url + path, drawn=_draws(path))
         assert _axe_violations(page) == [], path
     assert watched.problems == []
 
@@ -363,7 +373,7 @@ def test_axe_finds_no_wcag_21_violation_on_any_kind_of_page(watched, atlas_url) 
 def test_a_phone_never_scrolls_sideways(watched, atlas_url) -> None:
     watched.page.set_viewport_size({"width": 390, "height": 844})
     for path in PAGE_KINDS:
-        page = watched.open(atlas_url + path, drawn="index.html" not in path)
+        page = watched.open(atlas_url + path, drawn=_draws(path))
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (path, width)
     assert watched.problems == []
@@ -475,3 +485,57 @@ def test_the_site_works_from_a_plain_static_server(browser, site: Path) -> None:
     finally:
         watched.close()
         server.shutdown()
+
+
+def test_an_area_found_on_the_front_page_has_its_profile_in_both_languages(
+    watched, atlas_url
+) -> None:
+    page = watched.open(atlas_url, drawn=False)
+    page.fill("#area-query", "1804")
+    page.wait_for_selector("#area-matches li a")
+    assert page.locator("#area-matches li a").first.inner_text() == "Bodø"
+    page.fill("#area-query", "nowhere at all")
+    page.wait_for_function("!document.querySelector('#area-matches li')")
+    assert "Fant ikke" in page.locator("#area-search-status").inner_text()
+    page.fill("#area-query", "bodø")
+    page.press("#area-query", "Enter")
+    page.wait_for_url("**/nb/areas/municipality-1804.html")
+    page.wait_for_load_state("networkidle")
+    assert page.get_attribute("html", "lang") == "nb"
+    assert "Bodø" in page.locator("h1").inner_text()
+    spine = page.locator("table.spine-chart tbody tr")
+    assert spine.count() >= 40
+    assert page.locator("table.spine-chart svg.spine circle").count() >= 20
+    assert page.locator("table.profile-twin tbody tr").count() == spine.count()
+    assert "Stabilt anslag" in page.locator("table.profile-twin").first.text_content()
+    page.click("a.language")
+    page.wait_for_url("**/en/areas/municipality-1804.html")
+    page.wait_for_load_state("networkidle")
+    assert page.get_attribute("html", "lang") == "en"
+    assert "against the country" in page.locator("table.spine-chart caption").first.inner_text()
+    assert page.locator("table.spine-chart tbody tr").count() == spine.count()
+    # An indicator's link opens its page at this level, with the area highlighted, and that
+    # page links back to the profile.
+    page.click("table.spine-chart a[href*='tonsillectomy_children.html']")
+    page.wait_for_selector("body[data-drawn]")
+    assert page.input_value("#level") == "municipality"
+    assert page.input_value("#highlight") == "1804"
+    back = page.locator("#highlight-profile")
+    assert back.is_visible() and back.inner_text() == "Profile of Bodø"
+    assert back.get_attribute("href") == "areas/municipality-1804.html"
+    assert watched.problems == []
+
+
+def test_every_level_has_profiles_listed_on_the_areas_page(watched, atlas_url) -> None:
+    page = watched.open(f"{atlas_url}en/areas/index.html", drawn=False)
+    counts = {
+        level: page.locator(f"section:has(#level-{level}) li a").count()
+        for level in ("municipality", "referral_area", "health_trust", "region")
+    }
+    assert counts["municipality"] >= 300 and counts["region"] == 4
+    assert counts["referral_area"] >= 20 and counts["health_trust"] >= 15
+    page.click("section:has(#level-region) li a >> nth=0")
+    page.wait_for_load_state("networkidle")
+    # A region's profile has every indicator published per region, SKDE's figures too.
+    assert page.locator("table.spine-chart tbody tr").count() >= 60
+    assert watched.problems == []

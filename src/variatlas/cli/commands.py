@@ -52,6 +52,16 @@ Population = Annotated[
         "without a population table."
     ),
 ]
+EngineName = Annotated[str, typer.Option(help="duckdb (embedded) or spark.")]
+SparkMaster = Annotated[
+    str | None,
+    typer.Option(help="Spark master URL, e.g. spark://host:7077 or yarn (default local[*])."),
+]
+SparkRemote = Annotated[str | None, typer.Option(help="Spark Connect URL, e.g. sc://host:15002.")]
+SparkConfig = Annotated[
+    Path | None,
+    typer.Option(help='A JSON file of Spark settings, e.g. {"spark.driver.memory": "8g"}.'),
+]
 
 
 def _read_options(
@@ -154,6 +164,10 @@ def validate(
     encoding: Encoding = None,
     delimiter: Delimiter = None,
     population: Population = None,
+    engine: EngineName = "duckdb",
+    spark_master: SparkMaster = None,
+    spark_remote: SparkRemote = None,
+    spark_config: SparkConfig = None,
 ) -> None:
     """Check every table against the data contract; set aside bad rows with their reasons.
 
@@ -161,6 +175,8 @@ def validate(
     """
     from variatlas.geography import load_geography
     from variatlas.pipeline import validate as run
+
+    options = _engine_options(engine, spark_master, spark_remote, spark_config)
 
     if not input.is_dir():
         errors.print(f"[red]The input folder {input} does not exist.[/red]")
@@ -173,6 +189,7 @@ def validate(
             input,
             out,
             geography=load_geography(allocation),
+            engine=options,
             read=_read_options(encoding, delimiter, population),
             progress=lambda name: status.update(f"Validating {name}"),
         )
@@ -188,23 +205,16 @@ def compute(
         Path, typer.Argument(help="The input folder, or a folder made by variatlas validate.")
     ],
     out: Annotated[Path, typer.Argument(help="Where results and variation summaries go.")],
-    engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
+    engine: EngineName = "duckdb",
     indicator: Annotated[
         list[str] | None, typer.Option(help="Compute only this indicator (repeatable).")
     ] = None,
-    spark_master: Annotated[
-        str | None, typer.Option(help="Spark master URL (default local[*]).")
-    ] = None,
-    spark_remote: Annotated[
-        str | None, typer.Option(help="Spark Connect URL, e.g. sc://host:15002.")
-    ] = None,
+    spark_master: SparkMaster = None,
+    spark_remote: SparkRemote = None,
     encoding: Encoding = None,
     delimiter: Delimiter = None,
     population: Population = None,
-    spark_config: Annotated[
-        Path | None,
-        typer.Option(help='A JSON file of Spark settings, e.g. {"spark.driver.memory": "8g"}.'),
-    ] = None,
+    spark_config: SparkConfig = None,
 ) -> None:
     """Compute every catalogue indicator: results and variation summaries (Parquet and CSV)."""
     from variatlas.geography import load_geography

@@ -73,15 +73,44 @@ def _fetch(engine: Engine, expression: ir.Table) -> pd.DataFrame:
     return frame.sort_values(list(frame.columns), kind="stable").reset_index(drop=True)
 
 
+@dataclass
+class Fetched:
+    """What several indicators read alike, read once: the published aggregates (one scan for
+    every published figure), each distinct population expression (rates over the same ages
+    and years share it) and each need covariate."""
+
+    engine: Engine
+    aggregates: dict[str, pd.DataFrame] | None = None
+    populations: dict[object, pd.DataFrame] = field(default_factory=dict)
+    covariates: dict[str, dict[str, pd.Series]] = field(default_factory=dict)
+
+    def published(self, indicator: str) -> pd.DataFrame | None:
+        if self.aggregates is None:
+            table = self.engine.tables["aggregates"]
+            every = self.engine.execute(table)
+            self.aggregates = {
+                str(k): rows.reset_index(drop=True)
+                for k, rows in every.groupby("indicator", sort=False)
+            }
+        return self.aggregates.get(indicator)
+
+    def population(self, expression: ir.Table) -> pd.DataFrame:
+        # Ibis operations compare and hash by structure: the same query is the same key.
+        key = expression.op()
+        if key not in self.populations:
+            self.populations[key] = _fetch(self.engine, expression)
+        return self.populations[key]
+
+
 def _indicator_results(
-    indicator: Indicator, engine: Engine, years: list[int], coverage: Coverage
+    indicator: Indicator, fetched: Fetched, years: list[int], coverage: Coverage
 ) -> pd.DataFrame:
+    engine = fetched.engine
     if indicator.source == "aggregates":
         if "aggregates" not in engine.tables:
             return empty_results()
-        table = engine.tables["aggregates"]
-        rows = engine.execute(table.filter(table.indicator == indicator.id))
-        return aggregate_results(indicator, rows) if len(rows) else empty_results()
+        rows = fetched.published(indicator.id)
+        return aggregate_results(indicator, rows) if rows is not None else empty_results()
     if indicator.source not in engine.tables:
         return empty_results()
     compiled = compile_indicator(indicator, engine.tables, years)
@@ -91,7 +120,9 @@ def _indicator_results(
         cells = cells[cells["municipality"].isin(coverage.municipalities)]
     if cells.empty:
         return empty_results()
-    population = _fetch(engine, compiled.population) if compiled.population is not None else None
+    population = (
+        fetched.population(compiled.population) if compiled.population is not None else None
+    )
     frames = []
     if population is not None:
         standard = population[population["year"] == max(years)]
@@ -224,6 +255,7 @@ def compute_indicators(
     names = geography.area_names()
     names["nation"] = {NATION_CODE: COMPARATOR_NAMES[comparator]}
     results, summaries, problems, assumed = [], [], {}, {}
+    fetched = Fetched(engine)
     for indicator in indicators:
         if on_indicator is not None:
             on_indicator(indicator.id)
@@ -233,7 +265,7 @@ def compute_indicators(
             continue
         if optional:
             assumed[indicator.id] = optional
-        frame = _indicator_results(indicator, engine, years, coverage)
+        frame = _indicator_results(indicator, fetched, years, coverage)
         covered = [
             coverage.covers(level, area)
             for level, area in zip(frame["level"], frame["area"], strict=True)
@@ -244,11 +276,12 @@ def compute_indicators(
             continue
         frame = _name_areas(frame, names)
         frame["funnel"] = funnel_flags(indicator, frame)
-        need = (
-            _need_covariates(engine, indicator.need_covariate, years)
-            if indicator.need_covariate
-            else None
-        )
+        need = None
+        if indicator.need_covariate:
+            fact = indicator.need_covariate
+            if fact not in fetched.covariates:
+                fetched.covariates[fact] = _need_covariates(engine, fact, years)
+            need = fetched.covariates[fact]
         results.append(frame.reindex(columns=RESULT_COLUMNS))
         summaries.append(summarise(indicator, frame, need, comparator))
     return ComputeOutput(

@@ -69,6 +69,13 @@ def as_text(column: ir.Value) -> ir.StringValue:
     return text.nullif("")
 
 
+def trimmed(value: ir.StringValue) -> ir.StringValue:
+    """Without white space at either end. Not Ibis's ``strip()``: on Spark it compiles to a
+    ``TRIM(BOTH …)`` whose backslash escapes Spark reads as the letters t, n, r, v and f
+    ("vop" became "op"); a regular expression means the same on every engine."""
+    return value.re_replace(r"^\s+|\s+$", "")
+
+
 def _typed_source(column: Column, source: ir.Value) -> bool:
     """A Parquet column that already has the type the contract asks for."""
     kind = source.type()
@@ -93,7 +100,7 @@ def value_of(column: Column, source: ir.Value, decimal_comma: bool) -> ir.Value:
     value = as_text(source)
     if column.kind in ROW_KINDS:
         return value
-    value = value.strip()
+    value = trimmed(value)
     if column.kind == "int":
         return ibis.cases(
             (value.re_search(INTEGRAL_FLOAT), value.left(value.find("."))), else_=value

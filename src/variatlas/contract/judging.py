@@ -25,6 +25,7 @@ from variatlas.contract.checks import (
     as_text,
     required_rule,
     row_rule,
+    trimmed,
     value_of,
     value_rules,
     when,
@@ -101,7 +102,7 @@ def _verdicts(
     value = value_of(column, distinct.source, decimal_comma)
     messages = [when(c, f"{column.name}: {m}") for c, m in value_rules(column, value)]
     judged = distinct.mutate(value=value, failure=_joined(messages))
-    text = as_text(distinct.source).strip()
+    text = trimmed(as_text(distinct.source))
     flags = {
         "int": text.re_search(INTEGRAL_FLOAT) if column.kind == "int" else None,
         "comma": text.re_search(DECIMAL_COMMA)

@@ -21,7 +21,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.dataset as ds
 
 from variatlas.contract.checks import NULL, as_text, typed
 from variatlas.contract.files import (
@@ -130,13 +130,18 @@ def _neutralised(batch: pa.RecordBatch) -> pa.Table:
     return pa.Table.from_arrays(columns, names=batch.schema.names)
 
 
+def _parquet(path: Path) -> ds.Dataset:
+    """A Parquet file, or the folder of part files that Spark writes under the same name."""
+    return ds.dataset(path, format="parquet")
+
+
 def _csv_copy(parquet: Path, target: Path) -> None:
     first = True
-    for batch in pq.ParquetFile(parquet).iter_batches(batch_size=100_000):
+    for batch in _parquet(parquet).to_batches(batch_size=100_000):
         write_csv(_neutralised(batch), target, first=first)
         first = False
     if first:
-        write_csv(pq.read_table(parquet), target, first=True)
+        write_csv(_parquet(parquet).to_table(), target, first=True)
 
 
 def _inferred(counts: dict[str, int]) -> list[str]:
@@ -190,7 +195,7 @@ def validate_table(
     aside_path = out / "set_aside" / f"{table.name}.parquet"
     store.write_parquet(_accepted(judged, table, header), accepted_path)
     read = _whole(store.execute(raw.count().as_table()).iloc[0, 0])
-    accepted_rows = pq.ParquetFile(accepted_path).metadata.num_rows
+    accepted_rows = _parquet(accepted_path).count_rows()
     aside = _set_aside(judged, header, path.name, malformed)
     # A clean file: nothing to set aside, and no second pass over it to find that out.
     store.write_parquet(aside if read > accepted_rows or malformed else aside.limit(0), aside_path)
@@ -211,7 +216,7 @@ def validate_table(
     report.inferred += _inferred(judged.counts)
     report.rows_read = read + len(malformed)
     report.rows_accepted = accepted_rows
-    report.rows_set_aside = pq.ParquetFile(aside_path).metadata.num_rows
+    report.rows_set_aside = _parquet(aside_path).count_rows()
     shutil.rmtree(staging, ignore_errors=True)
     if report.rows_read != report.rows_accepted + report.rows_set_aside:
         raise AssertionError(f"{path}: rows read differ from rows accepted + set aside")

@@ -12,6 +12,11 @@ import pandas as pd
 from variatlas.engine.base import EngineOptions
 
 
+def _location(path: Path) -> str:
+    """A Parquet file, or every part file of a folder written by Spark under that name."""
+    return str(path / "*.parquet") if path.is_dir() else str(path)
+
+
 class DuckDBEngine:
     """An in-process DuckDB database with the input tables as views over Parquet."""
 
@@ -23,7 +28,7 @@ class DuckDBEngine:
         self.tables: dict[str, ir.Table] = {}
 
     def register(self, name: str, path: Path) -> ir.Table:
-        self.tables[name] = self.connection.read_parquet(str(path), table_name=name)
+        self.tables[name] = self.connection.read_parquet(_location(path), table_name=name)
         return self.tables[name]
 
     def execute(self, expression: ir.Table) -> pd.DataFrame:
@@ -32,8 +37,8 @@ class DuckDBEngine:
     def read_parquet(self, path: Path, *, lines: bool = False) -> ir.Table:
         """A Parquet file; with ``lines``, its row numbers from 1 as ``_line``."""
         if not lines:
-            return self.connection.read_parquet(str(path))
-        location = str(path).replace("'", "''")
+            return self.connection.read_parquet(_location(path))
+        location = _location(path).replace("'", "''")
         name = f"lines_{uuid.uuid4().hex[:12]}"
         # A view made in SQL: Ibis's own ``sql()`` asks DuckDB 2 for a method it removed.
         self.connection.raw_sql(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 import uuid
+from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +16,34 @@ import pandas as pd
 
 from variatlas.engine.base import EngineOptions
 
+LOG_SETTINGS = Path(str(resources.files("variatlas.engine").joinpath("data/log4j2.properties")))
 DEFAULT_SETTINGS = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.shuffle.partitions": "8",
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile=file:{LOG_SETTINGS}",
 }
+
+
+def spark_log() -> Path:
+    """Where the driver's JVM writes its console (Spark's errors, the JVM's own warnings)."""
+    return Path(tempfile.gettempdir()) / f"variatlas-spark-{os.getuid()}.log"
+
+
+@contextlib.contextmanager
+def _jvm_console_to_log() -> Iterator[None]:
+    """The JVM that pyspark starts inherits this process's stderr: point it at the log file
+    while it starts, so that Spark's chatter never reaches the user's terminal."""
+    saved = os.dup(2)
+    with spark_log().open("a") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _view_name() -> str:
@@ -50,7 +77,8 @@ def spark_session(options: EngineOptions) -> Any:
         builder = builder.master(master)
     for key, value in settings.items():
         builder = builder.config(key, value)
-    session = builder.getOrCreate()
+    with _jvm_console_to_log():
+        session = builder.getOrCreate()
     for key, value in settings.items():
         if session.conf.get(key, None) != value and session.conf.isModifiable(key):
             session.conf.set(key, value)

@@ -263,7 +263,7 @@ def _front_finding(view: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _environment() -> Environment:
+def environment() -> Environment:
     return Environment(
         loader=PackageLoader("variatlas.publish", "templates"),
         autoescape=select_autoescape(["html"]),
@@ -273,7 +273,7 @@ def _environment() -> Environment:
     )
 
 
-def _words(lang: Language, comparator: str = "nation") -> dict[str, str]:
+def words(lang: Language, comparator: str = "nation") -> dict[str, str]:
     """The interface words; for a regional extract (``comparator`` data) those that name the
     country name all areas in the data instead (the ``key@data`` entries)."""
     words = {key: text[lang] for key, text in strings().items() if "@" not in key}
@@ -302,20 +302,20 @@ def _write_pages(
     disclosed: DisclosedResults,
     folder: Path,
 ) -> None:
-    environment = _environment()
-    front = environment.get_template("front.html")
-    page = environment.get_template("indicator.html")
+    templates = environment()
+    front = templates.get_template("front.html")
+    page = templates.get_template("indicator.html")
     provenance = disclosed.provenance
     themes = [(theme, [i for i in published if i.theme == theme]) for theme in THEMES]
     results = disclosed.results
     counted = set(results.loc[results["numerator"].notna(), "indicator"])
     for lang in LANGUAGES:
-        words = _words(lang, comparator_of(disclosed))
+        w = words(lang, comparator_of(disclosed))
         # Inside <script>: "</" would end the element.
-        words_json = json.dumps(words, ensure_ascii=False).replace("</", "<\\/")
+        words_json = json.dumps(w, ensure_ascii=False).replace("</", "<\\/")
         (folder / lang).mkdir(exist_ok=True)
         regional = comparator_of(disclosed) == "data"
-        common = {"lang": lang, "w": words, "version": __version__, "regional": regional}
+        common = {"lang": lang, "w": w, "version": __version__, "regional": regional}
         front_html = front.render(
             **common,
             root="" if lang == "nb" else "../",

@@ -12,6 +12,7 @@ from variatlas.geography import Geography, dps_boundaries, municipality_boundari
 from variatlas.indicators.model import Indicator
 from variatlas.publish.atlas import comparator_of, write_atlas
 from variatlas.publish.opendata import data_package, write_open_data
+from variatlas.publish.profiles import write_profiles
 
 
 def publish(
@@ -35,6 +36,7 @@ def publish(
         downloads = write_open_data(disclosed, catalogue, new, geography, comparator_of(disclosed))
         _write_catalogue(new, disclosed, [catalogue[i] for i in downloads], downloads, geography)
         write_atlas(disclosed, catalogue, downloads, new, geography)
+        write_profiles(disclosed, catalogue, downloads, new)
         if extra is not None:
             extra(new)
     return site.resolve()

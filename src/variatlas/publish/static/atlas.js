@@ -13,6 +13,7 @@
   const locale = lang === "nb" ? "nb-NO" : "en-GB";
   const $ = (selector) => document.querySelector(selector);
   const state = { level: null, period: null, sex: "all", highlight: "" };
+  const PROFILE_LEVELS = ["municipality", "referral_area", "health_trust", "region"];
   let view;
   let rows;
   let boundaries;
@@ -331,6 +332,16 @@
     ], [...mapRows].sort((a, b) => a.area_name.localeCompare(b.area_name, locale))));
   }
 
+  // The highlighted area's own page, at the levels that have area profiles.
+  function linkProfile(names) {
+    const link = $("#highlight-profile");
+    const name = new Map(names).get(state.highlight);
+    link.hidden = !name || !PROFILE_LEVELS.includes(state.level);
+    if (link.hidden) return;
+    link.href = `areas/${state.level}-${state.highlight}.html`;
+    link.textContent = w.profile_of.replace("{area}", name);
+  }
+
   function highlight(row) {
     if (!row) return;
     state.highlight = row.area;
@@ -547,12 +558,14 @@
     $("#trend-note").textContent = has ? (rolling ? w.trend_note_rolling : w.trend_note) : w.trend_none;
     if (!has) {
       $("#trend").replaceChildren();
+      $("#highlight-profile").hidden = true;
       return;
     }
     const names = [...new Map(series.map((r) => [r.area, r.area_name])).entries()].sort((a, b) => a[1].localeCompare(b[1], locale));
     if (!names.some(([code]) => code === state.highlight)) state.highlight = "";
     $("#highlight").replaceChildren(option("", w.none_selected), ...names.map(([code, name]) => option(code, name)));
     $("#highlight").value = state.highlight;
+    linkProfile(names);
     const points = series.filter((r) => r.value !== null).map(at);
     const chosen = points.filter((r) => r.area === state.highlight);
     const periods = [...new Set(series.map((r) => r.period))].sort();

@@ -1,0 +1,202 @@
+"""Benchmark: a national run (validate, compute, publish) at scale, beside DuckDB's scan floor.
+
+    python bench/national.py --scales 0.25,0.5,1.0 --years 2019-2024 --doc docs/performance.md
+
+For each scale, makes a synthetic Norway (timed, not part of the national run) and runs each
+stage as a user runs it, the ``variatlas`` command in its own process, recording the wall time
+and the peak memory of that process (``wait4``'s maximum resident set). Beside it, in the same
+run and on the same accepted files, the floor: DuckDB's one filtered, grouped count over the
+episodes (municipality × year × sex × 5-year age band), and one scan of every column of every
+source table (the least any compute can read). Prints the table with the targets of issue
+15 and, with ``--doc``, writes it to that file with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+TARGETS = {
+    "validate_rows_per_s": 1_000_000,
+    "compute_vs_floor": 3.0,
+    "national_seconds": 180,
+    "peak_gib": 4.0,
+}
+STAGES = ("synth", "validate", "compute", "publish")
+GIB = 1024**3
+
+
+@dataclass
+class Stage:
+    name: str
+    seconds: float
+    peak_bytes: int
+
+
+def run_stage(name: str, arguments: list[str]) -> Stage:
+    """One ``variatlas`` command in its own process: wall time and its peak memory."""
+    command = [str(Path(sys.executable).with_name("variatlas")), *arguments]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        error = process.stderr.read().decode() if process.stderr else ""
+        raise SystemExit(f"`{' '.join(command)}` failed:\n{error}")
+    # ru_maxrss is in kilobytes on Linux.
+    return Stage(name, seconds, usage.ru_maxrss * 1024)
+
+
+def best_of(connection: duckdb.DuckDBPyConnection, query: str, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        connection.execute(query).fetchall()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def floors(accepted: Path) -> tuple[float, float]:
+    """(the filtered count over the episodes, the sum of one full scan per source table)."""
+    connection = duckdb.connect()
+    episodes = accepted / "episodes.parquet"
+    count = best_of(
+        connection,
+        f"""SELECT municipality, year(start_date), sex, age // 5, count(*)
+            FROM read_parquet('{episodes}') WHERE sector = 'somatic' GROUP BY ALL""",
+    )
+    scans = 0.0
+    for table in sorted(accepted.glob("*.parquet")):
+        columns = connection.execute(
+            f"SELECT name FROM parquet_schema('{table}') WHERE num_children IS NULL"
+        ).fetchall()
+        every = ", ".join(f'max("{c}")' for (c,) in columns)
+        scans += best_of(connection, f"SELECT count(*), {every} FROM read_parquet('{table}')")
+    return count, scans
+
+
+def national(scale: float, years: str, work: Path) -> dict[str, object]:
+    folder = work / f"scale-{scale}-{years}"
+    folder.mkdir(parents=True, exist_ok=True)
+    stages = [
+        run_stage(
+            "synth",
+            ["synth", str(folder / "input"), f"--years={years}", f"--scale={scale}", "--seed=1"],
+        ),
+        run_stage("validate", ["validate", str(folder / "input"), "--out", str(folder / "v")]),
+        run_stage("compute", ["compute", str(folder / "v"), str(folder / "results")]),
+        run_stage("publish", ["publish", str(folder / "results"), str(folder / "site")]),
+    ]
+    report = json.loads((folder / "v" / "validation.json").read_text())
+    rows = sum(t["rows_read"] for t in report["tables"].values())
+    episodes = report["tables"]["episodes"]["rows_read"]
+    count, scans = floors(folder / "v" / "accepted")
+    return {
+        "scale": scale,
+        "rows": rows,
+        "episodes": episodes,
+        "stages": stages,
+        "count_floor": count,
+        "scan_floor": scans,
+    }
+
+
+def _machine() -> str:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / GIB
+    return (
+        f"{os.cpu_count()} cores ({model or platform.machine()}), {memory:.0f} GiB, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
+        f"DuckDB {duckdb.__version__}"
+    )
+
+
+def table(runs: list[dict[str, object]], years: str) -> str:
+    lines = [
+        f"Synthetic Norway, years {years}. Machine: {_machine()}.",
+        "",
+        "| scale | input rows | episodes | stage | wall (s) | rows/s | peak memory (GiB) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for run in runs:
+        for stage in run["stages"]:  # type: ignore[attr-defined]
+            lines.append(
+                f"| {run['scale']} | {run['rows']:,} | {run['episodes']:,} | {stage.name} | "
+                f"{stage.seconds:.1f} | {run['rows'] / stage.seconds:,.0f} | "  # type: ignore[operator]
+                f"{stage.peak_bytes / GIB:.2f} |"
+            )
+    lines += [
+        "",
+        "| scale | national run (validate + compute + publish, s) | compute / scan floor | "
+        "filtered count over the episodes (s) | one scan of every source table (s) |",
+        "|---|---|---|---|---|",
+    ]
+    for run in runs:
+        stages = {s.name: s for s in run["stages"]}  # type: ignore[attr-defined]
+        total = sum(stages[s].seconds for s in ("validate", "compute", "publish"))
+        ratio = stages["compute"].seconds / run["scan_floor"]  # type: ignore[operator]
+        lines.append(
+            f"| {run['scale']} | {total:.0f} | {ratio:.1f}× | {run['count_floor']:.2f} | "
+            f"{run['scan_floor']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def verdicts(run: dict[str, object]) -> list[str]:
+    """The targets of issue 15 against the largest run."""
+    stages = {s.name: s for s in run["stages"]}  # type: ignore[attr-defined]
+    total = sum(stages[s].seconds for s in ("validate", "compute", "publish"))
+    validate_rate = run["rows"] / stages["validate"].seconds  # type: ignore[operator]
+    ratio = stages["compute"].seconds / run["scan_floor"]  # type: ignore[operator]
+    peak = max(stages[s].peak_bytes for s in ("validate", "compute", "publish")) / GIB
+    checks = [
+        (
+            "validate ≥ 1 M rows/s",
+            validate_rate >= TARGETS["validate_rows_per_s"],
+            f"{validate_rate:,.0f} rows/s",
+        ),
+        ("compute ≤ 3× the scan floor", ratio <= TARGETS["compute_vs_floor"], f"{ratio:.1f}×"),
+        ("national run < 3 min", total < TARGETS["national_seconds"], f"{total:.0f} s"),
+        ("peak memory < 4 GiB", peak < TARGETS["peak_gib"], f"{peak:.2f} GiB"),
+    ]
+    return [f"- {name}: {'met' if ok else 'NOT met'} ({found})" for name, ok, found in checks]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scales", default="0.25,0.5,1.0")
+    parser.add_argument("--years", default="2019-2024")
+    parser.add_argument("--work", type=Path, default=Path("build/national"))
+    parser.add_argument("--doc", type=Path, help="write the table into this Markdown file")
+    args = parser.parse_args()
+    runs = []
+    for scale in (float(s) for s in args.scales.split(",")):
+        print(f"scale {scale} …", flush=True)
+        runs.append(national(scale, args.years, args.work))
+    text = table(runs, args.years) + "\n\nTargets (issue 15), at the largest scale:\n"
+    text += "\n".join(verdicts(runs[-1]))
+    print(text)
+    if args.doc:
+        marker = "<!-- bench/national.py -->"
+        document = args.doc.read_text() if args.doc.exists() else marker
+        head = document.split(marker)[0]
+        args.doc.write_text(f"{head}{marker}\n{text}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""Area profiles: a page per municipality, referral area, health trust and region, in both
+languages, with every published indicator for that area against the country as a spine
+chart (drawn here as SVG, so the page needs no script), its trend marker, links to the
+indicator pages and a table twin; an index of all areas; and ``atlas/areas-index.json``
+for the front page's area search.
+
+The figures come from ``variatlas.variation.profiles`` over the disclosed results: a hidden
+cell stays hidden here, and nothing is computed from it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+from markupsafe import Markup
+
+from variatlas import __version__
+from variatlas.disclosure import DisclosedResults
+from variatlas.indicators.model import THEMES, Indicator
+from variatlas.publish.atlas import comparator_of, environment, words
+from variatlas.publish.wording import LANGUAGES, Language, decimals, number
+from variatlas.results import is_suppressed
+from variatlas.variation.profiles import PROFILE_LEVELS, indicator_profile
+
+SPINE_WIDTH, SPINE_HEIGHT = 240, 16
+MARKERS = {
+    "better": "better",
+    "worse": "worse",
+    "similar": "similar",
+    "higher": "higher",
+    "lower": "lower",
+    "": "none",
+}
+TREND_SYMBOLS = {"increasing": "↑", "decreasing": "↓", "no change": "→", "not computed": "–"}
+
+
+def profile_file(level: str, area: str) -> str:
+    """The file name of an area's profile page (in ``<lang>/areas/``)."""
+    return f"{level}-{area}.html"
+
+
+def profiles_table(disclosed: DisclosedResults, published: list[Indicator]) -> pd.DataFrame:
+    """Every published indicator's spine-chart rows for every area of the profile levels."""
+    results = disclosed.results
+    variation = disclosed.variation
+    rows_by = dict(tuple(results.groupby("indicator", sort=False)))
+    summaries_by = dict(tuple(variation.groupby("indicator", sort=False)))
+    parts = [
+        indicator_profile(i, rows_by[i.id], summaries_by.get(i.id, variation.iloc[:0]))
+        for i in published
+        if i.id in rows_by
+    ]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _spine(entry: Mapping[str, Any], direction: str) -> Markup:
+    """The spine: the spread of the level's areas (lowest to highest, the middle half darker)
+    centred on the country, and the area's value as a dot; better to the right where the
+    indicator has a direction."""
+    centre = entry["national"]
+    spread = [entry["lowest"], entry["q25"], entry["q75"], entry["highest"]]
+    if not math.isfinite(centre):
+        centre = (spread[0] + spread[3]) / 2
+    half = max(abs(spread[3] - centre), abs(centre - spread[0])) or 1.0
+    sign = -1 if direction == "lower_is_better" else 1
+    middle, reach = SPINE_WIDTH / 2, SPINE_WIDTH / 2 - 8
+
+    def x(value: float) -> float:
+        return middle + sign * reach * (value - centre) / half
+
+    low, q25, q75, high = sorted(x(v) for v in spread)
+    parts = [
+        f'<rect class="range" x="{low:.1f}" y="4" width="{high - low:.1f}" height="8"/>',
+        f'<rect class="middle" x="{q25:.1f}" y="4" width="{q75 - q25:.1f}" height="8"/>',
+        f'<path class="centre" d="M{middle:g} 0v{SPINE_HEIGHT}"/>',
+    ]
+    if math.isfinite(entry["value"]):
+        marker = MARKERS[entry["compared"]]
+        parts.append(f'<circle class="{marker}" cx="{x(entry["value"]):.1f}" cy="8" r="5"/>')
+    return Markup(
+        f'<svg class="spine" viewBox="0 0 {SPINE_WIDTH} {SPINE_HEIGHT}" width="{SPINE_WIDTH}"'
+        f' height="{SPINE_HEIGHT}" aria-hidden="true">{"".join(parts)}</svg>'
+    )
+
+
+def _entry(
+    row: Mapping[str, Any], indicator: Indicator, lang: Language, w: Mapping[str, str]
+) -> dict[str, Any]:
+    """One indicator's line of a profile, with its figures written for ``lang``."""
+    national = row["national"]
+    places = decimals(national if math.isfinite(national) else row["highest"])
+
+    def text(value: float) -> str:
+        return number(value, lang, places)
+
+    hidden = is_suppressed(row["flag"])
+    link = urlencode({"level": row["level"], "period": row["period"], "sex": "all"})
+    return {
+        "id": indicator.id,
+        "title": getattr(indicator.title, lang),
+        "unit": getattr(indicator.unit, lang),
+        "href": f"../{indicator.id}.html#{link}&area={row['area']}",
+        "period": row["period"],
+        "count": number(row["numerator"], lang, 0),
+        "value": w["profile_hidden"] if hidden else text(row["value"]),
+        "interval": f"{text(row['lower'])} – {text(row['upper'])}",
+        "shrunk": text(row["shrunk_value"]),
+        "national": text(national),
+        "lowest": text(row["lowest"]),
+        "q25": text(row["q25"]),
+        "q75": text(row["q75"]),
+        "highest": text(row["highest"]),
+        "compared": row["compared"],
+        "compared_words": w[f"compared_{row['compared'] or 'none'}"],
+        "trend": row["trend"],
+        "trend_symbol": TREND_SYMBOLS[row["trend"]],
+        "trend_class": row["trend_judgement"] or "plain",
+        "trend_words": w[f"trend_{row['trend'].replace(' ', '_')}"],
+        "spine": _spine(row, indicator.direction),
+        "learn_from": bool(row["learn_from"]),
+    }
+
+
+def write_profiles(
+    disclosed: DisclosedResults,
+    catalogue: Mapping[str, Indicator],
+    downloads: Mapping[str, Any],
+    folder: Path,
+) -> int:
+    """Write every area's profile in both languages, the areas index and the search index;
+    return the number of areas."""
+    published = [catalogue[i] for i in downloads]
+    table = profiles_table(disclosed, published)
+    if table.empty:
+        return 0
+    order = {i.id: n for n, i in enumerate(published)}
+    table = table.assign(order=table["indicator"].map(order)).sort_values("order")
+    areas = (
+        table[["level", "area", "area_name"]]
+        .drop_duplicates(["level", "area"])
+        .assign(rank=lambda f: f["level"].map(PROFILE_LEVELS.index))
+        .sort_values(["rank", "area_name"])
+    )
+    templates = environment()
+    page = templates.get_template("profile.html")
+    index = templates.get_template("areas.html")
+    comparator = comparator_of(disclosed)
+    by_area = dict(tuple(table.groupby(["level", "area"], sort=False)))
+    for lang in LANGUAGES:
+        w = words(lang, comparator)
+        target = folder / lang / "areas"
+        target.mkdir(parents=True, exist_ok=True)
+        common = _common(lang, w, comparator)
+        for area in areas.to_dict("records"):
+            rows = by_area[(area["level"], area["area"])]
+            entries = [
+                _entry(r, catalogue[r["indicator"]], lang, w) for r in rows.to_dict("records")
+            ]
+            themes = [(t, [e for e in entries if catalogue[e["id"]].theme == t]) for t in THEMES]
+            html = page.render(
+                **common,
+                other=f"../../{'en' if lang == 'nb' else 'nb'}/areas/"
+                + profile_file(area["level"], area["area"]),
+                area=area,
+                themes=[(t, found) for t, found in themes if found],
+                learn_from=[e for e in entries if e["learn_from"]],
+                shown=sum(1 for e in entries if e["value"] != w["profile_hidden"]),
+                total=len(entries),
+            )
+            (target / profile_file(area["level"], area["area"])).write_text(html, "utf-8")
+        listing = [
+            (level, [a for a in areas.to_dict("records") if a["level"] == level])
+            for level in PROFILE_LEVELS
+        ]
+        html = index.render(
+            **common,
+            other=f"../../{'en' if lang == 'nb' else 'nb'}/areas/index.html",
+            levels=[(level, found) for level, found in listing if found],
+        )
+        (target / "index.html").write_text(html, "utf-8")
+    search = [
+        {"level": a["level"], "area": a["area"], "name": a["area_name"]}
+        for a in areas.to_dict("records")
+    ]
+    (folder / "atlas" / "areas-index.json").write_text(
+        json.dumps(search, ensure_ascii=False, separators=(",", ":"))
+    )
+    return len(areas)
+
+
+def _common(lang: Language, w: Mapping[str, str], comparator: str) -> dict[str, Any]:
+    return {
+        "lang": lang,
+        "w": w,
+        "version": __version__,
+        "regional": comparator == "data",
+        "root": "../../",
+        "home": "../../index.html" if lang == "nb" else "../index.html",
+        "file": profile_file,
+    }
