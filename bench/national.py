@@ -84,14 +84,24 @@ def floors(accepted: Path) -> tuple[float, float]:
     return count, scans
 
 
-def national(scale: float, years: str, work: Path) -> dict[str, object]:
+def national(scale: float, years: str, work: Path, reuse: bool) -> dict[str, object]:
     folder = work / f"scale-{scale}-{years}"
     folder.mkdir(parents=True, exist_ok=True)
-    stages = [
-        run_stage(
-            "synth",
-            ["synth", str(folder / "input"), f"--years={years}", f"--scale={scale}", "--seed=1"],
-        ),
+    stages = []
+    if not (reuse and (folder / "input" / "truth.json").exists()):
+        stages.append(
+            run_stage(
+                "synth",
+                [
+                    "synth",
+                    str(folder / "input"),
+                    f"--years={years}",
+                    f"--scale={scale}",
+                    "--seed=1",
+                ],
+            )
+        )
+    stages += [
         run_stage("validate", ["validate", str(folder / "input"), "--out", str(folder / "v")]),
         run_stage("compute", ["compute", str(folder / "v"), str(folder / "results")]),
         run_stage("publish", ["publish", str(folder / "results"), str(folder / "site")]),
@@ -183,11 +193,14 @@ def main() -> None:
     parser.add_argument("--years", default="2019-2024")
     parser.add_argument("--work", type=Path, default=Path("build/national"))
     parser.add_argument("--doc", type=Path, help="write the table into this Markdown file")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep a synthetic Norway made by an earlier run"
+    )
     args = parser.parse_args()
     runs = []
     for scale in (float(s) for s in args.scales.split(",")):
         print(f"scale {scale} …", flush=True)
-        runs.append(national(scale, args.years, args.work))
+        runs.append(national(scale, args.years, args.work, args.reuse))
     text = table(runs, args.years) + "\n\nTargets (issue 15), at the largest scale:\n"
     text += "\n".join(verdicts(runs[-1]))
     print(text)

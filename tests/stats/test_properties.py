@@ -171,3 +171,15 @@ def test_national_standard_sums_persons_by_band_and_sex() -> None:
         3: 30.0,
         36: 45.0,
     }
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.floats(0, 400)), min_size=1, max_size=60),
+    st.sampled_from([0.1, 0.25, 0.5, 0.9]),
+)
+def test_each_groups_quantile_is_numpys(pairs, q) -> None:
+    groups = np.array([g for g, _ in pairs])
+    values = np.array([v for _, v in pairs])
+    found = stats.quantile_ci(values, q=q, groups=groups)
+    expected = [np.quantile(values[groups == g], q) for g in np.unique(groups)]
+    np.testing.assert_allclose(found.value, expected, rtol=1e-12, atol=1e-9)

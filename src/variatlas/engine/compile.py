@@ -19,7 +19,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from variatlas.engine.limits import within_limit
-from variatlas.indicators.codes import code_pattern
+from variatlas.indicators.codes import code_pattern, code_prefixes
 from variatlas.indicators.model import ColumnFilter, Indicator, Link, Selection, YearRule
 
 LIST_COLUMNS = {"secondary_diagnoses", "procedures"}
@@ -67,11 +67,9 @@ def column_condition(table: ir.Table, name: str, rule: ColumnFilter) -> ir.Boole
     if rule.not_values is not None:
         return column.isnull() | ~column.isin(rule.not_values)
     if rule.codes is not None:
-        pattern = code_pattern(rule.codes, list_column=name in LIST_COLUMNS)
-        return column.notnull() & column.re_search(pattern)
+        return column.notnull() & _has_code(column, rule.codes, name in LIST_COLUMNS)
     if rule.not_codes is not None:
-        pattern = code_pattern(rule.not_codes, list_column=name in LIST_COLUMNS)
-        return column.isnull() | ~column.re_search(pattern)
+        return column.isnull() | ~_has_code(column, rule.not_codes, name in LIST_COLUMNS)
     if rule.range is not None:
         low, high = rule.range
         condition = column.notnull()
@@ -82,6 +80,26 @@ def column_condition(table: ir.Table, name: str, rule: ColumnFilter) -> ir.Boole
         return condition
     assert rule.missing is not None
     return column.isnull() if rule.missing else column.notnull()
+
+
+PREFIX_TESTS = 16
+"""Up to this many code prefixes are tested as prefixes; more, as one regular expression (a
+chain of hundreds of tests is slower than the expression: the readmissions' exclusions)."""
+
+
+def _has_code(column: ir.StringValue, codes: list[str], list_column: bool) -> ir.BooleanValue:
+    """The value starts with one of the codes (a list column: one of its codes does). Prefix
+    tests, not a regular expression, where they are few: a national scan of the diagnoses
+    takes a sixteenth of the time (DuckDB, 52 M episodes: 0.03 s against 0.49 s)."""
+    prefixes = code_prefixes(codes)
+    if len(prefixes) > PREFIX_TESTS:
+        return column.re_search(code_pattern(codes, list_column=list_column))
+    found: ir.BooleanValue = ibis.literal(False)
+    for prefix in prefixes:
+        found |= column.startswith(prefix)
+        if list_column:
+            found |= column.contains(f" {prefix}")
+    return found
 
 
 def _diagnoses_condition(table: ir.Table, rule: ColumnFilter) -> ir.BooleanValue:

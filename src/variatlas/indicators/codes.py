@@ -27,11 +27,16 @@ def expand(code: str) -> list[str]:
     return [f"{letters}{n:0{width}d}" for n in range(int(first), int(last) + 1)]
 
 
+def code_prefixes(codes: list[str]) -> list[str]:
+    """The codes, prefixes and ranges as the sorted prefixes a value may start with."""
+    return sorted({p for code in codes for p in expand(code)})
+
+
 def code_pattern(codes: list[str], list_column: bool = False) -> str:
     """A regular expression matching a value that starts with one of the codes.
 
     For list columns (space-separated codes), any code of the list may match.
     """
-    prefixes = sorted({p for code in codes for p in expand(code)})
+    prefixes = code_prefixes(codes)
     alternatives = "|".join(re.escape(p) for p in prefixes)
     return f"(^| )({alternatives})" if list_column else f"^({alternatives})"

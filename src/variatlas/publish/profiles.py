@@ -29,14 +29,6 @@ from variatlas.results import is_suppressed
 from variatlas.variation.profiles import PROFILE_LEVELS, indicator_profile
 
 SPINE_WIDTH, SPINE_HEIGHT = 240, 16
-MARKERS = {
-    "better": "better",
-    "worse": "worse",
-    "similar": "similar",
-    "higher": "higher",
-    "lower": "lower",
-    "": "none",
-}
 TREND_SYMBOLS = {"increasing": "↑", "decreasing": "↓", "no change": "→", "not computed": "–"}
 
 
@@ -81,7 +73,7 @@ def _spine(entry: Mapping[str, Any], direction: str) -> Markup:
         f'<path class="centre" d="M{middle:g} 0v{SPINE_HEIGHT}"/>',
     ]
     if math.isfinite(entry["value"]):
-        marker = MARKERS[entry["compared"]]
+        marker = entry["compared"] or "none"
         parts.append(f'<circle class="{marker}" cx="{x(entry["value"]):.1f}" cy="8" r="5"/>')
     return Markup(
         f'<svg class="spine" viewBox="0 0 {SPINE_WIDTH} {SPINE_HEIGHT}" width="{SPINE_WIDTH}"'

@@ -63,9 +63,7 @@ def quantile_ci(
     starts = np.searchsorted(keys, unique, side="left")
     ends = np.searchsorted(keys, unique, side="right")
     sizes = ends - starts
-    value = np.array(
-        [np.quantile(x[a:b], q) if b > a else np.nan for a, b in zip(starts, ends, strict=True)]
-    )
+    value = _sorted_quantile(x, starts, sizes, q)
     levels = confidence_levels(confidence)
     bounds = []
     for level in levels:
@@ -84,6 +82,19 @@ def median_ci(
 ) -> Estimate:
     """The median with its distribution-free interval (``quantile_ci`` at q = 0.5)."""
     return quantile_ci(values, q=0.5, groups=groups, weights=weights, confidence=confidence)
+
+
+def _sorted_quantile(x: np.ndarray, starts: np.ndarray, sizes: np.ndarray, q: float) -> np.ndarray:
+    """``numpy.quantile`` (linear interpolation) of each sorted run x[start : start + size],
+    for every run at once: at h = (n − 1)·q, x₍⌊h⌋₎ + (h − ⌊h⌋)·(x₍⌊h⌋+1₎ − x₍⌊h⌋₎)."""
+    if not len(x):
+        return np.full(len(starts), np.nan)
+    h = (np.maximum(sizes, 1) - 1) * q
+    below = np.floor(h).astype(int)
+    above = np.minimum(below + 1, np.maximum(sizes, 1) - 1)
+    first = x[np.clip(starts + below, 0, len(x) - 1)]
+    second = x[np.clip(starts + above, 0, len(x) - 1)]
+    return np.where(sizes > 0, first + (h - below) * (second - first), np.nan)
 
 
 def _pick(x: np.ndarray, starts: np.ndarray, sizes: np.ndarray, rank: np.ndarray) -> np.ndarray:

@@ -22,28 +22,6 @@ PROFILE_LEVELS = ("municipality", "referral_area", "health_trust", "region")
 TREND_PERIODS = 5
 """Fingertips' trend markers use the latest five points of a series."""
 
-PROFILE_COLUMNS = [
-    "indicator",
-    "level",
-    "area",
-    "area_name",
-    "period",
-    "numerator",
-    "value",
-    "lower",
-    "upper",
-    "shrunk_value",
-    "flag",
-    "national",
-    "lowest",
-    "q25",
-    "q75",
-    "highest",
-    "compared",
-    "trend",
-    "trend_judgement",
-    "learn_from",
-]
 SHOWN = [
     "level",
     "area",
@@ -55,6 +33,20 @@ SHOWN = [
     "upper",
     "shrunk_value",
     "flag",
+]
+"""The result columns a profile line carries as they are."""
+PROFILE_COLUMNS = [
+    "indicator",
+    *SHOWN,
+    "national",
+    "lowest",
+    "q25",
+    "q75",
+    "highest",
+    "compared",
+    "trend",
+    "trend_judgement",
+    "learn_from",
 ]
 JUDGED = {
     "higher_is_better": {"higher": "better", "lower": "worse"},
