@@ -94,6 +94,11 @@ class Fetched:
             }
         return self.aggregates.get(indicator)
 
+    def covariate(self, fact: str, years: list[int]) -> dict[str, pd.Series]:
+        if fact not in self.covariates:
+            self.covariates[fact] = _need_covariates(self.engine, fact, years)
+        return self.covariates[fact]
+
     def population(self, expression: ir.Table) -> pd.DataFrame:
         # Ibis operations compare and hash by structure: the same query is the same key.
         key = expression.op()
@@ -276,12 +281,9 @@ def compute_indicators(
             continue
         frame = _name_areas(frame, names)
         frame["funnel"] = funnel_flags(indicator, frame)
-        need = None
-        if indicator.need_covariate:
-            fact = indicator.need_covariate
-            if fact not in fetched.covariates:
-                fetched.covariates[fact] = _need_covariates(engine, fact, years)
-            need = fetched.covariates[fact]
+        need = (
+            fetched.covariate(indicator.need_covariate, years) if indicator.need_covariate else None
+        )
         results.append(frame.reindex(columns=RESULT_COLUMNS))
         summaries.append(summarise(indicator, frame, need, comparator))
     return ComputeOutput(

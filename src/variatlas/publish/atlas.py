@@ -288,6 +288,17 @@ def words(lang: Language, comparator: str = "nation") -> dict[str, str]:
     return words
 
 
+def page_context(lang: Language, comparator: str) -> dict[str, Any]:
+    """What every page's template is given: its language, words, version and whether the
+    data are a regional extract."""
+    return {
+        "lang": lang,
+        "w": words(lang, comparator),
+        "version": __version__,
+        "regional": comparator == "data",
+    }
+
+
 def comparator_of(disclosed: DisclosedResults) -> str:
     """``nation``, or ``data`` for a regional extract (from the provenance of the results)."""
     coverage = disclosed.provenance.get("coverage")
@@ -310,12 +321,11 @@ def _write_pages(
     results = disclosed.results
     counted = set(results.loc[results["numerator"].notna(), "indicator"])
     for lang in LANGUAGES:
-        w = words(lang, comparator_of(disclosed))
+        common = page_context(lang, comparator_of(disclosed))
+        w = common["w"]
         # Inside <script>: "</" would end the element.
         words_json = json.dumps(w, ensure_ascii=False).replace("</", "<\\/")
         (folder / lang).mkdir(exist_ok=True)
-        regional = comparator_of(disclosed) == "data"
-        common = {"lang": lang, "w": w, "version": __version__, "regional": regional}
         front_html = front.render(
             **common,
             root="" if lang == "nb" else "../",

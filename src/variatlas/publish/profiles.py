@@ -20,10 +20,9 @@ from urllib.parse import urlencode
 import pandas as pd
 from markupsafe import Markup
 
-from variatlas import __version__
 from variatlas.disclosure import DisclosedResults
 from variatlas.indicators.model import THEMES, Indicator
-from variatlas.publish.atlas import comparator_of, environment, words
+from variatlas.publish.atlas import comparator_of, environment, page_context
 from variatlas.publish.wording import LANGUAGES, Language, decimals, number
 from variatlas.results import is_suppressed
 from variatlas.variation.profiles import PROFILE_LEVELS, indicator_profile
@@ -100,6 +99,7 @@ def _entry(
         "href": f"../{indicator.id}.html#{link}&area={row['area']}",
         "period": row["period"],
         "count": number(row["numerator"], lang, 0),
+        "hidden": hidden,
         "value": w["profile_hidden"] if hidden else text(row["value"]),
         "interval": f"{text(row['lower'])} – {text(row['upper'])}",
         "shrunk": text(row["shrunk_value"]),
@@ -144,12 +144,19 @@ def write_profiles(
     index = templates.get_template("areas.html")
     comparator = comparator_of(disclosed)
     by_area = dict(tuple(table.groupby(["level", "area"], sort=False)))
+    records = areas.to_dict("records")
+    listing = [(level, [a for a in records if a["level"] == level]) for level in PROFILE_LEVELS]
     for lang in LANGUAGES:
-        w = words(lang, comparator)
         target = folder / lang / "areas"
         target.mkdir(parents=True, exist_ok=True)
-        common = _common(lang, w, comparator)
-        for area in areas.to_dict("records"):
+        common = {
+            **page_context(lang, comparator),
+            "root": "../../",
+            "home": "../../index.html" if lang == "nb" else "../index.html",
+            "file": profile_file,
+        }
+        w = common["w"]
+        for area in records:
             rows = by_area[(area["level"], area["area"])]
             entries = [
                 _entry(r, catalogue[r["indicator"]], lang, w) for r in rows.to_dict("records")
@@ -162,37 +169,18 @@ def write_profiles(
                 area=area,
                 themes=[(t, found) for t, found in themes if found],
                 learn_from=[e for e in entries if e["learn_from"]],
-                shown=sum(1 for e in entries if e["value"] != w["profile_hidden"]),
+                shown=sum(1 for e in entries if not e["hidden"]),
                 total=len(entries),
             )
             (target / profile_file(area["level"], area["area"])).write_text(html, "utf-8")
-        listing = [
-            (level, [a for a in areas.to_dict("records") if a["level"] == level])
-            for level in PROFILE_LEVELS
-        ]
         html = index.render(
             **common,
             other=f"../../{'en' if lang == 'nb' else 'nb'}/areas/index.html",
             levels=[(level, found) for level, found in listing if found],
         )
         (target / "index.html").write_text(html, "utf-8")
-    search = [
-        {"level": a["level"], "area": a["area"], "name": a["area_name"]}
-        for a in areas.to_dict("records")
-    ]
+    search = [{"level": a["level"], "area": a["area"], "name": a["area_name"]} for a in records]
     (folder / "atlas" / "areas-index.json").write_text(
         json.dumps(search, ensure_ascii=False, separators=(",", ":"))
     )
     return len(areas)
-
-
-def _common(lang: Language, w: Mapping[str, str], comparator: str) -> dict[str, Any]:
-    return {
-        "lang": lang,
-        "w": w,
-        "version": __version__,
-        "regional": comparator == "data",
-        "root": "../../",
-        "home": "../../index.html" if lang == "nb" else "../index.html",
-        "file": profile_file,
-    }
