@@ -4,11 +4,12 @@
 
 For each scale, makes a synthetic Norway (timed, not part of the national run) and runs each
 stage as a user runs it, the ``variatlas`` command in its own process, recording the wall time
-and the peak memory of that process (``wait4``'s maximum resident set). Beside it, in the same
-run and on the same accepted files, the floor: DuckDB's one filtered, grouped count over the
-episodes (municipality × year × sex × 5-year age band), and one scan of every column of every
-source table (the least any compute can read). Prints the table with the targets of issue
-15 and, with ``--doc``, writes it to that file with the machine it ran on.
+and the peak memory of that process and its workers together (their proportional set sizes,
+sampled). Beside it, in the same run and on the same accepted files, the floor: DuckDB's one
+filtered, grouped count over the episodes (municipality × year × sex × 5-year age band), and
+one scan of every column of every source table (the least any compute can read); and the
+engine's part of compute alone (every indicator's reads, no statistics). Prints the table with
+the targets of issue 15 and, with ``--doc``, writes it to that file with the machine it ran on.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,20 +42,88 @@ class Stage:
     name: str
     seconds: float
     peak_bytes: int
+    """The largest resident set of the command and of its worker processes together."""
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and every process under it (from /proc)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += parents.get(pid, [])
+    return found
+
+
+def _proportional_set(pid: int) -> int:
+    """A process's memory with the pages it shares (a forked worker's, with its parent)
+    counted once across the sharers (``Pss``)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def run_stage(name: str, arguments: list[str]) -> Stage:
-    """One ``variatlas`` command in its own process: wall time and its peak memory."""
+    """One ``variatlas`` command in its own process: wall time and the peak memory of it and
+    its workers (sampled every 0.2 s; at least ``wait4``'s maximum resident set)."""
     command = [str(Path(sys.executable).with_name("variatlas")), *arguments]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], sum(_proportional_set(p) for p in _tree(process.pid)))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
     if status != 0:
         error = process.stderr.read().decode() if process.stderr else ""
         raise SystemExit(f"`{' '.join(command)}` failed:\n{error}")
     # ru_maxrss is in kilobytes on Linux.
-    return Stage(name, seconds, usage.ru_maxrss * 1024)
+    return Stage(name, seconds, max(peak[0], usage.ru_maxrss * 1024))
+
+
+def engine_reads(validated: Path) -> float:
+    """The engine's part of compute, alone: every indicator's cells, populations and
+    published figures read from DuckDB in one process (the shared reads once), no
+    statistics."""
+    from variatlas.compute.reading import Fetched, missing_tables, read_indicator, shared_scans
+    from variatlas.compute.run import data_coverage, data_years
+    from variatlas.engine import EngineOptions, open_engine
+    from variatlas.geography import load_geography
+    from variatlas.indicators import load_catalogue
+    from variatlas.pipeline import shipped_population
+
+    indicators = list(load_catalogue().values())
+    engine = open_engine(EngineOptions(), validated / "accepted")
+    try:
+        started = time.perf_counter()
+        years = data_years(engine, shipped_population(validated))
+        coverage = data_coverage(engine, load_geography())
+        fetched = Fetched(engine, scans=shared_scans(engine, indicators, years))
+        for indicator in indicators:
+            if not missing_tables(indicator, set(engine.tables))[0]:
+                read_indicator(indicator, fetched, years, coverage)
+        return time.perf_counter() - started
+    finally:
+        engine.close()
 
 
 def best_of(connection: duckdb.DuckDBPyConnection, query: str, runs: int = 3) -> float:
@@ -117,6 +187,7 @@ def national(scale: float, years: str, work: Path, reuse: bool) -> dict[str, obj
         "stages": stages,
         "count_floor": count,
         "scan_floor": scans,
+        "engine_reads": engine_reads(folder / "v"),
     }
 
 
@@ -140,7 +211,8 @@ def table(runs: list[dict[str, object]], years: str) -> str:
     lines = [
         f"Synthetic Norway, years {years}. Machine: {_machine()}.",
         "",
-        "| scale | input rows | episodes | stage | wall (s) | rows/s | peak memory (GiB) |",
+        "| scale | input rows | episodes | stage | wall (s) | rows/s | "
+        "peak memory, with workers (GiB) |",
         "|---|---|---|---|---|---|---|",
     ]
     for run in runs:
@@ -153,16 +225,18 @@ def table(runs: list[dict[str, object]], years: str) -> str:
     lines += [
         "",
         "| scale | national run (validate + compute + publish, s) | compute / scan floor | "
+        "compute's engine reads alone (s) | engine reads / scan floor | "
         "filtered count over the episodes (s) | one scan of every source table (s) |",
-        "|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|",
     ]
     for run in runs:
         stages = {s.name: s for s in run["stages"]}  # type: ignore[attr-defined]
         total = sum(stages[s].seconds for s in ("validate", "compute", "publish"))
         ratio = stages["compute"].seconds / run["scan_floor"]  # type: ignore[operator]
+        reads = run["engine_reads"] / run["scan_floor"]  # type: ignore[operator]
         lines.append(
-            f"| {run['scale']} | {total:.0f} | {ratio:.1f}× | {run['count_floor']:.2f} | "
-            f"{run['scan_floor']:.2f} |"
+            f"| {run['scale']} | {total:.0f} | {ratio:.1f}× | {run['engine_reads']:.1f} | "
+            f"{reads:.1f}× | {run['count_floor']:.2f} | {run['scan_floor']:.2f} |"
         )
     return "\n".join(lines)
 

@@ -12,22 +12,13 @@ import pytest
 
 from variatlas.engine import EngineOptions
 from variatlas.indicators import load_catalogue
-from variatlas.pipeline import compute, validate
-from variatlas.synth import synthesize
+from variatlas.pipeline import compute
 
 ENGINES = ("duckdb", "spark")
 GAPS: dict[str, dict[str, str]] = {"duckdb": {}, "spark": {}}
 """Indicators an engine cannot compute, with the reason. The catalogue may have none."""
 KEYS = ["indicator", "level", "area", "period", "sex"]
 NUMBERS = ["numerator", "denominator", "value", "lower", "upper", "crude_value", "expected"]
-
-
-@pytest.fixture(scope="session")
-def compliance_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("compliance")
-    synthesize(folder / "input", [2022, 2023, 2024], scale=0.01, seed=21)
-    validate(folder / "input", folder / "validated")
-    return folder / "validated"
 
 
 @pytest.fixture(scope="session")

@@ -28,8 +28,17 @@ def user_errors() -> tuple[type[BaseException], ...]:
     from variatlas.pipeline import InputRefused
     from variatlas.publish.atlas import AssetsMissing
     from variatlas.results import ResultsMissing
+    from variatlas.workers import WorkersInvalid
 
-    return (RefusedFile, CatalogueError, InputRefused, AssetsMissing, ResultsMissing, FolderRefused)
+    return (
+        RefusedFile,
+        CatalogueError,
+        InputRefused,
+        AssetsMissing,
+        ResultsMissing,
+        FolderRefused,
+        WorkersInvalid,
+    )
 
 
 def _sentence(error: BaseException) -> str:

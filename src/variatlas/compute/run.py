@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-import ibis.expr.types as ir
 import pandas as pd
 
 from variatlas.compute.cells import Slice, slices
@@ -18,7 +17,15 @@ from variatlas.compute.kinds import (
     rate_results,
 )
 from variatlas.compute.published import aggregate_results
-from variatlas.engine import Engine, compile_indicator
+from variatlas.compute.reading import (
+    Fetched,
+    Read,
+    fetch,
+    missing_tables,
+    read_indicator,
+    shared_scans,
+)
+from variatlas.engine import Engine
 from variatlas.engine.compile import DATE_OF_ROW
 from variatlas.geography import Coverage, Geography
 from variatlas.indicators.model import Indicator
@@ -31,15 +38,9 @@ from variatlas.results import (
 )
 from variatlas.stats.casemix import logistic_expected_share
 from variatlas.variation import funnel_flags, summarise
+from variatlas.workers import mapped
 
 NO_ROWS = "no input rows to count (its table is empty, or no row meets the definition)"
-
-
-def missing_tables(indicator: Indicator, present: set[str]) -> tuple[list[str], list[str]]:
-    """(tables the indicator needs that are absent, optional tables that are absent)."""
-    tables = indicator.tables()
-    absent = [t for t in tables if t not in present]
-    return [t for t in absent if tables[t]], [t for t in absent if not tables[t]]
 
 
 def _needs(tables: list[str]) -> str:
@@ -63,71 +64,41 @@ class ComputeOutput:
     """What the population table covers (Norway, or a regional extract)."""
 
 
-def _fetch(engine: Engine, expression: ir.Table) -> pd.DataFrame:
-    """An expression's rows in a fixed order.
+@dataclass(frozen=True)
+class _Task:
+    """One indicator's statistics, from what was read for it (a worker's task)."""
 
-    Engines return aggregates in whatever order their threads finish, and sums of floats
-    depend on the order they are added in: sorted rows make every run give the same digits.
-    """
-    frame = engine.execute(expression)
-    return frame.sort_values(list(frame.columns), kind="stable").reset_index(drop=True)
-
-
-@dataclass
-class Fetched:
-    """What several indicators read alike, read once: the published aggregates (one scan for
-    every published figure), each distinct population expression (rates over the same ages
-    and years share it) and each need covariate."""
-
-    engine: Engine
-    aggregates: dict[str, pd.DataFrame] | None = None
-    populations: dict[object, pd.DataFrame] = field(default_factory=dict)
-    covariates: dict[str, dict[str, pd.Series]] = field(default_factory=dict)
-
-    def published(self, indicator: str) -> pd.DataFrame | None:
-        if self.aggregates is None:
-            table = self.engine.tables["aggregates"]
-            every = self.engine.execute(table)
-            self.aggregates = {
-                str(k): rows.reset_index(drop=True)
-                for k, rows in every.groupby("indicator", sort=False)
-            }
-        return self.aggregates.get(indicator)
-
-    def covariate(self, fact: str, years: list[int]) -> dict[str, pd.Series]:
-        if fact not in self.covariates:
-            self.covariates[fact] = _need_covariates(self.engine, fact, years)
-        return self.covariates[fact]
-
-    def population(self, expression: ir.Table) -> pd.DataFrame:
-        # Ibis operations compare and hash by structure: the same query is the same key.
-        key = expression.op()
-        if key not in self.populations:
-            self.populations[key] = _fetch(self.engine, expression)
-        return self.populations[key]
+    read: Read
+    years: list[int]
+    coverage: Coverage
+    names: Mapping[str, Mapping[str, str]]
+    comparator: str
+    need: dict[str, pd.Series] | None
 
 
-def _indicator_results(
-    indicator: Indicator, fetched: Fetched, years: list[int], coverage: Coverage
-) -> pd.DataFrame:
-    engine = fetched.engine
-    if indicator.source == "aggregates":
-        if "aggregates" not in engine.tables:
-            return empty_results()
-        rows = fetched.published(indicator.id)
-        return aggregate_results(indicator, rows) if rows is not None else empty_results()
-    if indicator.source not in engine.tables:
+def _statistics(task: _Task) -> tuple[str, pd.DataFrame | None, pd.DataFrame | None]:
+    """(indicator, result rows, variation summaries); no rows where nothing was counted."""
+    indicator, coverage = task.read.indicator, task.coverage
+    frame = _results(task.read, task.years)
+    covered = [
+        coverage.covers(level, area)
+        for level, area in zip(frame["level"], frame["area"], strict=True)
+    ]
+    frame = frame[covered]
+    if frame.empty:
+        return indicator.id, None, None
+    frame = _name_areas(frame, task.names)
+    frame["funnel"] = funnel_flags(indicator, frame)
+    summary = summarise(indicator, frame, task.need, task.comparator)
+    return indicator.id, frame.reindex(columns=RESULT_COLUMNS), summary
+
+
+def _results(read: Read, years: list[int]) -> pd.DataFrame:
+    indicator, cells, population = read.indicator, read.cells, read.population
+    if read.published is not None:
+        return aggregate_results(indicator, read.published)
+    if cells is None:
         return empty_results()
-    compiled = compile_indicator(indicator, engine.tables, years)
-    cells = _fetch(engine, compiled.cells)
-    if not coverage.national and indicator.attribution == "residence" and "municipality" in cells:
-        # A regional extract: residents of the municipalities it covers, and no one else.
-        cells = cells[cells["municipality"].isin(coverage.municipalities)]
-    if cells.empty:
-        return empty_results()
-    population = (
-        fetched.population(compiled.population) if compiled.population is not None else None
-    )
     frames = []
     if population is not None:
         standard = population[population["year"] == max(years)]
@@ -174,31 +145,6 @@ def _kind_results(indicator: Indicator, part: Slice) -> pd.DataFrame:
     return proportion_results(indicator, part, share)
 
 
-def _need_covariates(engine: Engine, fact: str, years: list[int]) -> dict[str, pd.Series]:
-    if "municipal_facts" not in engine.tables:
-        return {}
-    facts = engine.tables["municipal_facts"]
-    values = _fetch(engine, facts.filter(facts.fact == fact))
-    if values.empty:
-        return {}
-    by_municipality = values.groupby("municipality")["value"].mean()
-    people = engine.tables["population"]
-    population = _fetch(
-        engine,
-        people.filter(people.year == max(years))
-        .group_by(["municipality", "referral_area", "region"])
-        .aggregate(population=people.population.sum()),
-    )
-    population["covariate"] = population["municipality"].map(by_municipality)
-    population = population[population["covariate"].notna()]
-    found = {"municipality": by_municipality}
-    for level in ("referral_area", "region"):
-        weighted = population.assign(w=population["covariate"] * population["population"])
-        grouped = weighted.groupby(level)[["w", "population"]].sum()
-        found[level] = grouped["w"] / grouped["population"]
-    return found
-
-
 def _name_areas(results: pd.DataFrame, names: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
     if "area_name" not in results:
         results["area_name"] = None
@@ -214,7 +160,7 @@ def _name_areas(results: pd.DataFrame, names: Mapping[str, Mapping[str, str]]) -
 def data_coverage(engine: Engine, geography: Geography) -> Coverage:
     """What the population table covers: Norway, or the areas of a regional extract."""
     population = engine.tables["population"]
-    present = _fetch(
+    present = fetch(
         engine,
         population.filter(population.population > 0).select("municipality").distinct(),
     )
@@ -259,33 +205,39 @@ def compute_indicators(
     comparator = "nation" if coverage.national else "data"
     names = geography.area_names()
     names["nation"] = {NATION_CODE: COMPARATOR_NAMES[comparator]}
-    results, summaries, problems, assumed = [], [], {}, {}
-    fetched = Fetched(engine)
-    for indicator in indicators:
-        if on_indicator is not None:
-            on_indicator(indicator.id)
-        needed, optional = missing_tables(indicator, set(engine.tables))
-        if needed:
-            problems[indicator.id] = _needs(needed)
+    fetched = Fetched(engine, scans=shared_scans(engine, indicators, years))
+    problems: dict[str, str] = {}
+    assumed: dict[str, list[str]] = {}
+
+    def tasks() -> Iterator[_Task]:
+        # The engine reads in this process while the workers compute what was read.
+        for indicator in indicators:
+            if on_indicator is not None:
+                on_indicator(indicator.id)
+            needed, optional = missing_tables(indicator, set(engine.tables))
+            if needed:
+                problems[indicator.id] = _needs(needed)
+                continue
+            if optional:
+                assumed[indicator.id] = optional
+            need = indicator.need_covariate
+            yield _Task(
+                read_indicator(indicator, fetched, years, coverage),
+                years,
+                coverage,
+                names,
+                comparator,
+                fetched.covariate(need, years) if need else None,
+            )
+
+    results, summaries = [], []
+    for name, frame, summary in mapped(_statistics, tasks(), parallel=len(indicators) > 1):
+        if frame is None:
+            problems[name] = NO_ROWS
             continue
-        if optional:
-            assumed[indicator.id] = optional
-        frame = _indicator_results(indicator, fetched, years, coverage)
-        covered = [
-            coverage.covers(level, area)
-            for level, area in zip(frame["level"], frame["area"], strict=True)
-        ]
-        frame = frame[covered]
-        if frame.empty:
-            problems[indicator.id] = NO_ROWS
-            continue
-        frame = _name_areas(frame, names)
-        frame["funnel"] = funnel_flags(indicator, frame)
-        need = (
-            fetched.covariate(indicator.need_covariate, years) if indicator.need_covariate else None
-        )
-        results.append(frame.reindex(columns=RESULT_COLUMNS))
-        summaries.append(summarise(indicator, frame, need, comparator))
+        results.append(frame)
+        summaries.append(summary)
+    problems = {i.id: problems[i.id] for i in indicators if i.id in problems}
     return ComputeOutput(
         pd.concat(results, ignore_index=True) if results else empty_results(),
         pd.concat(summaries, ignore_index=True) if summaries else empty_variation(),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ from variatlas.geography import Geography
 from variatlas.indicators.model import Indicator
 from variatlas.results import NUMERIC_COLUMNS, PRIMARY_FLAG, SECONDARY_FLAG
 from variatlas.variation import summarise, view_figures, with_shrinkage
+from variatlas.workers import mapped, worth_workers
 
 HIDDEN_WITH_A_COUNT = [
     "numerator",
@@ -228,6 +230,45 @@ def publishable(results: pd.DataFrame) -> pd.Series:
     return (multi_year | both) & (~municipal | (multi_year & both))
 
 
+@dataclass(frozen=True)
+class _Work:
+    indicator: Indicator
+    results: pd.DataFrame
+    variation: pd.DataFrame
+    geography: Geography
+
+
+@dataclass(frozen=True)
+class _Done:
+    indicator: str
+    safe: pd.DataFrame
+    detail: IndicatorDisclosure
+    summary: pd.DataFrame
+    figures: dict[str, dict[str, Any]]
+
+
+def _disclose_one(work: _Work) -> _Done:
+    """One indicator's suppression, its stable estimates, summaries and figures (a worker's
+    task: see ``variatlas.workers``)."""
+    indicator, frame, earlier = work.indicator, work.results, work.variation
+    detail = protect(frame, indicator.minimum_count, work.geography)
+    # Shrinkage after suppression: its prior is fitted to published cells only.
+    safe = with_shrinkage(indicator, _apply(frame, detail))
+    comparator = (
+        str(earlier["comparator"].iloc[0])
+        if "comparator" in earlier and len(earlier) and pd.notna(earlier["comparator"].iloc[0])
+        else "nation"
+    )
+    summary = summarise(
+        indicator, safe.assign(funnel=safe["funnel"].fillna("")), comparator=comparator
+    )
+    carried = earlier.set_index(["level", "period", "sex"])["need_explained"]
+    summary["need_explained"] = [
+        carried.get((r.level, r.period, r.sex), np.nan) for r in summary.itertuples()
+    ]
+    return _Done(indicator.id, safe, detail, summary, view_figures(indicator, safe, summary))
+
+
 def disclose(
     results: pd.DataFrame,
     variation: pd.DataFrame,
@@ -244,31 +285,19 @@ def disclose(
     need explains is carried over (a fit over many areas).
     """
     results = results[publishable(results)]
+    earlier = {str(name): rows for name, rows in variation.groupby("indicator", sort=False)}
+    work = [
+        _Work(catalogue[str(name)], frame, earlier.get(str(name), variation.iloc[:0]), geography)
+        for name, frame in results.groupby("indicator", sort=False)
+    ]
     disclosed, summaries, details, figures = [], [], {}, {}
-    for name, frame in results.groupby("indicator", sort=False):
+    for done in mapped(_disclose_one, work, parallel=worth_workers(len(results))):
         if on_indicator is not None:
-            on_indicator(str(name))
-        indicator = catalogue[str(name)]
-        detail = protect(frame, indicator.minimum_count, geography)
-        # Shrinkage after suppression: its prior is fitted to published cells only.
-        safe = with_shrinkage(indicator, _apply(frame, detail))
-        disclosed.append(safe)
-        details[str(name)] = detail
-        earlier = variation[variation["indicator"] == name]
-        comparator = (
-            str(earlier["comparator"].iloc[0])
-            if "comparator" in earlier and len(earlier) and pd.notna(earlier["comparator"].iloc[0])
-            else "nation"
-        )
-        summary = summarise(
-            indicator, safe.assign(funnel=safe["funnel"].fillna("")), comparator=comparator
-        )
-        carried = earlier.set_index(["level", "period", "sex"])["need_explained"]
-        summary["need_explained"] = [
-            carried.get((r.level, r.period, r.sex), np.nan) for r in summary.itertuples()
-        ]
-        summaries.append(summary)
-        figures[str(name)] = view_figures(indicator, safe, summary)
+            on_indicator(done.indicator)
+        disclosed.append(done.safe)
+        summaries.append(done.summary)
+        details[done.indicator] = done.detail
+        figures[done.indicator] = done.figures
     public = pd.concat(disclosed, ignore_index=True) if disclosed else results.iloc[:0]
     summary_table = pd.concat(summaries, ignore_index=True) if summaries else variation.iloc[:0]
     record = dict(provenance)

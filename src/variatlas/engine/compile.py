@@ -246,7 +246,7 @@ def _row_key(table: ir.Table, indicator: Indicator) -> str:
     return key or ""
 
 
-def _cell_columns(table: ir.Table, indicator: Indicator) -> list[str]:
+def cell_columns(table: ir.Table, indicator: Indicator) -> list[str]:
     columns = ["year", "sex", "band"]
     columns += [c for c in RESIDENCE if c in table.columns]
     columns += [c for c in TRUST if c in table.columns]
@@ -284,17 +284,10 @@ def compile_indicator(
     indicator: Indicator, tables: Mapping[str, ir.Table], years: list[int]
 ) -> Compiled:
     """Compile ``indicator`` against the accepted ``tables`` (Ibis tables of one backend)."""
-    base = tables[indicator.source]
-    base = _derive(base, indicator)
     eligible = indicator.denominator or indicator.numerator
-    base = _with_year(base, indicator.source, eligible, years)
-    base = (
-        base.mutate(band=_band(base))
-        if "age" in base.columns
-        else base.mutate(band=ibis.literal(-1, "int64"))
+    base = with_cell_basics(
+        _derive(tables[indicator.source], indicator), indicator.source, eligible, years
     )
-    if "sex" not in base.columns:
-        base = base.mutate(sex=ibis.literal("", "string"))
     base = base.filter(row_condition(base, eligible))
     key = _row_key(base, indicator)
     if eligible.first_of:
@@ -320,7 +313,7 @@ def compile_indicator(
     if eligible.count == "persons":
         base = _persons(base, flag_names)
 
-    cells = _cell_columns(base, indicator)
+    cells = cell_columns(base, indicator)
     if indicator.kind == "duration":
         assert indicator.duration is not None
         days = (
@@ -355,8 +348,24 @@ def compile_indicator(
         aggregate = base.group_by(cells).aggregate(numerator=base.count())
     population = None
     if indicator.population is not None:
-        population = _population(tables["population"], indicator, years)
+        population = population_cells(tables["population"], indicator, years)
     return Compiled(indicator, aggregate, population, tuple(cells))
+
+
+def with_cell_basics(
+    table: ir.Table, source: str, selection: Selection, years: list[int]
+) -> ir.Table:
+    """The rows with the year they count in, their 5-year age band (-1 without an age) and a
+    sex ("" without one)."""
+    table = _with_year(table, source, selection, years)
+    table = (
+        table.mutate(band=_band(table))
+        if "age" in table.columns
+        else table.mutate(band=ibis.literal(-1, "int64"))
+    )
+    if "sex" not in table.columns:
+        table = table.mutate(sex=ibis.literal("", "string"))
+    return table
 
 
 def _band(table: ir.Table) -> ir.IntegerValue:
@@ -364,7 +373,7 @@ def _band(table: ir.Table) -> ir.IntegerValue:
     return ibis.cases((band > TOP_BAND, TOP_BAND), else_=band)
 
 
-def _population(table: ir.Table, indicator: Indicator, years: list[int]) -> ir.Table:
+def population_cells(table: ir.Table, indicator: Indicator, years: list[int]) -> ir.Table:
     selection = indicator.population
     assert selection is not None
     table = table.filter(table.year.isin(years))

@@ -34,6 +34,8 @@ class DuckDBEngine:
         settings["preserve_insertion_order"] = False
         settings["memory_limit"] = os.environ.get(MEMORY_VARIABLE, DEFAULT_MEMORY_LIMIT)
         self.connection = ibis.duckdb.connect(**settings)
+        # DuckDB draws its own bar under a long query; ours (rich) is the one the user sees.
+        self.connection.raw_sql("SET enable_progress_bar = false")
         self.tables: dict[str, ir.Table] = {}
 
     def register(self, name: str, path: Path) -> ir.Table:

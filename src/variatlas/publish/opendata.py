@@ -17,6 +17,7 @@ from variatlas.geography import Geography
 from variatlas.indicators.model import Indicator
 from variatlas.publish.tableschema import AREA_FIELDS, areas_table, table_schema
 from variatlas.results import COMPARATOR_NAMES, RESULT_FIELDS, VARIATION_FIELDS
+from variatlas.workers import mapped, worth_workers
 
 MEASURES = ["value", "lower", "upper", "numerator", "denominator", "crude_value", "expected"]
 LICENCE = {
@@ -141,6 +142,22 @@ def write_excel(rows: pd.DataFrame, path: Path, title: str) -> None:
     workbook.close()
 
 
+def _write_indicator(
+    work: tuple[Indicator, pd.DataFrame, Path, str],
+) -> tuple[str, dict[str, str]]:
+    """One indicator's files in every format (a worker's task: ``variatlas.workers``)."""
+    indicator, rows, data, updated = work
+    stem = data / indicator.id
+    rows.to_csv(f"{stem}.csv", index=False)
+    rows.to_parquet(f"{stem}.parquet", index=False)
+    write_excel(rows, Path(f"{stem}.xlsx"), indicator.id)
+    stat = json_stat(indicator, rows, updated)
+    Path(f"{stem}.jsonstat.json").write_text(json.dumps(stat, ensure_ascii=False))
+    return indicator.id, {
+        fmt: f"data/{indicator.id}{ending}" for fmt, (_, _, ending) in FORMATS.items()
+    }
+
+
 def write_open_data(
     disclosed: DisclosedResults,
     catalogue: Mapping[str, Indicator],
@@ -153,20 +170,17 @@ def write_open_data(
     data.mkdir(parents=True, exist_ok=True)
     areas_table(geography, COMPARATOR_NAMES[comparator]).to_csv(data / "areas.csv", index=False)
     updated = str(disclosed.provenance.get("computed_at", ""))
-    downloads: dict[str, dict[str, str]] = {}
     results = disclosed.results
-    for indicator_id, rows in results.groupby("indicator", sort=False):
-        indicator = catalogue[str(indicator_id)]
-        rows = rows.drop(columns=["indicator"]).reset_index(drop=True)
-        stem = data / indicator.id
-        rows.to_csv(f"{stem}.csv", index=False)
-        rows.to_parquet(f"{stem}.parquet", index=False)
-        write_excel(rows, Path(f"{stem}.xlsx"), indicator.id)
-        stat = json_stat(indicator, rows, updated)
-        Path(f"{stem}.jsonstat.json").write_text(json.dumps(stat, ensure_ascii=False))
-        downloads[indicator.id] = {
-            fmt: f"data/{indicator.id}{ending}" for fmt, (_, _, ending) in FORMATS.items()
-        }
+    work = [
+        (
+            catalogue[str(name)],
+            rows.drop(columns=["indicator"]).reset_index(drop=True),
+            data,
+            updated,
+        )
+        for name, rows in results.groupby("indicator", sort=False)
+    ]
+    downloads = dict(mapped(_write_indicator, work, parallel=worth_workers(len(results))))
     results.to_parquet(data / "results.parquet", index=False)
     results.to_csv(data / "results.csv", index=False)
     disclosed.variation.to_parquet(data / "variation.parquet", index=False)

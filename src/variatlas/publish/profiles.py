@@ -26,6 +26,7 @@ from variatlas.publish.atlas import comparator_of, environment, page_context
 from variatlas.publish.wording import LANGUAGES, Language, decimals, number
 from variatlas.results import is_suppressed
 from variatlas.variation.profiles import PROFILE_LEVELS, indicator_profile
+from variatlas.workers import mapped, worth_workers
 
 SPINE_WIDTH, SPINE_HEIGHT = 240, 16
 TREND_SYMBOLS = {"increasing": "↑", "decreasing": "↓", "no change": "→", "not computed": "–"}
@@ -42,12 +43,17 @@ def profiles_table(disclosed: DisclosedResults, published: list[Indicator]) -> p
     variation = disclosed.variation
     rows_by = dict(tuple(results.groupby("indicator", sort=False)))
     summaries_by = dict(tuple(variation.groupby("indicator", sort=False)))
-    parts = [
-        indicator_profile(i, rows_by[i.id], summaries_by.get(i.id, variation.iloc[:0]))
+    work = [
+        (i, rows_by[i.id], summaries_by.get(i.id, variation.iloc[:0]))
         for i in published
         if i.id in rows_by
     ]
+    parts = list(mapped(_profile_of, work, parallel=worth_workers(len(results))))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _profile_of(work: tuple[Indicator, pd.DataFrame, pd.DataFrame]) -> pd.DataFrame:
+    return indicator_profile(*work)
 
 
 def _spine(entry: Mapping[str, Any], direction: str) -> Markup:

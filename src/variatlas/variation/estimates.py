@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 
 from variatlas import stats
 from variatlas.indicators.model import Indicator
+from variatlas.stats.estimate import FloatArray, as_float
 from variatlas.variation.funnels import funnel_kind
 
 FALSE_DISCOVERY_RATE = 0.05
@@ -22,36 +24,40 @@ SHRUNK_COLUMNS = ["shrunk_value", "shrunk_lower", "shrunk_upper", "shrinkage"]
 SHRINKAGE_METHODS = {"ratio": "poisson-gamma", "proportion": "beta-binomial"}
 
 
-def _tested(indicator: Indicator, areas: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
-    """(p-value, direction) per area: exact against the country (E, or the pooled share)."""
-    kind = funnel_kind(indicator)
-    o = areas["numerator"].to_numpy(dtype=float)
-    if kind == "ratio":
-        e = areas["expected"].to_numpy(dtype=float)
-        return stats.poisson_p_values(o, e), np.sign(o - e)
-    if kind == "proportion":
-        n = areas["denominator"].to_numpy(dtype=float)
-        share = o.sum() / n.sum()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return stats.binomial_p_values(o, n, share), np.sign(o / n - share)
-    return None
+def _usable_rows(
+    indicator: Indicator, numerator: FloatArray, denominator: FloatArray, expected: FloatArray
+) -> NDArray[np.bool_]:
+    """The areas with the counts their funnel needs (published cells only)."""
+    basis = expected if funnel_kind(indicator) == "ratio" else denominator
+    return ~np.isnan(numerator) & (basis > 0)
 
 
 def _usable(indicator: Indicator, areas: pd.DataFrame) -> pd.DataFrame:
-    """The areas of one view with the counts their funnel needs (published cells only)."""
-    column = "expected" if funnel_kind(indicator) == "ratio" else "denominator"
-    keep = areas["numerator"].notna() & areas[column].notna() & (areas[column] > 0)
-    return areas[keep]
+    o, n, e = (
+        pd.to_numeric(areas[c]).to_numpy(dtype=float, na_value=np.nan)
+        for c in ("numerator", "denominator", "expected")
+    )
+    return areas[_usable_rows(indicator, o, n, e)]
 
 
-def fdr_outliers(indicator: Indicator, areas: pd.DataFrame) -> tuple[float, float]:
-    """(above, below): areas that differ from the country at a false discovery rate of 5 %
-    (Benjamini–Hochberg over the areas of one view); NaN where there is no funnel."""
-    usable = _usable(indicator, areas)
-    tested = _tested(indicator, usable) if len(usable) else None
-    if tested is None:
+def fdr_outliers(
+    indicator: Indicator, numerator: ArrayLike, denominator: ArrayLike, expected: ArrayLike
+) -> tuple[float, float]:
+    """(above, below): areas of one view that differ from the country at a false discovery
+    rate of 5 % (Benjamini–Hochberg over the areas), each tested exactly against the country
+    (O against E, or successes against the pooled share); NaN where there is no funnel."""
+    o, n, e = as_float(numerator), as_float(denominator), as_float(expected)
+    kind = funnel_kind(indicator)
+    usable = _usable_rows(indicator, o, n, e)
+    if kind is None or not usable.any():
         return float("nan"), float("nan")
-    p, direction = tested
+    o, n, e = o[usable], n[usable], e[usable]
+    if kind == "ratio":
+        p, direction = stats.poisson_p_values(o, e), np.sign(o - e)
+    else:
+        share = o.sum() / n.sum()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            p, direction = stats.binomial_p_values(o, n, share), np.sign(o / n - share)
     flagged = stats.benjamini_hochberg(p) <= FALSE_DISCOVERY_RATE
     return float(np.sum(flagged & (direction > 0))), float(np.sum(flagged & (direction < 0)))
 

@@ -12,9 +12,11 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from variatlas import stats
 from variatlas.indicators.model import Indicator
+from variatlas.stats.estimate import as_float
 from variatlas.stats.funnel import FUNNEL_LEVELS
 
 FUNNEL_POINTS = 80
@@ -71,17 +73,19 @@ def funnel_flags(indicator: Indicator, frame: pd.DataFrame) -> pd.Series:
     return labels
 
 
-def area_overdispersion(indicator: Indicator, frame: pd.DataFrame) -> tuple[float, float]:
+def area_overdispersion(
+    indicator: Indicator, numerator: ArrayLike, expected: ArrayLike, denominator: ArrayLike
+) -> tuple[float, float]:
     """(phi, tau²) of the areas of one view around their funnel; NaN with fewer than 5."""
-    if len(frame) < 5:
+    o, e, n = as_float(numerator), as_float(expected), as_float(denominator)
+    if len(o) < 5:
         return float("nan"), float("nan")
-    o, e, n = frame["numerator"], frame["expected"], frame["denominator"]
     if indicator.kind == "proportion" and indicator.standardisation.method != "logistic":
         keep = n > 0
         if keep.sum() < 5:
             return float("nan"), float("nan")
         result = stats.overdispersion(o[keep], n[keep], kind="proportion")
-    elif e.notna().all() and (e > 0).all() and (o > 0).all():
+    elif np.all(e > 0) and np.all(o > 0):
         result = stats.overdispersion(o, e)
     else:
         return float("nan"), float("nan")

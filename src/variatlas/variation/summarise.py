@@ -7,39 +7,89 @@ variation need explains.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 
 from variatlas.indicators.model import Indicator
 from variatlas.results import SUMMARY_COLUMNS
+from variatlas.stats.estimate import FloatArray, as_float
 from variatlas.variation.estimates import fdr_outliers
 from variatlas.variation.funnels import area_overdispersion
 from variatlas.variation.measures import scv_class, variation_summary
 
+BoolArray = NDArray[np.bool_]
 
-def need_share(values: pd.Series, covariate: pd.Series, weights: pd.Series) -> float:
+
+def need_share(values: ArrayLike, covariate: ArrayLike, weights: ArrayLike) -> float:
     """R² of a weighted regression of log(value) on the need covariate across areas."""
-    keep = values.notna() & (values > 0) & covariate.notna() & (weights > 0)
+    v, x, w = as_float(values), as_float(covariate), as_float(weights)
+    keep = ~np.isnan(v) & (v > 0) & ~np.isnan(x) & (w > 0)
     if keep.sum() < 4:
         return float("nan")
-    y, x, w = np.log(values[keep]), covariate[keep], weights[keep]
+    y, x, w = np.log(v[keep]), x[keep], w[keep]
     design = np.column_stack([np.ones(len(x)), x])
-    root = np.sqrt(w.to_numpy())
-    coef, *_ = np.linalg.lstsq(design * root[:, None], y.to_numpy() * root, rcond=None)
+    root = np.sqrt(w)
+    coef, *_ = np.linalg.lstsq(design * root[:, None], y * root, rcond=None)
     fitted = design @ coef
     mean = np.average(y, weights=w)
     total = np.sum(w * (y - mean) ** 2)
     return float(1 - np.sum(w * (y - fitted) ** 2) / total) if total > 0 else float("nan")
 
 
-def _rates(indicator: Indicator, frame: pd.DataFrame) -> pd.Series:
-    """The rates whose spread is measured: for published figures the publisher's own
-    (adjusted) values where every area has one, so that FT and CV are the publisher's;
-    SCV and the funnel still come from the published counts."""
-    published = frame.get("published_value")
-    if indicator.source == "aggregates" and published is not None and published.notna().all():
-        return published
-    return frame["value"]
+@dataclass(frozen=True)
+class _Areas:
+    """The area rows of one indicator as arrays, read once: each view is a set of positions
+    (a summary per view over pandas slices spent most of its time in pandas itself)."""
+
+    numerator: FloatArray
+    denominator: FloatArray
+    expected: FloatArray
+    value: FloatArray
+    rates: FloatArray
+    published_rates: bool
+    covariate: FloatArray
+    outside_95: BoolArray
+    outside_998: BoolArray
+    high_998: BoolArray
+    low_998: BoolArray
+
+
+def _numbers(frame: pd.DataFrame, column: str) -> FloatArray:
+    if column not in frame:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[column]).to_numpy(dtype=float, na_value=np.nan)
+
+
+def _areas(indicator: Indicator, areas: pd.DataFrame, need: dict[str, pd.Series] | None) -> _Areas:
+    labels = areas["funnel"].fillna("").astype(str) if "funnel" in areas else pd.Series("")
+    outside_998 = labels.str.endswith("(0.001)").to_numpy(dtype=bool)
+    covariate = np.full(len(areas), np.nan)
+    for level, by_area in (need or {}).items():
+        rows = (areas["level"] == level).to_numpy()
+        covariate[rows] = pd.to_numeric(areas["area"][rows].map(by_area)).to_numpy(
+            dtype=float, na_value=np.nan
+        )
+    value = _numbers(areas, "value")
+    # For published figures the publisher's own (adjusted) values where every area of a view
+    # has one, so that FT and CV are the publisher's; SCV and the funnel still come from the
+    # published counts.
+    published = indicator.source == "aggregates" and "published_value" in areas
+    return _Areas(
+        numerator=_numbers(areas, "numerator"),
+        denominator=_numbers(areas, "denominator"),
+        expected=_numbers(areas, "expected"),
+        value=value,
+        rates=_numbers(areas, "published_value") if published else value,
+        published_rates=published,
+        covariate=covariate,
+        outside_95=labels.str.endswith("(0.025)").to_numpy(dtype=bool) | outside_998,
+        outside_998=outside_998,
+        high_998=(labels == "High (0.001)").to_numpy(dtype=bool),
+        low_998=(labels == "Low (0.001)").to_numpy(dtype=bool),
+    )
 
 
 def summarise(
@@ -52,77 +102,90 @@ def summarise(
 
     ``comparator`` says what the national rows are: ``nation`` (Norway) or ``data`` (all the
     areas of a regional extract)."""
-    rows = []
     national = results[results["level"] == "nation"].set_index(["period", "sex"])["value"]
     areas = results[results["level"] != "nation"]
-    for (level, period, sex), every in areas.groupby(["level", "period", "sex"], sort=False):
-        # Areas without a value (a DSR below 10 events) still have O and E for SCV and funnels.
-        counted = every[every["numerator"].notna()]
-        frame = every[every["value"].notna()]
-        if frame.empty:
+    found = _areas(indicator, areas, need)
+    rows = []
+    views = areas.groupby(["level", "period", "sex"], sort=False).indices
+    for (level, period, sex), at in views.items():
+        measured = _view(indicator, found, at, need is not None and level in need)
+        if measured is None:
             continue
-        weights = frame["denominator"]
-        summary = variation_summary(
-            _rates(indicator, frame),
-            population=weights if weights.notna().all() and (weights > 0).all() else None,
-            counts=frame["numerator"],
-            minimum_count=indicator.minimum_count,
-        )
-        scv = scv2 = scv_log = float("nan")
-        with_e = counted[counted["expected"].notna() & (counted["expected"] > 0)]
-        if len(with_e) >= 3:
-            spread = variation_summary(
-                with_e["numerator"] / with_e["expected"],
-                observed=with_e["numerator"],
-                expected=with_e["expected"],
-            )
-            scv, scv2, scv_log = spread.scv, spread.scv2, spread.scv_log
-        labels = counted["funnel"].fillna("")
-        high_fdr, low_fdr = fdr_outliers(indicator, counted)
-        phi, tau2 = area_overdispersion(indicator, counted)
-        explained = float("nan")
-        if need and level in need:
-            covariate = frame["area"].map(need[level])
-            weights = frame["denominator"].fillna(0)
-            explained = need_share(frame["value"], covariate, weights)
         rows.append(
             {
                 "indicator": indicator.id,
                 "level": level,
                 "period": period,
                 "sex": sex,
-                "areas": summary.areas,
                 "national_value": national.get((period, sex), np.nan),
-                "min": summary.minimum,
-                "max": summary.maximum,
-                "ft": summary.ft,
-                "ft2": summary.ft2,
-                "ft3": summary.ft3,
-                "cv": summary.cv,
-                "cv_weighted": summary.cv_weighted,
-                "scv": scv,
-                "scv2": scv2,
-                "scv_class": scv_class(scv),
-                "scv_log": scv_log,
-                "phi": phi,
-                "tau2": tau2,
-                "outside_95": int(
-                    labels.str.endswith("(0.025)").sum() + labels.str.endswith("(0.001)").sum()
-                ),
-                "outside_998": int(labels.str.endswith("(0.001)").sum()),
-                "high_998": int((labels == "High (0.001)").sum()),
-                "low_998": int((labels == "Low (0.001)").sum()),
-                "high_fdr": high_fdr,
-                "low_fdr": low_fdr,
+                **measured,
                 "persistent_outliers": np.nan,
                 "persistent_outlier_areas": "",
                 "learn_from_areas": "",
-                "need_explained": explained,
                 "comparator": comparator,
             }
         )
     summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     return _persistence(indicator, results, summary)
+
+
+def _view(
+    indicator: Indicator, found: _Areas, at: np.ndarray, with_need: bool
+) -> dict[str, object] | None:
+    """The measures of one view (the areas at positions ``at``); None if no area has a value."""
+    numerator = found.numerator[at]
+    shown = at[~np.isnan(found.value[at])]
+    if len(shown) == 0:
+        return None
+    # Areas without a value (a DSR below 10 events) still have O and E for SCV and funnels.
+    counted = at[~np.isnan(numerator)]
+    weights = found.denominator[shown]
+    rates = found.rates[shown]
+    if found.published_rates and np.isnan(rates).any():
+        rates = found.value[shown]
+    summary = variation_summary(
+        rates,
+        population=weights if np.all(weights > 0) else None,
+        counts=found.numerator[shown],
+        minimum_count=indicator.minimum_count,
+    )
+    scv = scv2 = scv_log = float("nan")
+    with_e = counted[found.expected[counted] > 0]
+    if len(with_e) >= 3:
+        o, e = found.numerator[with_e], found.expected[with_e]
+        spread = variation_summary(o / e, observed=o, expected=e)
+        scv, scv2, scv_log = spread.scv, spread.scv2, spread.scv_log
+    o, n, e = found.numerator[counted], found.denominator[counted], found.expected[counted]
+    high_fdr, low_fdr = fdr_outliers(indicator, o, n, e)
+    phi, tau2 = area_overdispersion(indicator, o, e, n)
+    explained = float("nan")
+    if with_need:
+        explained = need_share(
+            found.value[shown], found.covariate[shown], np.nan_to_num(weights, nan=0.0)
+        )
+    return {
+        "areas": summary.areas,
+        "min": summary.minimum,
+        "max": summary.maximum,
+        "ft": summary.ft,
+        "ft2": summary.ft2,
+        "ft3": summary.ft3,
+        "cv": summary.cv,
+        "cv_weighted": summary.cv_weighted,
+        "scv": scv,
+        "scv2": scv2,
+        "scv_class": scv_class(scv),
+        "scv_log": scv_log,
+        "phi": phi,
+        "tau2": tau2,
+        "outside_95": int(found.outside_95[counted].sum()),
+        "outside_998": int(found.outside_998[counted].sum()),
+        "high_998": int(found.high_998[counted].sum()),
+        "low_998": int(found.low_998[counted].sum()),
+        "high_fdr": high_fdr,
+        "low_fdr": low_fdr,
+        "need_explained": explained,
+    }
 
 
 FAVOURABLE_SIDE = {"higher_is_better": "High", "lower_is_better": "Low"}
@@ -138,19 +201,39 @@ def _persistence(
     if yearly.empty:
         return summary
     last = sorted(yearly["period"].unique())[-3:]
-    for (level, sex), frame in yearly[yearly["period"].isin(last)].groupby(["level", "sex"]):
-        sides = pd.DataFrame(
-            {"area": frame["area"], "side": frame["funnel"].fillna("").str.split(" ").str[0]}
-        )
-        sides = sides[sides["side"].isin(["High", "Low"])]
-        counts = sides.groupby(["area", "side"]).size()
-        persistent = sorted({area for (area, _), n in counts.items() if n >= 2})
-        row = (
-            (summary["level"] == level) & (summary["sex"] == sex) & (summary["period"] == last[-1])
-        )
-        summary.loc[row, "persistent_outliers"] = len(persistent)
-        summary.loc[row, "persistent_outlier_areas"] = ";".join(persistent)
-        better = FAVOURABLE_SIDE.get(indicator.direction)
-        learn = sorted({a for (a, side), n in counts.items() if n >= 2 and side == better})
-        summary.loc[row, "learn_from_areas"] = ";".join(learn)
-    return summary
+    recent = yearly[yearly["period"].isin(last)]
+    sides = pd.DataFrame(
+        {
+            "level": recent["level"],
+            "sex": recent["sex"],
+            "area": recent["area"],
+            "side": recent["funnel"].fillna("").astype(str).str.split(" ").str[0],
+        }
+    )
+    outside = sides[sides["side"].isin(["High", "Low"])]
+    repeated = outside.groupby(["level", "sex", "area", "side"]).size()
+    repeated = repeated[repeated >= 2].reset_index()
+    better = FAVOURABLE_SIDE.get(indicator.direction)
+    persistent: dict[tuple[str, str], set[str]] = {
+        k: set() for k in sides.groupby(["level", "sex"]).groups
+    }
+    learn: dict[tuple[str, str], set[str]] = {k: set() for k in persistent}
+    for level, sex, area, side in repeated[["level", "sex", "area", "side"]].itertuples(
+        index=False
+    ):
+        persistent[(level, sex)].add(area)
+        if side == better:
+            learn[(level, sex)].add(area)
+    summary = summary.copy()
+    count = summary["persistent_outliers"].to_numpy(dtype=float, copy=True)
+    named = summary["persistent_outlier_areas"].to_numpy(dtype=object, copy=True)
+    learnt = summary["learn_from_areas"].to_numpy(dtype=object, copy=True)
+    views = zip(summary["level"], summary["sex"], summary["period"], strict=True)
+    for row, (level, sex, period) in enumerate(views):
+        if period == last[-1] and (level, sex) in persistent:
+            count[row] = len(persistent[(level, sex)])
+            named[row] = ";".join(sorted(persistent[(level, sex)]))
+            learnt[row] = ";".join(sorted(learn[(level, sex)]))
+    return summary.assign(
+        persistent_outliers=count, persistent_outlier_areas=named, learn_from_areas=learnt
+    )
