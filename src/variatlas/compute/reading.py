@@ -114,7 +114,11 @@ def read_indicator(
         )
     else:
         compiled = compile_indicator(indicator, engine.tables, years)
-        cells = fetch(engine, compiled.cells)
+        try:
+            cells = fetch(engine, compiled.cells)
+        finally:
+            for table in compiled.cached:
+                table.release()
         population_query = compiled.population
     if not coverage.national and indicator.attribution == "residence" and "municipality" in cells:
         # A regional extract: residents of the municipalities it covers, and no one else.

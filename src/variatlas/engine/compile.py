@@ -55,6 +55,8 @@ class Compiled:
     cells: ir.Table
     population: ir.Table | None
     keys: tuple[str, ...]
+    cached: tuple[ir.Table, ...] = ()
+    """Tables the engine holds for these expressions: ``release()`` each once they have run."""
 
 
 def column_condition(table: ir.Table, name: str, rule: ColumnFilter) -> ir.BooleanValue:
@@ -294,6 +296,12 @@ def compile_indicator(
         # Over all years, before the years are chosen: the first ever, not the first in range.
         base = _first_of(base, indicator.source, eligible.first_of, key)
     base = base.filter(base.year.isin(years))
+    cached: tuple[ir.Table, ...] = ()
+    if indicator.links:
+        # Each link joins back to these rows: read them once into the engine's cache, not
+        # again for every join (DuckDB, national new cancer patients: 10 s → 5 s).
+        base = base.cache()
+        cached = (base,)
     base = _links(base, indicator, tables, key)
     if eligible.require:
         base = base.filter(_require(base, eligible.require))
@@ -321,7 +329,7 @@ def compile_indicator(
         )
         base = base.mutate(days=days.cast("int64")).filter(lambda t: t.days.notnull())
         aggregate = base.group_by([*cells, "days"]).aggregate(numerator=base.count())
-        return Compiled(indicator, aggregate, None, (*cells, "days"))
+        return Compiled(indicator, aggregate, None, (*cells, "days"), cached)
     if indicator.kind == "mean_score":
         assert indicator.score is not None
         respondent_keys = ["respondent_id", *cells]
@@ -335,7 +343,7 @@ def compile_indicator(
         aggregate = per_person.group_by([*cells, "item_sum", "items"]).aggregate(
             respondents=per_person.count()
         )
-        return Compiled(indicator, aggregate, None, (*cells, "item_sum", "items"))
+        return Compiled(indicator, aggregate, None, (*cells, "item_sum", "items"), cached)
     if counted is not None:
         aggregate = base.group_by(cells).aggregate(
             numerator=base._counted.cast("int64").sum(), denominator=base.count()
@@ -349,7 +357,7 @@ def compile_indicator(
     population = None
     if indicator.population is not None:
         population = population_cells(tables["population"], indicator, years)
-    return Compiled(indicator, aggregate, population, tuple(cells))
+    return Compiled(indicator, aggregate, population, tuple(cells), cached)
 
 
 def with_cell_basics(

@@ -12,7 +12,9 @@ from variatlas.stats.estimate import FloatArray, as_float
 
 
 def _codes(values: np.ndarray) -> np.ndarray:
-    return np.unique(values, return_inverse=True)[1].reshape(-1)
+    # Text as fixed-width strings: the same order as Python's, sorted twice as fast.
+    text = values.astype(str) if values.dtype == object else values
+    return np.unique(text, return_inverse=True)[1].reshape(-1)
 
 
 def _dummies(values: np.ndarray) -> np.ndarray:
@@ -44,12 +46,18 @@ def logistic_expected_share(
     """
     events, trials = as_float(numerator), as_float(denominator)
     terms = [np.asarray(c) for c in covariates]
-    group = np.asarray(groups)
+    # Each term's values as whole numbers once, not per group: sorting text is most of the
+    # work (a national readmission model: 140,000 cells, 20 periods).
+    term_codes = [_codes(t) for t in terms]
+    labels, group = np.unique(np.asarray(groups), return_inverse=True)
+    group = group.reshape(-1)
     shares = np.full(len(events), np.nan)
-    for value in np.unique(group):
+    for value in range(len(labels)):
         rows = np.flatnonzero(group == value)
-        codes = np.column_stack([_codes(t[rows]) for t in terms])
-        patterns, pattern = np.unique(codes, axis=0, return_inverse=True)
+        codes = [c[rows] for c in term_codes]
+        # A pattern as one number (its codes in mixed radix, so in the same order).
+        key = np.ravel_multi_index(codes, [int(c.max()) + 1 for c in term_codes])
+        patterns, pattern = np.unique(key, return_inverse=True)
         pattern = pattern.reshape(-1)
         pooled_events = np.bincount(pattern, weights=events[rows], minlength=len(patterns))
         pooled_trials = np.bincount(pattern, weights=trials[rows], minlength=len(patterns))

@@ -52,25 +52,50 @@ def quantile_ci(
         raise ValueError("q must lie strictly between 0 and 1")
     x = as_float(values)
     keys = np.zeros(len(x), dtype=int) if groups is None else np.asarray(groups)
-    if weights is not None:
-        repeat = np.asarray(weights, dtype=np.int64)
-        x, keys = np.repeat(x, repeat), np.repeat(keys, repeat)
-    keep = ~np.isnan(x)
-    x, keys = x[keep], keys[keep]
-    unique = np.unique(keys)
-    order = np.lexsort((x, keys))
-    x, keys = x[order], keys[order]
-    starts = np.searchsorted(keys, unique, side="left")
-    ends = np.searchsorted(keys, unique, side="right")
-    sizes = ends - starts
-    value = _sorted_quantile(x, starts, sizes, q)
+    counts = np.ones(len(x), dtype=np.int64) if weights is None else np.asarray(weights, np.int64)
+    keep = ~np.isnan(x) & (counts > 0)
+    x, keys, counts = x[keep], keys[keep], counts[keep]
+    unique, codes = np.unique(keys, return_inverse=True)
+    order = np.lexsort((x, codes))
+    sample = _Sorted(x[order], codes[order], counts[order], len(unique))
+    sizes = sample.sizes
+    h = (np.maximum(sizes, 1) - 1) * q
+    below = np.floor(h).astype(np.int64)
+    above = np.minimum(below + 1, np.maximum(sizes, 1) - 1)
+    first, second = sample.at_rank(below + 1), sample.at_rank(above + 1)
+    value = np.where(sizes > 0, first + (h - below) * (second - first), np.nan)
     levels = confidence_levels(confidence)
     bounds = []
     for level in levels:
         r, s = order_statistic_ranks(sizes, q, level)
-        bounds.append((_pick(x, starts, sizes, r), _pick(x, starts, sizes, s)))
+        bounds.append((sample.pick(r), sample.pick(s)))
     lower, upper = stack_levels(bounds)
     return Estimate(value, lower, upper, levels, np.full(value.shape, "order-statistics"), unique)
+
+
+class _Sorted:
+    """Values sorted within their groups, each with how many observations it stands for, so
+    that the k-th observation of a group is found without writing the observations out one
+    by one (a national waiting time: millions of patients, a few thousand distinct days)."""
+
+    def __init__(self, x: np.ndarray, codes: np.ndarray, counts: np.ndarray, groups: int):
+        self.x = x
+        self.running = np.cumsum(counts)
+        self.sizes = np.bincount(codes, weights=counts, minlength=groups).astype(np.int64)
+        self.before = np.cumsum(self.sizes) - self.sizes
+
+    def at_rank(self, rank: np.ndarray) -> np.ndarray:
+        """The observation of 1-based ``rank`` in each group (ranks within 1..size)."""
+        if not len(self.x):
+            return np.full(len(self.sizes), np.nan)
+        position = np.searchsorted(self.running, self.before + rank, side="left")
+        return self.x[np.clip(position, 0, len(self.x) - 1)]
+
+    def pick(self, rank: np.ndarray) -> np.ndarray:
+        """As ``at_rank``, NaN where the rank lies outside the group (no such bound)."""
+        valid = (rank >= 1) & (rank <= self.sizes)
+        clipped = np.clip(rank, 1, np.maximum(self.sizes, 1)).astype(np.int64)
+        return np.where(valid, self.at_rank(clipped), np.nan)
 
 
 def median_ci(
@@ -82,24 +107,3 @@ def median_ci(
 ) -> Estimate:
     """The median with its distribution-free interval (``quantile_ci`` at q = 0.5)."""
     return quantile_ci(values, q=0.5, groups=groups, weights=weights, confidence=confidence)
-
-
-def _sorted_quantile(x: np.ndarray, starts: np.ndarray, sizes: np.ndarray, q: float) -> np.ndarray:
-    """``numpy.quantile`` (linear interpolation) of each sorted run x[start : start + size],
-    for every run at once: at h = (n − 1)·q, x₍⌊h⌋₎ + (h − ⌊h⌋)·(x₍⌊h⌋+1₎ − x₍⌊h⌋₎)."""
-    if not len(x):
-        return np.full(len(starts), np.nan)
-    h = (np.maximum(sizes, 1) - 1) * q
-    below = np.floor(h).astype(int)
-    above = np.minimum(below + 1, np.maximum(sizes, 1) - 1)
-    first = x[np.clip(starts + below, 0, len(x) - 1)]
-    second = x[np.clip(starts + above, 0, len(x) - 1)]
-    return np.where(sizes > 0, first + (h - below) * (second - first), np.nan)
-
-
-def _pick(x: np.ndarray, starts: np.ndarray, sizes: np.ndarray, rank: np.ndarray) -> np.ndarray:
-    valid = (rank >= 1) & (rank <= sizes)
-    index = starts + np.clip(rank, 1, np.maximum(sizes, 1)).astype(int) - 1
-    index = np.clip(index, 0, max(len(x) - 1, 0))
-    picked = x[index] if len(x) else np.full(len(starts), np.nan)
-    return np.where(valid, picked, np.nan)
