@@ -27,6 +27,8 @@ from pathlib import Path
 
 import duckdb
 
+from run import engine_reads
+
 TARGETS = {
     "validate_rows_per_s": 1_000_000,
     "compute_vs_floor": 3.0,
@@ -100,30 +102,10 @@ def run_stage(name: str, arguments: list[str]) -> Stage:
     return Stage(name, seconds, max(peak[0], usage.ru_maxrss * 1024))
 
 
-def engine_reads(validated: Path) -> float:
-    """The engine's part of compute, alone: every indicator's cells, populations and
-    published figures read from DuckDB in one process (the shared reads once), no
-    statistics."""
-    from variatlas.compute.reading import Fetched, missing_tables, read_indicator, shared_scans
-    from variatlas.compute.run import data_coverage, data_years
-    from variatlas.engine import EngineOptions, open_engine
-    from variatlas.geography import load_geography
+def _computed() -> list[str]:
     from variatlas.indicators import load_catalogue
-    from variatlas.pipeline import shipped_population
 
-    indicators = list(load_catalogue().values())
-    engine = open_engine(EngineOptions(), validated / "accepted")
-    try:
-        started = time.perf_counter()
-        years = data_years(engine, shipped_population(validated))
-        coverage = data_coverage(engine, load_geography())
-        fetched = Fetched(engine, scans=shared_scans(engine, indicators, years))
-        for indicator in indicators:
-            if not missing_tables(indicator, set(engine.tables))[0]:
-                read_indicator(indicator, fetched, years, coverage)
-        return time.perf_counter() - started
-    finally:
-        engine.close()
+    return list(load_catalogue())
 
 
 def best_of(connection: duckdb.DuckDBPyConnection, query: str, runs: int = 3) -> float:
@@ -187,7 +169,7 @@ def national(scale: float, years: str, work: Path, reuse: bool) -> dict[str, obj
         "stages": stages,
         "count_floor": count,
         "scan_floor": scans,
-        "engine_reads": engine_reads(folder / "v"),
+        "engine_reads": engine_reads(folder / "v" / "accepted", "duckdb", _computed()),
     }
 
 

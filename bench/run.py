@@ -5,8 +5,9 @@
 Makes (or reuses) a synthetic Norway, validates it, then times, in the same run:
 - the baseline: tonsillectomy per referral area and year written as plain pandas over the
   accepted episodes and population (what an analyst would write by hand);
-- variatlas on each engine: the same indicator, then the whole catalogue's aggregation
-  (compile + execute; the statistics after it work on small tables and are timed apart).
+- variatlas on each engine: the same indicator, then the whole catalogue's reads as
+  ``variatlas compute`` makes them (shared scans; the statistics after them work on small
+  tables and are timed apart, by ``bench/national.py``).
 Prints input rows, seconds, rows/s and the ratio to the pandas baseline.
 """
 
@@ -19,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from variatlas.compute.cells import periods
-from variatlas.engine import EngineOptions, compile_indicator, open_engine
+from variatlas.engine import EngineOptions, open_engine
 from variatlas.indicators import load_catalogue
 from variatlas.pipeline import validate
 from variatlas.synth import synthesize
@@ -51,16 +52,26 @@ def timed(function, *args):  # type: ignore[no-untyped-def]
     return result, time.perf_counter() - started
 
 
-def engine_run(accepted: Path, engine: str, years: list[int], ids: list[str]) -> float:
-    backend = open_engine(EngineOptions(engine), accepted)  # type: ignore[arg-type]
+def engine_reads(accepted: Path, engine: str, ids: list[str]) -> float:
+    """Seconds for compute's reads on ``engine``: each indicator's cells, populations and
+    published figures, as ``variatlas compute`` reads them (shared scans, each shared read
+    once), without the statistics."""
+    from variatlas.compute.reading import Fetched, missing_tables, read_indicator, shared_scans
+    from variatlas.compute.run import data_coverage, data_years
+    from variatlas.geography import load_geography
+    from variatlas.pipeline import shipped_population
+
     catalogue = load_catalogue()
+    indicators = [catalogue[i] for i in ids]
+    backend = open_engine(EngineOptions(engine), accepted)  # type: ignore[arg-type]
     try:
         started = time.perf_counter()
-        for indicator_id in ids:
-            compiled = compile_indicator(catalogue[indicator_id], backend.tables, years)
-            backend.execute(compiled.cells)
-            if compiled.population is not None:
-                backend.execute(compiled.population)
+        years = data_years(backend, shipped_population(accepted.parent))
+        coverage = data_coverage(backend, load_geography())
+        fetched = Fetched(backend, scans=shared_scans(backend, indicators, years))
+        for indicator in indicators:
+            if not missing_tables(indicator, set(backend.tables))[0]:
+                read_indicator(indicator, fetched, years, coverage)
         return time.perf_counter() - started
     finally:
         backend.close()
@@ -86,9 +97,9 @@ def main() -> None:
     ids = [i for i, x in load_catalogue().items() if x.source != "aggregates"]
     lines = [("pandas (baseline)", "tonsillectomy", baseline)]
     for engine in args.engines.split(","):
-        engine_run(accepted, engine, years, ["tonsillectomy_children"])  # warm up
-        one = engine_run(accepted, engine, years, ["tonsillectomy_children"])
-        every = engine_run(accepted, engine, years, ids)
+        engine_reads(accepted, engine, ["tonsillectomy_children"])  # warm up
+        one = engine_reads(accepted, engine, ["tonsillectomy_children"])
+        every = engine_reads(accepted, engine, ids)
         lines += [
             (f"variatlas {engine}", "tonsillectomy", one),
             (f"variatlas {engine}", f"catalogue ({len(ids)})", every),

@@ -33,3 +33,13 @@ def test_two_runs_write_the_same_bytes(validated: Path, tmp_path: Path) -> None:
         compute(validated, tmp_path / run, indicators=ONE_OF_EACH_KIND, engine=None)
     for name in ("results.csv", "variation.csv"):
         assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes()
+
+
+def test_one_process_and_two_workers_write_the_same_bytes(
+    validated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for workers in ("1", "2"):
+        monkeypatch.setenv("VARIATLAS_WORKERS", workers)
+        compute(validated, tmp_path / workers, indicators=ONE_OF_EACH_KIND, engine=None)
+    for name in ("results.parquet", "variation.parquet", "results.csv", "variation.csv"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes()

@@ -71,3 +71,24 @@ def test_the_spreadsheet_keeps_code_columns_as_text_and_numbers_as_numbers(site:
     assert all(r[value] is None or isinstance(r[value], int | float) for r in rows[1:])
     suppressed = expected["value"].eq("")
     assert [r[value] is None for r in rows[1:]] == suppressed.tolist()
+
+
+def test_one_process_and_two_workers_write_the_same_files(
+    disclosed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file of the open data, the spreadsheets too (dated by the computation, not by the
+    clock), is the same whether written in one process or by workers."""
+    from variatlas.geography import load_geography
+    from variatlas.indicators import load_catalogue
+    from variatlas.publish.opendata import write_open_data
+
+    for workers in ("1", "2"):
+        monkeypatch.setenv("VARIATLAS_WORKERS", workers)
+        write_open_data(disclosed, load_catalogue(), tmp_path / workers, load_geography())
+    one = sorted(p.relative_to(tmp_path / "1") for p in (tmp_path / "1").rglob("*.*"))
+    two = sorted(p.relative_to(tmp_path / "2") for p in (tmp_path / "2").rglob("*.*"))
+    assert one == two and len(one) > 4 * 200
+    different = [
+        p for p in one if (tmp_path / "1" / p).read_bytes() != (tmp_path / "2" / p).read_bytes()
+    ]
+    assert different == []

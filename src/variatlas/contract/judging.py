@@ -248,16 +248,16 @@ def judge(
         failures += placed
         counts.update(found_counts)
         values = {c.name: value_of(c, rows[c.name], decimal_comma) for c in present}
-    failures = [*_row_failures(present, values, table), *failures]
+    failures = [*_row_failures(present, rows, values, table), *failures]
     return Judged(_verdict(rows, failures), values, counts)
 
 
 def _row_failures(
-    present: list[Column], values: dict[str, ir.Value], table: Table
+    present: list[Column], rows: ir.Table, values: dict[str, ir.Value], table: Table
 ) -> Iterator[Failure]:
     """What is asked of each row: required values, free text and ids, dates in order."""
     for column in present:
-        rules = [required_rule(column, values[column.name])]
+        rules = [required_rule(column, rows[column.name])]
         if column.kind in ROW_KINDS:
             rules += value_rules(column, values[column.name])
         for rule in rules:

@@ -3,6 +3,8 @@ package whose tabular resources carry Table Schemas (``tableschema``)."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 import math
 from collections.abc import Mapping
@@ -120,12 +122,16 @@ def json_stat(indicator: Indicator, rows: pd.DataFrame, updated: str) -> dict[st
     }
 
 
-def write_excel(rows: pd.DataFrame, path: Path, title: str) -> None:
+def write_excel(rows: pd.DataFrame, path: Path, title: str, created: str = "") -> None:
     """One sheet with the rows: codes and other text as text cells (a spreadsheet keeps the
-    leading zero of "0301"), numbers as numbers, missing values as empty cells."""
+    leading zero of "0301"), numbers as numbers, missing values as empty cells. ``created``
+    (ISO time: when the results were computed) is the workbook's date, so that the same
+    results give the same file."""
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "nan_inf_to_errors": False})
+    with contextlib.suppress(ValueError):
+        workbook.set_properties({"created": dt.datetime.fromisoformat(created)})
     sheet = workbook.add_worksheet(title[:31])
     bold = workbook.add_format({"bold": True})
     for c, name in enumerate(rows.columns):
@@ -150,7 +156,7 @@ def _write_indicator(
     stem = data / indicator.id
     rows.to_csv(f"{stem}.csv", index=False)
     rows.to_parquet(f"{stem}.parquet", index=False)
-    write_excel(rows, Path(f"{stem}.xlsx"), indicator.id)
+    write_excel(rows, Path(f"{stem}.xlsx"), indicator.id, updated)
     stat = json_stat(indicator, rows, updated)
     Path(f"{stem}.jsonstat.json").write_text(json.dumps(stat, ensure_ascii=False))
     return indicator.id, {

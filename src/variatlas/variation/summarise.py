@@ -64,7 +64,7 @@ def _numbers(frame: pd.DataFrame, column: str) -> FloatArray:
 
 
 def _areas(indicator: Indicator, areas: pd.DataFrame, need: dict[str, pd.Series] | None) -> _Areas:
-    labels = areas["funnel"].fillna("").astype(str) if "funnel" in areas else pd.Series("")
+    labels = areas["funnel"].fillna("").astype(str)
     outside_998 = labels.str.endswith("(0.001)").to_numpy(dtype=bool)
     covariate = np.full(len(areas), np.nan)
     for level, by_area in (need or {}).items():
