@@ -16,14 +16,18 @@ import os
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
 WORKERS_VARIABLE = "VARIATLAS_WORKERS"
 """``VARIATLAS_WORKERS=1`` keeps everything in one process; the default is one per core."""
 WORTH_A_WORKER = 20_000
 """Below this many result rows the work is done in a second or two: no worker is started."""
+
+AHEAD = 2
+"""Items handed to the workers ahead of the result awaited, per worker."""
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -56,7 +60,8 @@ def mapped(
     """``function`` of each item, in the items' order: in worker processes if ``parallel``
     and this machine has more than one core for us, else here. ``function`` must be a
     module-level function (it is sent to the workers by name). Items may come from a
-    generator: the workers start on the first while the generator makes the next."""
+    generator: the workers work on the first while the generator makes the next, and the
+    generator is never more than a few items ahead of the results."""
     workers = worker_count()
     if workers < 2 or not parallel:
         yield from map(function, items)
@@ -66,8 +71,16 @@ def mapped(
     pool = ProcessPoolExecutor(
         workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
     )
+    # A few items ahead of the one awaited, not all: the items wait in memory until a worker
+    # takes them, and results come back (and progress shows) while items are still made.
+    pending: deque[Future[Result]] = deque()
     try:
-        yield from pool.map(function, items)
+        for item in items:
+            pending.append(pool.submit(function, item))
+            if len(pending) > AHEAD * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
     finally:
         pool.shutdown(cancel_futures=True)
 

@@ -212,11 +212,11 @@ def compute_indicators(
     def tasks() -> Iterator[_Task]:
         # The engine reads in this process while the workers compute what was read.
         for indicator in indicators:
-            if on_indicator is not None:
-                on_indicator(indicator.id)
             needed, optional = missing_tables(indicator, set(engine.tables))
             if needed:
                 problems[indicator.id] = _needs(needed)
+                if on_indicator is not None:
+                    on_indicator(indicator.id)
                 continue
             if optional:
                 assumed[indicator.id] = optional
@@ -232,6 +232,8 @@ def compute_indicators(
 
     results, summaries = [], []
     for name, frame, summary in mapped(_statistics, tasks(), parallel=len(indicators) > 1):
+        if on_indicator is not None:
+            on_indicator(name)
         if frame is None:
             problems[name] = NO_ROWS
             continue
