@@ -32,11 +32,16 @@ def _usable_rows(
     return ~np.isnan(numerator) & (basis > 0)
 
 
+def column_numbers(frame: pd.DataFrame, column: str) -> FloatArray:
+    """A results column as floats, NaN where a value is missing (a hidden count is None) or
+    the column is absent."""
+    if column not in frame:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[column]).to_numpy(dtype=float, na_value=np.nan)
+
+
 def _usable(indicator: Indicator, areas: pd.DataFrame) -> pd.DataFrame:
-    o, n, e = (
-        pd.to_numeric(areas[c]).to_numpy(dtype=float, na_value=np.nan)
-        for c in ("numerator", "denominator", "expected")
-    )
+    o, n, e = (column_numbers(areas, c) for c in ("numerator", "denominator", "expected"))
     return areas[_usable_rows(indicator, o, n, e)]
 
 

@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike, NDArray
 from variatlas.indicators.model import Indicator
 from variatlas.results import SUMMARY_COLUMNS
 from variatlas.stats.estimate import FloatArray, as_float
-from variatlas.variation.estimates import fdr_outliers
+from variatlas.variation.estimates import column_numbers, fdr_outliers
 from variatlas.variation.funnels import area_overdispersion
 from variatlas.variation.measures import scv_class, variation_summary
 
@@ -57,12 +57,6 @@ class _Areas:
     low_998: BoolArray
 
 
-def _numbers(frame: pd.DataFrame, column: str) -> FloatArray:
-    if column not in frame:
-        return np.full(len(frame), np.nan)
-    return pd.to_numeric(frame[column]).to_numpy(dtype=float, na_value=np.nan)
-
-
 def _areas(indicator: Indicator, areas: pd.DataFrame, need: dict[str, pd.Series] | None) -> _Areas:
     labels = areas["funnel"].fillna("").astype(str)
     outside_998 = labels.str.endswith("(0.001)").to_numpy(dtype=bool)
@@ -72,17 +66,17 @@ def _areas(indicator: Indicator, areas: pd.DataFrame, need: dict[str, pd.Series]
         covariate[rows] = pd.to_numeric(areas["area"][rows].map(by_area)).to_numpy(
             dtype=float, na_value=np.nan
         )
-    value = _numbers(areas, "value")
+    value = column_numbers(areas, "value")
     # For published figures the publisher's own (adjusted) values where every area of a view
     # has one, so that FT and CV are the publisher's; SCV and the funnel still come from the
     # published counts.
     published = indicator.source == "aggregates" and "published_value" in areas
     return _Areas(
-        numerator=_numbers(areas, "numerator"),
-        denominator=_numbers(areas, "denominator"),
-        expected=_numbers(areas, "expected"),
+        numerator=column_numbers(areas, "numerator"),
+        denominator=column_numbers(areas, "denominator"),
+        expected=column_numbers(areas, "expected"),
         value=value,
-        rates=_numbers(areas, "published_value") if published else value,
+        rates=column_numbers(areas, "published_value") if published else value,
         published_rates=published,
         covariate=covariate,
         outside_95=labels.str.endswith("(0.025)").to_numpy(dtype=bool) | outside_998,
