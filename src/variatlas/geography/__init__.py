@@ -2,7 +2,8 @@
 
 All data are shipped with the package (see ``data/SOURCE.md``). The reference structure is the
 2024 municipality structure (357 municipalities) with SKDE's referral-area allocation of
-10 April 2026; ``allocation="2022"`` gives SKDE's earlier allocation.
+10 April 2026; ``allocation="2022"`` gives SKDE's earlier allocation. SSB's classifications of the
+municipalities (centrality, KOSTRA groups, commuting regions) are in ``classifications``.
 """
 
 from variatlas.geography.areas import (
@@ -13,16 +14,28 @@ from variatlas.geography.areas import (
     ResidenceAssignment,
     load_geography,
 )
+from variatlas.geography.classifications import (
+    CENTRALITY_CLASSES,
+    centrality,
+    commuting_regions,
+    kostra_group_names,
+    kostra_groups,
+)
 from variatlas.geography.maps import county_boundaries, dps_boundaries, municipality_boundaries
 
 __all__ = [
+    "CENTRALITY_CLASSES",
     "NATION_CODE",
     "OSLO",
     "Coverage",
     "Geography",
     "ResidenceAssignment",
+    "centrality",
+    "commuting_regions",
     "county_boundaries",
     "dps_boundaries",
+    "kostra_group_names",
+    "kostra_groups",
     "load_geography",
     "municipality_boundaries",
 ]

@@ -14,6 +14,7 @@ from variatlas.stats.funnel import (
     overdispersion,
     ratio_limits,
 )
+from variatlas.stats.inequality import SlopeIndex, relative_ranks, slope_index
 from variatlas.stats.intervals import byars_lower, byars_upper, exact_poisson, wilson
 from variatlas.stats.multiple import benjamini_hochberg, binomial_p_values, poisson_p_values
 from variatlas.stats.quantiles import median_ci, quantile_ci
@@ -34,6 +35,7 @@ __all__ = [
     "IndirectResult",
     "Overdispersion",
     "Shrunk",
+    "SlopeIndex",
     "benjamini_hochberg",
     "beta_binomial",
     "binomial_p_values",
@@ -58,5 +60,7 @@ __all__ = [
     "proportion",
     "quantile_ci",
     "ratio_limits",
+    "relative_ranks",
+    "slope_index",
     "wilson",
 ]
