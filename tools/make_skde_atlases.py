@@ -9,10 +9,12 @@ and the quality atlas workbook (cancer chapter). Writes
   with the area name kept as published), and
 - ``src/variatlas/indicators/catalogue/<theme>/skde_<atlas>/<id>.yaml``.
 
-Yearly columns become yearly periods (rate only: SKDE published no yearly counts); the
-period average is its own period, with SKDE's yearly mean count and population where the
-block has them (found as the two columns whose ratio gives the national figure). Areas that
-are not referral areas (counties, DPS areas, "Indre Oslo") are left out and counted.
+Yearly columns become yearly periods (rate only, unless the block has that year's count and
+population); the period average is its own period, with SKDE's yearly mean count and
+population where the block has them (found as the two columns whose ratio gives the national
+figure). A chart of several series (public and private providers, GP and specialist, …) gives
+one figure per series. Areas that are not referral areas (counties, "Indre Oslo") are left out
+and counted.
 
     python tools/make_skde_atlases.py ../shared/reference/skde
 """
@@ -126,13 +128,25 @@ KVALITET_EN = {
     "Tykktarmskreft, laparoskopi": "Colon cancer, laparoscopic surgery",
     "Endetarmskreft, laparoskopi": "Rectal cancer, laparoscopic surgery",
     "Endetarmskreft, uten tilbakefall": "Rectal cancer, no local recurrence after 5 years",
-    "Tykktarmskreft, overlevelse": "Colon cancer, 30-day survival after surgery",
+    "Tykktarmskreft, overlevelse": "Colon cancer, survival",
     "Brystkreft, primærkirurgi": "Breast cancer, one operation on the primary tumour",
     "Brystkreft, brystbevarende kirurgi": "Breast cancer, breast-conserving surgery (< 30 mm)",
     "Lungekreft, kurativt behandling": "Lung cancer, curative treatment",
     "Lungekreft, overlevelse": "Lung cancer, median survival",
     "Prostatakreft, radikal behandling": "Prostate cancer, radical treatment (high risk)",
     "Prostatakreft, fri rand": "Prostate cancer, free margins after surgery",
+}
+
+# Where the workbook's heading is all SKDE says of an indicator.
+KVALITET_NOTE = {
+    "Tykktarmskreft, overlevelse": (
+        " SKDEs regneark kaller indikatoren «Tykktarmskreft, overlevelse» "
+        "(last_ned_data_kvalitet.xlsx, arket «data», rad 2) og sier ikke over hvor lang tid "
+        "eller fra hvilket tidspunkt; atlasets tekst omtaler den ikke.",
+        " SKDE's workbook names the indicator «Tykktarmskreft, overlevelse» (colon cancer, "
+        "survival; last_ned_data_kvalitet.xlsx, sheet «data», row 2) and does not say over "
+        "what time or from when; the atlas's text does not describe it.",
+    ),
 }
 
 
@@ -150,6 +164,14 @@ class Figure:
     """Where SKDE's values are fractions shown as percent (chart format ``%``): 1."""
     kind: str = "rate"
     direction: str = "neutral"
+    share: bool = False
+    """A share (of persons or events): its count cannot exceed its denominator."""
+    count_names: frozenset[str] | None = None
+    """A series of a chart: the words a numerator's name must share with the series column."""
+    series: tuple[str, str] | None = None
+    """A series of a chart: its name (bokmål or nynorsk as published, English)."""
+    total: str = ""
+    """A series of a chart: the figure of the chart's total, where there is one."""
     selection: str = ""
     assessment: str = ""
     language: str = "nb"
@@ -172,8 +194,11 @@ def plain(markdown: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
+LETTERS: dict[str, str | int | None] = {"ø": "o", "å": "a", "æ": "ae", ".": "_"}
+
+
 def slug(text: str) -> str:
-    text = text.lower().translate(str.maketrans({"ø": "o", "å": "a", "æ": "ae", ".": "_"}))
+    text = text.lower().translate(str.maketrans(LETTERS))
     text = re.sub(r"[^a-z0-9]+", "_", text)
     for noise in ("_en", "_eng", "_rb1", "rb1_", "_all", "_updated", "_ny"):
         text = text.replace(noise + "_", "_")
@@ -181,25 +206,72 @@ def slug(text: str) -> str:
     return re.sub(r"_+", "_", text).strip("_")
 
 
+PER = re.compile(r"p(?:e)?r\.?\s*(\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+|\d+)")
+SHARE_WORDS = re.compile(r"andel|prosent|percent|share|proportion|%", re.I)
+
+
 def label_multiplier(label: str) -> float | None:
-    match = re.search(r"p(?:e)?r\.?\s*(\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+|\d+)", label)
+    match = PER.search(label)
     if match:
         return float(re.sub(r"\D", "", match.group(1)))
-    return 100.0 if re.search(r"andel|prosent|percent|share|%", label, re.I) else None
+    return 100.0 if SHARE_WORDS.search(label) else None
+
+
+def is_share(label: str) -> bool:
+    """A share by its label: share words and no "per 1 000"."""
+    return not PER.search(label) and bool(SHARE_WORDS.search(label))
 
 
 def unit_of(label: str) -> str:
+    """The unit in a chart label ("pr. 1 000 innbyggjarar under 18 år"), without the full
+    stop some labels end with: a unit is read inside sentences, which add their own."""
     match = re.search(r"(p(?:e)?r\.?\s*\d.*)$", label)
-    return match.group(1).strip() if match else label
+    unit = match.group(1).strip() if match else label.strip()
+    return unit[:-1] if unit.endswith(".") and not unit.endswith("..") else unit.rstrip(".")
+
+
+# SKDE's national population of a kronikere block → the ages it counts: Statistics Norway's
+# table 07459 (../shared/reference/ssb) gives 4 244 783 persons aged 18 and over, 942 132 aged
+# 65 and over and 1 117 604 aged 0–17 (means of 1 January 2019–2021) against SKDE's 4 244 785,
+# 942 133 and 1 117 602; all ages: 5 362 387 (SKDE's epilepsy blocks: the same). The labels
+# say only "innbyggere", "eldre" and "barn".
+POPULATION_AGES = {
+    4244785: ((r"\binnbyggere\b", "innbyggere 18 år og eldre"),
+              (r"\binhabitants\b", "inhabitants aged 18 and over")),
+    942133: ((r"\beldre\b", "eldre (65 år og eldre)"),
+             (r"\belderly\b", "elderly (aged 65 and over)")),
+    1117602: ((r"\bbarn\b", "barn (0–17 år)"), (r"\bchildren\b", "children (aged 0–17)")),
+}  # fmt: skip
+
+
+def with_ages(label: dict[str, str], national: dict[str, object]) -> dict[str, str]:
+    """A label naming the ages of its population where SKDE's label does not."""
+    population = national.get("innbyggere")
+    ages = POPULATION_AGES.get(population) if isinstance(population, int) else None
+    if ages is None:
+        return label
+    (nb, nb_new), (en, en_new) = ages
+    return {
+        "nb": re.sub(nb, nb_new, label["nb"], count=1),
+        "en": re.sub(en, en_new, label["en"], count=1),
+    }
 
 
 def count_columns(
-    national: dict[str, object], value: str, multiplier: float | None
+    national: dict[str, object],
+    value: str,
+    powers: set[float] | None,
+    *,
+    share: bool = False,
+    names: frozenset[str] | None = None,
 ) -> tuple[str, str, float] | None:
     """The (numerator, denominator) pair whose ratio gives the national figure.
 
     SKDE standardises on the national population, so the national adjusted rate equals the
-    crude one: the pair must reproduce it within 2 % at a power of ten (or the label's own).
+    crude one: the pair must reproduce it within 2 % at a power of ten (one of ``powers``
+    where given: the label's own, or 1 where SKDE stores a share as a fraction). A count may
+    exceed its population (contacts per 1 000), but not in a share. ``names``: a numerator
+    must share one of these words (a series of a chart: its own count, not the total's).
     """
     target = national.get(value)
     if not isinstance(target, int | float) or target <= 0:
@@ -214,12 +286,14 @@ def count_columns(
     }
     found = []
     for numerator, x in numeric.items():
+        if names is not None and not names & name_words(numerator):
+            continue
         for denominator, n in numeric.items():
-            if numerator == denominator or x > n:
+            if numerator == denominator or (share and x > n):
                 continue
             ratio = target / (x / n)
             power = 10 ** round(math.log10(ratio))
-            if multiplier and power != multiplier:
+            if powers and power not in powers:
                 continue
             if abs(ratio / power - 1) < 0.02:
                 score = abs(ratio / power - 1) - 0.01 * bool(
@@ -227,6 +301,37 @@ def count_columns(
                 )
                 found.append((score, numerator, denominator, float(power)))
     return min(found)[1:] if found else None
+
+
+def name_words(name: str) -> frozenset[str]:
+    """The words of a column name (``ant_botox_offb`` → ant, botox, offb), rate words aside."""
+    return frozenset(re.split(r"[^a-z0-9]+", name.lower())) - {"", "rate", "snitt", "ratesnitt"}
+
+
+def yearly_counts(
+    figure: Figure, national: dict[str, object], yearly: str, year: str
+) -> tuple[str, str] | None:
+    """The year's count and population (columns named with the year), where the block has
+    them and they give the national figure of that year."""
+    named = {k.replace(year, ""): v for k, v in national.items() if year in k and k != yearly}
+    if not named:
+        return None
+    counts = count_columns(
+        {**named, "_value": national[yearly]},
+        "_value",
+        search_powers(figure),
+        share=figure.share,
+        names=figure.count_names,
+    )
+    if counts is None:
+        return None
+    columns = {k.replace(year, ""): k for k in national if year in k}
+    return columns[counts[0]], columns[counts[1]]
+
+
+def search_powers(figure: Figure) -> set[float]:
+    """The powers of ten at which SKDE's stored values relate to the counts."""
+    return {figure.published_multiplier or figure.multiplier}
 
 
 REGIONS = {"Helse Nord": "1", "Helse Midt": "2", "Helse Midt-Norge": "2", "Helse Vest": "3",
@@ -280,7 +385,9 @@ def block_rows(
     block has them, and each year's published value (a DPS block: its DPS areas and regions;
     its national row is the referral-area block's)."""
     national = next(r for r in block["data"] if str(r["area"]).strip() in NATION)
-    counts = count_columns(national, column, figure.multiplier)
+    counts = count_columns(
+        national, column, search_powers(figure), share=figure.share, names=figure.count_names
+    )
     # A column name with a year wins over its label (one file's labels are wrong).
     labels = chart.get("annualVarLabels", {}).get("en", [])
     years = [
@@ -289,6 +396,7 @@ def block_rows(
     ]
     period = f"{years[0][0]}-{years[-1][0]}" if years else ATLASES[figure.atlas][3]
     errors = chart.get("errorBars") or [None, None]
+    yearly_pairs = {year: yearly_counts(figure, national, name, year) for year, name in years}
     for record in block["data"]:
         place = area_of(record["area"], dps=dps)
         if place is None:
@@ -309,7 +417,11 @@ def block_rows(
         )
         for year, yearly in years:
             if record.get(yearly) is not None:
-                row(figure, *place, str(year), name, value=record[yearly])
+                pair = yearly_pairs[year]
+                counted = (
+                    {"numerator": record[pair[0]], "denominator": record[pair[1]]} if pair else {}
+                )
+                row(figure, *place, str(year), name, value=record[yearly], **counted)
 
 
 def chart_measures(spec: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -324,6 +436,156 @@ def chart_measures(spec: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str
             if name in chart:
                 merged.setdefault(name, chart[name])
     return measures
+
+
+def measured_figure(
+    atlas: str,
+    box: dict[str, Any],
+    block: dict[str, Any],
+    column: str,
+    chart: dict[str, Any],
+    figure_id: str,
+    language: str,
+    series: tuple[str, str] | None = None,
+) -> Figure:
+    """A figure of one column of a block, its multiplier and kind from its chart and counts:
+    a share may be stored as a fraction (chart format ``%``, or counts that give it at 1)."""
+    xlabel = chart["xLabel"]
+    national = next(r for r in block["data"] if str(r["area"]).strip() in NATION)
+    label = with_ages(
+        {"nb": xlabel.get("nb") or xlabel.get("nn", ""), "en": xlabel["en"]}, national
+    )
+    if series:
+        label = {k: series_label(v) for k, v in label.items()}
+    multiplier = label_multiplier(label["nb"]) or label_multiplier(label["en"])
+    fraction = "%" in str(chart.get("format", ""))
+    share = fraction or is_share(label["nb"]) or is_share(label["en"])
+    names = name_words(column) if series else None
+    powers = (
+        {1.0} if fraction else ({1.0, 100.0} if share else ({multiplier} if multiplier else None))
+    )
+    counts = count_columns(national, column, powers, share=share, names=names)
+    if share and counts and counts[2] == 1:
+        fraction = True
+    figure = Figure(
+        id=figure_id,
+        atlas=atlas,
+        source=f"result box «{box['overskrift']}», data file {box['data']}",
+        heading=box["overskrift"].strip(),
+        label=label,
+        multiplier=(counts[2] if counts else multiplier) or 1,
+        selection=plain(box.get("utvalg", "")),
+        assessment=plain(box.get("resultat", "")),
+        language=language,
+        share=share,
+        count_names=names,
+        series=series,
+    )
+    if fraction:
+        figure.multiplier, figure.published_multiplier = 100, 1
+    if figure.multiplier == 100 and label_multiplier(label["nb"]) == 100:
+        figure.kind = "proportion"
+    return figure
+
+
+SPLIT = re.compile(
+    r"\s*,?\s*(?:offentlig/privat|spesialist/allmennlege|etter konsultasjonstype|public/private"
+    r"|type of consultation)\s*,?\s*"
+)
+
+
+def series_label(label: str) -> str:
+    """A chart's label for one of its series: without the words naming the split (the
+    series names it), and, in barn2025's English, consultations where it says admissions
+    (the bokmål label and the data: outpatient consultations)."""
+    label = SPLIT.sub(" ", label).replace("Number of admissions", "Number of consultations")
+    return re.sub(r"\s+", " ", label).strip()
+
+
+# The series of SKDE's charts of several columns, by their legend (bokmål or nynorsk as
+# published, lower case): the name of the series in the figure's id, and its words. The
+# legend, not the column, names a series: barn2025's charts reuse the columns
+# ``privratesnitt``/``offratesnitt`` for specialist/GP and telephone-video/ordinary
+# consultations (see SOURCE.md).
+SERIES = {
+    "private": ("privat", "Private avtalespesialister", "Private specialists under contract"),
+    "offentlig": ("offentlig", "Offentlig", "Public"),
+    "spesialist": ("spesialist", "Spesialist", "Specialist"),
+    "allmenn": ("allmennlege", "Allmennlege", "General practitioner"),
+    "allmennlege": ("allmennlege", "Allmennlege", "General practitioner"),
+    "tlf/video konsultasjon": (
+        "tlf_video",
+        "Tlf/video-konsultasjon",
+        "Telephone/video consultations",
+    ),
+    "ordinære konsultasjoner": ("ordinaer", "Ordinære konsultasjoner", "Ordinary consultations"),
+    "pasientar hos allmennlege": (
+        "allmennlege",
+        "Pasientar hos allmennlege",
+        "Patients in primary care",
+    ),
+    "pasientar hos både allmennlege og i poliklinikk": (
+        "begge",
+        "Pasientar hos både allmennlege og i poliklinikk",
+        "Patients in both primary care and outpatient treatment",
+    ),
+    "pasientar i poliklinikk": (
+        "poliklinikk",
+        "Pasientar i poliklinikk",
+        "Patients in outpatient treatment",
+    ),
+    "benadling i somatikk": (
+        "somatikk",
+        "Behandling i somatikk",
+        "Treatment in the somatic sector",
+    ),
+    "behandling i somatisk sektor": (
+        "somatikk",
+        "Behandling i somatisk sektor",
+        "Treatment in the somatic sector",
+    ),
+    "behandling i psykisk helsevern": (
+        "psykisk_helsevern",
+        "Behandling i psykisk helsevern",
+        "Treatment in mental health care",
+    ),
+    "benadling i psykisk helsevern": (
+        "psykisk_helsevern",
+        "Behandling i psykisk helsevern",
+        "Treatment in mental health care",
+    ),
+    "behandling i avtalespesialister": (
+        "avtalespesialist",
+        "Behandling hos avtalespesialistar",
+        "Treatment by private specialists under contract",
+    ),
+    "kun spes.helsetj.": ("kun_spesialist", "Kun spesialisthelsetjenesten", "Specialist care only"),
+    "allmennlege og spes.helsetj.": (
+        "begge",
+        "Allmennlege og spesialisthelsetjenesten",
+        "GP and specialist care",
+    ),
+    "spes. og allmennlegetj.": (
+        "begge",
+        "Allmennlege og spesialisthelsetjenesten",
+        "GP and specialist care",
+    ),
+    "kun allmennlegetj.": ("kun_allmennlege", "Kun allmennlegetjenesten", "GP only"),
+    "sykehus": ("sykehus", "Sykehus", "Hospital"),
+    "avtalespesialist": (
+        "avtalespesialist",
+        "Avtalespesialist",
+        "Private specialist under contract",
+    ),
+    "fastlege": ("fastlege", "Fastlege", "Regular GP"),
+    "legevakt": ("legevakt", "Legevakt", "Out-of-hours service"),
+    "fastlege/legevakt": ("allmennlege", "Fastlege/legevakt", "Regular GP or out-of-hours service"),
+}
+
+
+def _shown(figure: Figure, value: object) -> float:
+    """A stored value as the figure shows it (a fraction as percent)."""
+    return float(value) * figure.multiplier / (figure.published_multiplier or figure.multiplier)  # type: ignore[arg-type]
 
 
 def mongts_figures(reference: Path, atlas: str) -> list[Figure]:
@@ -353,28 +615,36 @@ def mongts_figures(reference: Path, atlas: str) -> list[Figure]:
                     continue
                 measure = MEASURES.get((stem, column)) or MEASURES.get(column) or slug(column)
                 suffix = "" if len(measures) == 1 else "_" + measure
-                xlabel = chart["xLabel"]
-                label = {"nb": xlabel.get("nb") or xlabel.get("nn", ""), "en": xlabel["en"]}
-                national = next(r for r in block["data"] if str(r["area"]).strip() in NATION)
-                multiplier = label_multiplier(label["nb"]) or label_multiplier(label["en"])
-                counts = count_columns(national, column, multiplier)
-                figure = Figure(
-                    id=f"skde_{atlas}_{stem}{suffix}",
-                    atlas=atlas,
-                    source=f"result box «{box['overskrift']}», data file {box['data']}",
-                    heading=box["overskrift"].strip(),
-                    label=label,
-                    multiplier=(counts[2] if counts else multiplier) or 1,
-                    selection=plain(box.get("utvalg", "")),
-                    assessment=plain(box.get("resultat", "")),
-                    language=language,
+                figure = measured_figure(
+                    atlas, box, block, column, chart, f"skde_{atlas}_{stem}{suffix}", language
                 )
-                if "%" in str(chart.get("format", "")):
-                    figure.multiplier, figure.published_multiplier = 100, 1
-                if figure.multiplier == 100 and label_multiplier(label["nb"]) == 100:
-                    figure.kind = "proportion"
                 block_rows(figure, block, column, chart, dps=False)
                 figures[(box["data"], column)] = figure
+            for chart in spec:
+                if chart["type"] != "barchart" or len(chart["x"]) < 2:
+                    continue
+                block = blocks[chart["data"]]
+                legend = chart["xLegend"].get("nb") or chart["xLegend"]["nn"]
+                national = next(r for r in block["data"] if str(r["area"]).strip() in NATION)
+                whole = sum(float(national[c]) for c in chart["x"])
+                # The chart's total: the box's figure whose national value the series add to.
+                totals = [
+                    f.id
+                    for (data, column), f in figures.items()
+                    if data == box["data"]
+                    and (chart["data"], column) in measures
+                    and abs(_shown(f, national[column]) / whole - 1) < 0.01
+                ]
+                for column, shown in zip(chart["x"], legend, strict=True):
+                    key, name_nb, name_en = SERIES[shown.strip().strip(",").strip().lower()]
+                    figure = measured_figure(
+                        atlas, box, block, column, chart, f"skde_{atlas}_{stem}_{key}",
+                        language, series=(name_nb, name_en),
+                    )  # fmt: skip
+                    figure.source += f", series «{shown.strip()}» (column {column})"
+                    figure.total = totals[0] if len(totals) == 1 else ""
+                    block_rows(figure, block, column, {}, dps=False)
+                    figures[(box["data"], f"series {column}")] = figure
     for base, column, block, chart in later:
         figure = figures[(base, column)]
         figure.source += f"; DPS areas from {next(k for k, v in DPS_OF.items() if v == base)}"
@@ -507,19 +777,34 @@ def indicator_file(figure: Figure) -> dict[str, object]:
     )
     yearly = len(periods) > 1
     label_nb, label_en = figure.label["nb"], figure.label["en"]
+    head_en = label_en.split(":")[0].strip() if ":" in label_en else label_en
+    series_nb = series_en = part_nb = part_en = ""
+    if figure.series:
+        series_nb, series_en = f": {figure.series[0]}", f", {figure.series[1]}"
+        total_nb = (
+            f"; seriene summerer seg (innen om lag 1 %) til figuren {figure.total}"
+            if figure.total
+            else ""
+        )
+        total_en = (
+            f"; the series add up (within about 1 %) to the figure {figure.total}"
+            if figure.total
+            else ""
+        )
+        part_nb = f" Én serie av SKDEs figur ({figure.series[0]}){total_nb}."
+        part_en = f" One series of SKDE's chart ({figure.series[1]}){total_en}."
     return {
         "id": figure.id,
         "theme": theme,
         "title": {
-            "nb": f"{figure.heading} – {atlas_nb}",
-            "en": f"{label_en.split(':')[0].strip() if ':' in label_en else label_en} – "
-            f"{atlas_en} ({figure.heading})"
+            "nb": f"{figure.heading}{series_nb} – {atlas_nb}",
+            "en": f"{head_en}{series_en} – {atlas_en} ({figure.heading})"
             if figure.atlas != "kvalitet"
             else f"{KVALITET_EN[figure.heading]} – {atlas_en}",
         },
         "description": {
-            "nb": f"{label_nb}. SKDEs publiserte tall, {period}.",
-            "en": f"{label_en}. Figures published by SKDE, {period}.",
+            "nb": f"{label_nb}{series_nb}. SKDEs publiserte tall, {period}.",
+            "en": f"{label_en}{series_en}. Figures published by SKDE, {period}.",
         },
         "kind": figure.kind,
         "source": "aggregates",
@@ -540,11 +825,13 @@ def indicator_file(figure: Figure) -> dict[str, object]:
         "documentation": {
             "nb": f"SKDEs publiserte verdier etter opptaksområde ({period}"
             f"{', og hvert år' if yearly else ''}), {own_nb}. Kjønns- og aldersjustert der "
-            "SKDE oppgir det. Opptaksområdene er SKDEs.",
+            f"SKDE oppgir det. Opptaksområdene er SKDEs.{part_nb}"
+            + KVALITET_NOTE.get(figure.heading, ("", ""))[0],
             "en": f"SKDE's published values by hospital referral area ({period}"
             f"{', and each year' if yearly else ''}), {own_en}. Age and sex adjusted where "
-            "SKDE says so. The referral areas are SKDE's."
-            + ("" if counted else " Without counts there are no funnel limits and no SCV."),
+            f"SKDE says so. The referral areas are SKDE's.{part_en}"
+            + ("" if counted else " Without counts there are no funnel limits and no SCV.")
+            + KVALITET_NOTE.get(figure.heading, ("", ""))[1],
         },
         "references": [
             f"SKDE. {atlas_nb}. {url}",
