@@ -1,0 +1,474 @@
+"""Import SKDE's 23 atlas documents into variatlas's atlas format (docs/documents.md).
+
+Reads ``results/mongts-atlas-text/<atlas>.json`` of ../shared/reference/skde (see its README)
+and writes ``src/variatlas/documents/atlases/<atlas>/``: ``atlas.yaml`` and one file per
+chapter in ``chapters/``. SKDE's texts are kept as written, with one change: each picture
+(``![alt](path "caption")``) becomes ``{{ figure ID }}`` and a figure of the chapter that
+keeps its alt text, caption and path.
+
+A result box of the second-generation atlases is bound to the catalogue's SKDE indicators of
+its data file (the indicator's ``conformance.source`` names the file): each of SKDE's bar
+charts, maps and tables whose national value is an indicator's becomes a figure of that
+indicator (a chart of several series: one figure of several indicators). A box none of whose
+charts is shipped says ``data: not shipped`` and why. The pictures of the first-generation
+atlases that show a figure of the catalogue (the child, elderly and quality atlases) are bound
+by the tables below; the other pictures are marked not shipped.
+
+    python tools/import_skde_documents.py ../shared/reference/skde [ATLAS ...]
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+import sys
+from collections import Counter
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from variatlas.documents.loading import published_cells
+from variatlas.documents.writing import dump
+from variatlas.indicators import load_catalogue
+
+OUT = Path(__file__).parents[1] / "src/variatlas/documents/atlases"
+MONGTS = "mong/mongts@e9db421b2eeccbdb84a94c15dd4d1a09dbf66966"
+TEXTS = "results/mongts-atlas-text"
+DATA = "results/mongts-atlas-data"
+IMAGE = re.compile(r'!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"([^"]*)")?\s*\)')
+NATION = {"Norge", "Noreg", "Norway"}
+HEADER = (
+    "SKDE's atlas {name}, imported by tools/import_skde_documents.py from\n"
+    "{source}:\n"
+    "re-run the tool rather than edit. Texts © SKDE, GPL-3.0 (see {up}SOURCE.md).\n"
+    "yaml-language-server: $schema={up}../{schema}"
+)
+
+# Pictures of the first-generation atlases that draw a figure of the catalogue (the bars of
+# the referral areas): picture → indicators. The other pictures (age and sex, years, public
+# and private, deaths, shares of the population) draw figures that are not shipped.
+BARN_PICTURES = (
+    "prim_kons1", "spes_kons1", "totalt_innleggelser1", "totalt_poli1", "pediatri_totalt1",
+    "pediatri_innleggelser1", "med_poli1", "akutt1", "omgang_innl1", "pediatri_luftvei1",
+    "pediatri_bronkiolitt1", "pediatri_obstipasjon1", "ped_epilepsi1", "urologi1",
+    "gastroenterologi1", "kardiologi1", "astma1", "obstipasjon_poli1", "epilepsi_poli1",
+    "kirurgi_totalt1", "kirurgi_innleggelser1", "kirurgi_poliklinikk1", "mandler1", "oredren1",
+    "blindtarm1",
+)  # fmt: skip
+"""The child atlas 2015's pictures of its 25 indicators' rates, in the indicators' order
+(barnehelseatlas_01 … _25: helseatlas-data barn.csv, level3 1–25)."""
+BARN = {p: (f"barnehelseatlas_{n:02d}",) for n, p in enumerate(BARN_PICTURES, start=1)}
+ELDRE = {
+    picture: (f"skde_eldre_{indicator}",)
+    for picture, indicator in (
+        ("almenn1", "fastlege"),
+        ("almenn2", "legevakt"),
+        ("spes1", "poliklinikk_alle"),
+        ("spes2", "innleggelser_alle"),
+        ("hjerteinfarkt1", "hjerteinfarkt_innlagte_pasienter"),
+        ("hjerteinfarkt2", "revaskularisering_pci_og_bypass"),
+        ("hjertesvikt1", "hjertesvikt_poliklinikk"),
+        ("hjertesvikt2", "hjertesvikt_innleggelser"),
+        ("hjertesvikt3", "hjertesvikt_reinnleggelser"),
+        ("utredninghjerte1", "arbeids_ekg_poliklinisk"),
+        ("utredninghjerte2", "ekkokardiografi_poliklinisk"),
+        ("utredninghjerte3", "langtids_ekg_poliklinisk"),
+        ("pacemaker1", "pacemaker"),
+        ("lungebetennelse1", "lungebetennelse_akutte_innleggelser"),
+        ("lungebetennelse2", "lungebetennelse_reinnleggelser"),
+        ("kols1", "kols_akutte_innleggelser"),
+        ("kols2", "kols_reinnleggelser"),
+        ("hoftebrudd1", "hoftebrudd"),
+        ("hoftebrudd2", "hoftebrudd_reinnleggelser"),
+        ("leddproteser1", "primaere_hofteproteser"),
+        ("leddproteser2", "primaere_kneproteser"),
+        ("handleddsbrudd1", "handleddsbrudd_konservativ_behandling_andeler"),
+        ("handleddsbrudd2", "larhalsbrudd_behandling_med_protese_andeler"),
+        ("hjerneslag1", "hjerneslag_akutte_innleggelser"),
+        ("hjerneslag2", "hjerneslag_pasienter_innlagt_innen_4_timer_etter_symptomdebut_andel"),
+        ("hjerneslag3", "hjerneslag_pasienter_behandlet_i_slagenhet_andel"),
+        ("demens1", "demens_poliklinikk"),
+        ("demens2", "parkinson_sykdom_poliklinikk"),
+        ("kreft2", "medikamentell_behandling_pasienter"),
+        ("kreft3", "stralebehandling_pasienter"),
+        ("oyesykdommer1", "gra_staer_inngrep"),
+        ("oyesykdommer2", "injeksjonsbehandling_pasienter"),
+        ("horeapparat1", "horeapparat_pasienter"),
+        ("biologiske1", "biologisk_legemiddel_pasienter"),
+    )
+}
+KVALITET = {
+    "kvalitet_tarmkreft_1": (
+        "skde_kvalitet_tykktarmskreft_laparoskopi",
+        "skde_kvalitet_endetarmskreft_laparoskopi",
+    ),
+    "kvalitet_tarmkreft_2": ("skde_kvalitet_endetarmskreft_uten_tilbakefall",),
+    "kvalitet_brystkreft_1": ("skde_kvalitet_brystkreft_primaerkirurgi",),
+    "kvalitet_brystkreft_2": ("skde_kvalitet_brystkreft_brystbevarende_kirurgi",),
+    "kvalitet_lungekreft_1": ("skde_kvalitet_lungekreft_kurativt_behandling",),
+    "kvalitet_lungekreft_2": ("skde_kvalitet_lungekreft_overlevelse",),
+    "kvalitet_prostatakreft_1": ("skde_kvalitet_prostatakreft_radikal_behandling",),
+    "kvalitet_prostatakreft_2": ("skde_kvalitet_prostatakreft_fri_rand",),
+}
+PICTURES = {"barn": BARN, "eldre": ELDRE, "kvalitet": KVALITET}
+KIND = {"barchart": "bars", "map": "map", "table": "table"}
+DRAWN = {"barchart": "bar chart", "map": "map", "table": "table", "linechart": "line chart"}
+
+
+def slug(text: str, joiner: str = "-") -> str:
+    text = text.lower().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"}))
+    return re.sub(r"[^a-z0-9]+", joiner, text).strip(joiner)[:48].strip(joiner)
+
+
+def period_of(indicator: str) -> str:
+    """The indicator's period of SKDE's average (the longest of its periods)."""
+    periods = published_cells()[indicator]["nation"]
+    return max(periods, key=lambda p: (len(p), p))
+
+
+class Atlas:
+    """One SKDE document being imported."""
+
+    def __init__(self, reference: Path, name: str, catalogue: dict[str, Any]) -> None:
+        self.reference, self.name, self.catalogue = reference, name, catalogue
+        self.doc = json.loads((reference / TEXTS / f"{name}.json").read_text(encoding="utf-8"))
+        self.lang = self.doc["lang"]
+        self.used: set[str] = set()
+        self.chapter_figures: list[dict[str, Any]] = []
+        self.pictures: dict[str, str] = {}
+        self.count: Counter[str] = Counter()
+        self.nation = self._national_values()
+
+    def _national_values(self) -> dict[str, set[float]]:
+        """The national values of the catalogue's indicators of this atlas, by indicator."""
+        values: dict[str, set[float]] = {
+            i: set() for i in self.catalogue if i.startswith(f"skde_{self.name}_")
+        }
+        shipped = files("variatlas.indicators") / "data" / "skde_atlases.csv"
+        with shipped.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                if row["indicator"] in values and row["level"] == "nation":
+                    values[row["indicator"]].add(float(row["value"]))
+        return values
+
+    def text(self, value: str | None) -> dict[str, str] | None:
+        return None if value is None else {self.lang: value}
+
+    def unique(self, wanted: str) -> str:
+        found, n = wanted, 1
+        while found in self.used:
+            n += 1
+            found = f"{wanted}-{n}"
+        self.used.add(found)
+        return found
+
+    def figures_in(self, markdown: str | None) -> dict[str, str] | None:
+        """A text with each picture replaced by ``{{ figure ID }}`` and declared a figure."""
+        if markdown is None:
+            return None
+
+        def figure(match: re.Match[str]) -> str:
+            alt, path, caption = match.groups()
+            if path in self.pictures:
+                return "{{ figure " + self.pictures[path] + " }}"
+            stem = Path(path).stem
+            bound = PICTURES.get(self.name, {}).get(stem)
+            ident = self.unique(slug(stem, "_") or "figur")
+            self.pictures[path] = ident
+            item: dict[str, Any] = {"id": ident}
+            if alt:
+                item["title"] = self.text(alt)
+            if caption:
+                item["caption"] = self.text(caption)
+            self.count["pictures"] += 1
+            if bound:
+                self.count["pictures bound"] += 1
+                item |= {"kind": "bars", "indicator": bound[0]}
+                item |= {"also": list(bound[1:])} if len(bound) > 1 else {}
+                item |= {"level": "referral_area", "period": period_of(bound[0])}
+            else:
+                item |= {
+                    "data": "not shipped",
+                    "reason": "SKDE published this figure as a picture; its data are not "
+                    "among the indicators of the catalogue",
+                }
+            item["origin"] = {"image": path}
+            self.chapter_figures.append(item)
+            return "{{ figure " + ident + " }}"
+
+        return {self.lang: IMAGE.sub(figure, markdown)}
+
+    def candidates(self, data: str) -> dict[str, str]:
+        """The catalogue's indicators of a data file, with their level."""
+        found = {}
+        for indicator, body in self.catalogue.items():
+            if indicator in self.nation:
+                source = body.conformance.source
+                named = re.escape(data) + r"(?![\w.-])"
+                if re.search("data file " + named, source):
+                    found[indicator] = "referral_area"
+                if re.search("DPS areas from " + named, source):
+                    found[indicator] = "dps"
+        return found
+
+    def match(self, value: object, candidates: dict[str, str]) -> str | None:
+        if not isinstance(value, int | float):
+            return None
+        hits = [
+            i
+            for i in candidates
+            if any(math.isclose(value, v, rel_tol=1e-9) for v in self.nation[i])
+        ]
+        return hits[0] if len(hits) == 1 else None
+
+    def box_figures(self, box: dict[str, Any]) -> tuple[list[dict[str, Any]], str, str]:
+        """A result box's figures bound to indicators, its ``data`` and the reason."""
+        path = self.reference / DATA / self.name / box["data"]
+        if not path.exists():
+            return (
+                [],
+                "not shipped",
+                (
+                    f"SKDE's data file {box['data']} is not in the public repository the text "
+                    f"comes from ({MONGTS})"
+                ),
+            )
+        spec = json.loads(path.read_text(encoding="utf-8"))["innhold"]
+        candidates = self.candidates(box["data"])
+        blocks = {b["label"]: b for b in spec if b["type"] == "data"}
+        made, missed = [], Counter[str]()
+        for chart in (c for c in spec if c["type"] != "data"):
+            block = blocks.get(chart.get("data"), {"data": []})
+            national = next((r for r in block["data"] if str(r.get("area")).strip() in NATION), {})
+            if chart["type"] == "table":
+                columns = [c["id"] for c in chart.get("columns", [])]
+            elif chart["type"] in ("barchart", "map"):
+                columns = chart["x"] if isinstance(chart["x"], list) else [chart["x"]]
+            else:
+                columns = []
+            bound = [self.match(national.get(c), candidates) for c in columns]
+            shown = [i for i in bound if i is not None]
+            whole = chart["type"] == "table" or (columns and len(shown) == len(columns))
+            if not shown or not whole:
+                missed[DRAWN.get(chart["type"], chart["type"])] += 1
+                continue
+            figure: dict[str, Any] = {"kind": KIND[chart["type"]], "indicator": shown[0]}
+            label = chart.get("xLabel") or chart.get("caption") or {}
+            title = label.get(self.lang) or label.get("nb") or label.get("nn")
+            if title:
+                figure = {"title": self.text(title), **figure}
+            if len(shown) > 1:
+                figure["also"] = shown[1:]
+                figure |= {"stacked": True} if chart["type"] == "barchart" else {}
+            figure |= {"level": candidates[shown[0]], "period": period_of(shown[0])}
+            if chart["type"] == "barchart" and len(columns) == 1:
+                figure |= {"intervals": True} if chart.get("errorBars") else {}
+                figure |= {"years": True} if chart.get("annualVar") else {}
+            made.append(figure)
+        if not made:
+            if candidates:
+                why = "none of its charts draws a figure of the catalogue"
+            elif any(i.startswith(f"skde_{self.name}_") for i in self.catalogue):
+                why = "its figures are not by referral area (by county, say)"
+            else:
+                why = f"the catalogue has no indicators of SKDE's {self.name} atlas"
+            return (
+                [],
+                "not shipped",
+                f"SKDE's data of this box ({box['data']}) are not shipped: {why}",
+            )
+        if missed:
+            parts = ", ".join(f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in missed.items())
+            n = sum(missed.values())
+            return (
+                made,
+                "partly shipped",
+                (
+                    f"{n} of SKDE's {len(made) + n} charts for this box "
+                    f"{'is' if n == 1 else 'are'} not shipped ({parts})"
+                ),
+            )
+        return made, "shipped", ""
+
+    def block(self, item: dict[str, Any]) -> dict[str, Any]:
+        kind = item.get("type")
+        text = self.figures_in
+        if kind == "faktaboks":
+            block = {"type": "fact", "title": self.text(item["overskrift"])}
+            block |= {"text": text(item["tekst"]), "summary": text(item.get("ingress"))}
+            return block | {"assessment": text(item.get("resultat"))}
+        if kind == "resultatboks":
+            self.count["boxes"] += 1
+            ident = self.unique(slug(Path(item["data"]).stem, "_"))
+            box = {"type": "result", "id": ident, "title": self.text(item["overskrift"])}
+            box |= {"summary": text(item["ingress"]), "selection": text(item.get("utvalg"))}
+            box |= {"assessment": text(item.get("resultat")), "text": text(item.get("tekst"))}
+            made, data, reason = self.box_figures(item)
+            self.count[f"boxes {data}"] += 1
+            box |= {"figures": made, "data": data, "reason": reason}
+            origin = {"data": item["data"], "map": item.get("kart")}
+            return box | {"origin": origin | {k[0]: item.get(k[1]) for k in DATES}}
+        block = {"type": "text", "label": self.text(item.get("beskrivelse"))}
+        block |= {"text": text(item.get("tekst")), "summary": text(item.get("ingress"))}
+        block |= {"assessment": text(item.get("resultat"))}
+        origin = {"updated": item.get("oppdatert")}
+        if kind is None:
+            origin["note"] = "SKDE's item has no type (an ingress alone)"
+        return block | {"origin": origin}
+
+    def written(self) -> dict[str, str]:
+        """The atlas's files: path within its folder → text."""
+        doc, out, chapters = self.doc, {}, []
+        second = any(
+            b.get("type") == "resultatboks" for c in doc["kapittel"] for b in c.get("innhold", [])
+        )
+        for n, chapter in enumerate(doc["kapittel"], start=1):
+            title = chapter.get("overskrift")
+            name = f"{n:02d}-{slug(title)}.yaml" if title and slug(title) else f"{n:02d}.yaml"
+            self.chapter_figures = []
+            blocks = [_clean(self.block(item)) for item in chapter.get("innhold", [])]
+            body = {"title": self.text(title), "blocks": blocks, "figures": self.chapter_figures}
+            comment = HEADER.format(
+                name=self.name, source=self.source, up="../../", schema="chapter.schema.json"
+            )
+            out[f"chapters/{name}"] = dump(_clean(body, keep={"blocks"}), comment)
+            self.count["chapters"] += 1
+            chapters.append(name)
+        head = {
+            "id": self.name,
+            "title": self.text(doc["mainTitle"]),
+            "short_title": self.text(doc.get("shortTitle")),
+            "languages": [self.lang],
+            "publisher": "SKDE",
+            "authors": doc.get("forfatter"),
+            "year": int(doc["date"][:4]),
+            "date": doc["date"][:10],
+            "published": bool(doc.get("publisert", True)),
+            "summary": self.text(doc.get("ingress")),
+            "front_page": self.text(doc.get("frontpagetext")),
+            "url": f"https://apps.skde.no/helseatlas/v2/{self.name}" if second else None,
+            "source": self.source,
+            "licence": "GPL-3.0",
+            "chapters": chapters,
+            "origin": {"image": doc.get("image")},
+        }
+        comment = HEADER.format(
+            name=self.name, source=self.source, up="../", schema="atlas.schema.json"
+        )
+        out["atlas.yaml"] = dump(_clean(head), comment)
+        return out
+
+    @property
+    def source(self) -> str:
+        return f"{MONGTS}, apps/skde/_posts/helseatlas/atlas/{self.name}.json"
+
+
+DATES = (("published", "publisert"), ("updated", "oppdatert"))
+
+
+def _clean(value: Any, keep: frozenset[str] | set[str] = frozenset()) -> Any:
+    """Without empty values (None, empty text), keeping the keys in ``keep`` and ``False``."""
+    if isinstance(value, dict):
+        cleaned = {k: _clean(v) for k, v in value.items()}
+        return {k: v for k, v in cleaned.items() if k in keep or v not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def atlas_files(reference: Path, name: str) -> tuple[dict[str, str], Counter[str]]:
+    """The files of one imported atlas and what was counted (boxes, pictures, bound)."""
+    atlas = Atlas(reference, name, load_catalogue())
+    return atlas.written(), atlas.count
+
+
+SOURCE = """# SKDE's atlases
+
+SKDE's 23 atlas documents (Senter for klinisk dokumentasjon og evaluering, Helse Nord RHF;
+the rus atlas by Helse Førde), 2015–2026, in variatlas's atlas format (docs/documents.md),
+imported by `tools/import_skde_documents.py` from
+`results/mongts-atlas-text/<atlas>.json` of ../shared/reference/skde, a copy of
+{mongts} `apps/skde/_posts/helseatlas/atlas/<atlas>.json`.
+
+**Licence.** SKDE's texts are published under the GNU GPL v3 (GPL-3.0; © SKDE, Helse Nord
+RHF), the licence of mong/mongts; variatlas is GPL-3.0-or-later, so they are shipped under
+SKDE's licence, with this note. Keep it where you copy them.
+
+**The texts as SKDE wrote them.** Every text (chapter and box headings, Markdown text, fact
+boxes, the result boxes' `ingress`, `utvalg` and `resultat`: here `summary`, `selection` and
+`assessment`) is kept verbatim, in SKDE's language (bokmål or nynorsk: the English versions
+are not in the repository), with one change: each picture `![alt](path "caption")` is
+written `{{{{ figure ID }}}}` and declared in the chapter's `figures`, with its alt text
+(`title`), caption and path (`origin.image`). SKDE's pictures are not shipped, and links to
+SKDE's own pages and files (`/helseatlas/files/…`) point at SKDE's site as written.
+
+**Figures bound to the data.** A result box of the second-generation atlases (with its data
+in `results/mongts-atlas-data/`) is bound to the catalogue's SKDE indicators of its data file
+(`tools/make_skde_atlases.py` names the file in each indicator's `conformance.source`): each
+of SKDE's bar charts, maps and tables whose national value is one of those indicators'
+becomes a figure of it, at the box's level (referral areas, or DPS areas for psyk2's DPS
+boxes) and SKDE's period, with SKDE's intervals and yearly values where SKDE drew them. A box
+whose other charts (line charts of trends, age and sex; tables by age) are not shipped says
+`data: partly shipped`; one with no chart shipped says `data: not shipped`, and why. The
+pictures of the first-generation atlases that draw a shipped figure (the child atlas 2015, the
+elderly atlas and the quality atlas's cancer chapter) are bound by the importer's tables; the
+others are `data: not shipped`.
+
+| atlas | title | language | year | chapters | result boxes bound | pictures bound |
+|---|---|---|---|---|---|---|
+{rows}
+| all | | | | {chapters} | {bound} of {boxes} | {pictures_bound} of {pictures} |
+
+`psyk2-1` (Psykisk helsevern for eldre) and `rus` were drafts SKDE had not published:
+psyk2-1's data files are not in the repository, except one it shares with psyk2 in another
+version, and rus has chapter headings only.
+"""
+
+
+def source_md(rows: list[tuple[Atlas, Counter[str]]]) -> str:
+    total: Counter[str] = Counter()
+    lines = []
+    for atlas, count in rows:
+        total += count
+        doc = atlas.doc
+        bound = count["boxes shipped"] + count["boxes partly shipped"]
+        boxes = f"{bound} of {count['boxes']}" if count["boxes"] else ""
+        pictures = f"{count['pictures bound']} of {count['pictures']}" if count["pictures"] else ""
+        lines.append(
+            f"| `{atlas.name}` | {doc['mainTitle'].strip()} | {atlas.lang} | {doc['date'][:4]} "
+            f"| {count['chapters']} | {boxes} | {pictures} |"
+        )
+    return SOURCE.format(
+        mongts=MONGTS,
+        rows="\n".join(lines),
+        chapters=total["chapters"],
+        bound=total["boxes shipped"] + total["boxes partly shipped"],
+        boxes=total["boxes"],
+        pictures_bound=total["pictures bound"],
+        pictures=total["pictures"],
+    )
+
+
+def main(reference: Path, names: list[str]) -> None:
+    """Import the atlases named (default: all, and write SOURCE.md)."""
+    catalogue = load_catalogue()
+    rows = []
+    for name in names or sorted(p.stem for p in (reference / TEXTS).glob("*.json")):
+        atlas = Atlas(reference, name, catalogue)
+        made = atlas.written()
+        folder = OUT / name
+        for old in folder.glob("chapters/*.yaml"):
+            old.unlink()
+        for path, text in made.items():
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_text(text, encoding="utf-8")
+        rows.append((atlas, atlas.count))
+        print(name, dict(atlas.count), file=sys.stderr)
+    if not names:
+        (OUT / "SOURCE.md").write_text(source_md(rows), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), sys.argv[2:])
