@@ -1,6 +1,7 @@
-// Copies the atlas's front-end libraries from node_modules into the Python package, with
-// every licence of the code they bundle. Run by `make assets` after `npm ci`.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+// Copies the atlas's front-end libraries and the API documentation page's Swagger UI from
+// node_modules into the Python package, with every licence of the code they bundle. Run by
+// `make assets` after `npm ci`.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -10,7 +11,15 @@ const target = join(here, "..", "src", "variatlas", "publish", "static", "vendor
 const bundles = {
   "d3/dist/d3.min.js": "d3.min.js",
   "@observablehq/plot/dist/plot.umd.min.js": "plot.umd.min.js",
+  // /api/docs, served by `variatlas serve` from the package (never from a CDN).
+  "swagger-ui-dist/swagger-ui-bundle.js": "swagger-ui/swagger-ui-bundle.js",
+  "swagger-ui-dist/swagger-ui.css": "swagger-ui/swagger-ui.css",
 };
+// The licence comments of the code swagger-ui-bundle.js bundles (React and the rest).
+const bundledLicences = ["swagger-ui-dist/swagger-ui-bundle.js.LICENSE.txt"];
+// Installed with a library but not part of anything shipped: swagger-ui-dist's install-time
+// analytics (disabled by scarfSettings in package.json), so no licence of it is listed.
+const notShipped = new Set(["@scarf/scarf"]);
 
 // Test tools (axe-core for the accessibility tests) are installed beside the libraries but
 // never shipped, so their licences are not listed with what the atlas publishes.
@@ -23,7 +32,7 @@ function packages() {
     const names = name.startsWith("@")
       ? readdirSync(join(modules, name)).map((inner) => `${name}/${inner}`)
       : [name];
-    for (const pkg of names) {
+    for (const pkg of names.filter((inner) => !notShipped.has(inner))) {
       const manifest = join(modules, pkg, "package.json");
       if (existsSync(manifest)) found.push({ pkg, ...JSON.parse(readFileSync(manifest, "utf8")) });
     }
@@ -37,14 +46,18 @@ function licenceText(pkg) {
   return file ? readFileSync(join(folder, file), "utf8").trim() : null;
 }
 
-mkdirSync(target, { recursive: true });
 for (const [source, name] of Object.entries(bundles)) {
-  copyFileSync(join(modules, source), join(target, name));
+  mkdirSync(dirname(join(target, name)), { recursive: true });
+  const text = readFileSync(join(modules, source), "utf8");
+  // No source maps are shipped: a reference to one would only be a 404 in the browser's tools.
+  writeFileSync(join(target, name), text.replace(/\n?\/\*# sourceMappingURL=[^*]*\*\/\s*$/, "\n"));
 }
 const sections = [
   "Third-party code in the variatlas atlas (static/vendor): d3.min.js and plot.umd.min.js,",
+  "and in the API's documentation page: swagger-ui/swagger-ui-bundle.js and swagger-ui.css,",
   "installed from the npm registry by `make assets` (frontend/package-lock.json) and bundling",
-  "the packages below. Each package's own licence follows.",
+  "the packages below. Each package's own licence follows, then the licence notices of the",
+  "code bundled in swagger-ui-bundle.js.",
 ];
 const versions = {};
 for (const { pkg, version, license } of packages()) {
@@ -52,6 +65,10 @@ for (const { pkg, version, license } of packages()) {
   versions[pkg] = version;
   sections.push(`\n${"=".repeat(72)}\n${pkg} ${version} (${license ?? "see below"})\n${"=".repeat(72)}`);
   sections.push(text ?? `Licence: ${license}; the package ships no licence file.`);
+}
+for (const file of bundledLicences) {
+  sections.push(`\n${"=".repeat(72)}\nBundled in ${file.replace(/\.LICENSE\.txt$/, "")}\n${"=".repeat(72)}`);
+  sections.push(readFileSync(join(modules, file), "utf8").trim());
 }
 writeFileSync(join(target, "THIRD-PARTY-LICENSES.txt"), sections.join("\n") + "\n");
 writeFileSync(join(target, "versions.json"), JSON.stringify(versions, null, 1) + "\n");

@@ -42,6 +42,11 @@ SUPPRESSED = "suppressed"
 """Every flag of a cell hidden by disclosure control starts with this word."""
 PRIMARY_FLAG = "suppressed: fewer than {t}"
 SECONDARY_FLAG = "suppressed: protects another suppressed count"
+SUPPRESSED_FLAG = SECONDARY_FLAG
+"""A hidden cell's flag, for texts that only need one (the documents' placeholder tests)."""
+TOO_FEW_AREAS = "too few published areas to compare"
+"""The ``comparison`` of a variation summary whose published areas are too few (or hold too
+little of the population) for FT, CV and SCV to describe the level."""
 FEW_EVENTS = "fewer than 10 events: no standardised rate"
 OUTSIDE_POPULATION = "events outside the population table left out"
 FEW_ROWS = "too few rows for a confidence interval"
@@ -104,6 +109,24 @@ VARIATION_FIELDS: tuple[Field, ...] = (
     PERIOD,
     SEX,
     Field("areas", "integer", "Areas that entered the statistics.", required=True),
+    Field(
+        "areas_at_level",
+        "integer",
+        "Areas of the level in this view, published or not: the areas that entered are "
+        "compared with it.",
+    ),
+    Field(
+        "population_share",
+        "number",
+        "Share of the country's denominator (population or eligible cases) held by the "
+        "published areas; empty where the country's denominator is not published.",
+    ),
+    Field(
+        "comparison",
+        "string",
+        "Empty when FT, CV and SCV are given; otherwise why not (too few published areas "
+        "to compare: see docs/methods.md, 'Variation over what is published').",
+    ),
     Field("national_value", "number", "The value for the whole country."),
     Field("min", "number", "The lowest area value."),
     Field("max", "number", "The highest area value."),
@@ -114,7 +137,12 @@ VARIATION_FIELDS: tuple[Field, ...] = (
     Field("cv_weighted", "number", "Population-weighted coefficient of variation."),
     Field("scv", "number", "Systematic component of variation (McPherson), × 100."),
     Field("scv2", "number", "SCV without the highest and lowest area."),
-    Field("scv_class", "string", "SCV class: low, medium, high, very high."),
+    Field(
+        "scv_class",
+        "string",
+        "SCV class: none beyond chance (an SCV estimate at or below zero), low, medium, high, "
+        "very high.",
+    ),
     Field("scv_log", "number", "SCV on the log scale."),
     Field("phi", "number", "Overdispersion factor of the funnel plot."),
     Field("tau2", "number", "Between-area variance added to the funnel limits."),

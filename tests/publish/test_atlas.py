@@ -290,3 +290,20 @@ def test_publishing_without_the_browser_libraries_says_how_to_get_them(
     monkeypatch.setattr(atlas, "_static", lambda: tmp_path)
     with pytest.raises(atlas.AssetsMissing, match=r"d3\.min\.js.*Run `make assets`"):
         atlas.check_assets()
+
+
+def test_the_lede_says_the_unit_once_and_summaries_state_their_coverage(site: Path) -> None:
+    catalogue = load_catalogue()
+    for lang in ("nb", "en"):
+        page = (site / lang / "tonsillectomy_children.html").read_text()
+        lede = re.search(r'<p class="lede">(.*?)</p>', page, re.S)
+        assert lede is not None
+        unit = catalogue["tonsillectomy_children"].unit.nb if lang == "nb" else "x"
+        assert f"({unit})" not in lede.group(1) and ".." not in lede.group(1)
+    for name, view in _views(site).items():
+        for summary in view["summaries"]:
+            assert summary["areas"] <= summary["areas_at_level"], name
+            if summary["comparison"]:
+                assert summary["ft"] is None and summary["scv"] is None, name
+                assert summary["reading"]["nb"].startswith("For få publiserte områder"), name
+                assert summary["reading"]["en"].startswith("Too few published areas"), name

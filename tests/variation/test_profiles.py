@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from variatlas.indicators import load_catalogue
-from variatlas.variation.profiles import indicator_profile, profile_period
+from variatlas.variation.profiles import area_trend, indicator_profile, profile_period
 
 YEARS = ["2020", "2021", "2022", "2023", "2024"]
 
@@ -78,6 +78,49 @@ def test_a_profile_row_places_the_area_on_the_spread_of_its_level(share) -> None
     assert profile.loc["C", "trend"] == "not computed"  # its 2024 is hidden
     assert profile.loc["D", "trend"] == "not computed"  # no single years
     assert profile["learn_from"].to_dict() == {"A": True, "B": False, "C": False, "D": False}
+
+
+def test_a_trend_marker_is_called_as_fingertips_calls_one(share) -> None:
+    # Worked by hand (chi-squared test for trend, 100 per year, Sxx = 1000):
+    # E: 60 of 100 four years, then 90: b = 0.06, var(b) = 0.66 * 0.34 / 1000, chi-squared
+    # 16.0, beyond 9.5495 (99.8 %); but without 2024 the series is flat: an outlier, no change.
+    # F: 50, 54, 58, 62, 66 of 100: b = 0.04, var(b) = 0.58 * 0.42 / 1000, chi-squared 6.57:
+    # past 3.84 (95 %), not 9.5495, so no change; it rises without any one year.
+    rows = [_row("nation", "8888", "2022-2024", 600, 1000)]
+    rows += [
+        _row("municipality", "E", y, x, 100)
+        for y, x in zip(YEARS, [60, 60, 60, 60, 90], strict=True)
+    ]
+    rows += [
+        _row("municipality", "F", y, x, 100)
+        for y, x in zip(YEARS, [50, 54, 58, 62, 66], strict=True)
+    ]
+    rows += [
+        _row("municipality", "E", "2022-2024", 210, 300, funnel="Not significant"),
+        _row("municipality", "F", "2022-2024", 186, 300, funnel="Not significant"),
+    ]
+    table = pd.DataFrame(rows)
+    profile = indicator_profile(share, table, table.iloc[:0]).set_index("area")
+    assert profile["trend"].to_dict() == {"E": "no change", "F": "no change"}
+    assert profile["trend_judgement"].to_dict() == {"E": "", "F": ""}
+    series = pd.DataFrame(rows[6:11])
+    assert area_trend(share, series).reason() == "no significant trend"
+    assert area_trend(share, series).direction(0.95) == "increasing"
+    assert area_trend(share, pd.DataFrame(rows[1:6])).reason() == "outlier found"
+
+
+def test_a_series_with_a_missing_year_has_no_trend_marker(share) -> None:
+    # Fingertips asks for series without breaks: 2019, 2020, 2022, 2023, 2024 is not tested.
+    years = ["2019", "2020", "2022", "2023", "2024"]
+    series = pd.DataFrame(
+        [_row("municipality", "G", y, 50 + 10 * k, 100) for k, y in enumerate(years)]
+    )
+    trend = area_trend(share, series)
+    assert trend.direction() == "not computed"
+    assert trend.reason() == "a break in the series"
+    # The same five values over consecutive years rise (as area A's do).
+    series["period"] = YEARS
+    assert area_trend(share, series).direction() == "increasing"
 
 
 def test_without_a_funnel_the_interval_is_compared_with_the_country() -> None:

@@ -153,6 +153,8 @@ def _weighted_mean(areas: pd.DataFrame) -> float:
 @pytest.mark.parametrize(
     ("scv", "name"),
     [
+        (-546.9, "none beyond chance"),
+        (0.0, "none beyond chance"),
         (0.5, "low"),
         (2.99, "low"),
         (3.0, "medium"),

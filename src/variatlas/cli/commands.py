@@ -291,6 +291,9 @@ def _engine_options(
 def publish(
     results: Annotated[Path, typer.Argument(help="A folder made by variatlas compute.")],
     site: Annotated[Path, typer.Argument(help="The publication folder (replaced atomically).")],
+    base_url: Annotated[
+        str, typer.Option(help="Where SITE will be served: the sitemap's links start there.")
+    ] = "http://127.0.0.1:8000/",
 ) -> None:
     """Suppress small numbers, then write open data, the API's files and the atlas to SITE."""
     from variatlas.geography import load_geography
@@ -298,16 +301,14 @@ def publish(
     from variatlas.pipeline import disclose
     from variatlas.pipeline import publish as write_site
     from variatlas.publish.atlas import AssetsMissing, check_assets
+    from variatlas.publish.static_files import BaseUrlInvalid, site_files
     from variatlas.results import ResultsMissing, is_suppressed, read_results
 
     try:
         check_assets()
-    except AssetsMissing as error:
-        errors.print(f"[red]{error}[/red]")
-        raise typer.Exit(2) from None
-    try:
+        extra = site_files(base_url)
         found = read_results(results)
-    except ResultsMissing as error:
+    except (AssetsMissing, BaseUrlInvalid, ResultsMissing) as error:
         errors.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
     catalogue, geography = load_catalogue(), load_geography()
@@ -319,7 +320,7 @@ def publish(
             progress.advance(task)
 
         disclosed = disclose(found, catalogue=catalogue, geography=geography, on_indicator=advance)
-    folder = write_site(disclosed, site, catalogue=catalogue, geography=geography)
+    folder = write_site(disclosed, site, catalogue=catalogue, geography=geography, extra=extra)
     suppressed = disclosed.results["flag"].map(is_suppressed).sum()
     console.print(
         f"Published {disclosed.results['indicator'].nunique()} indicators "

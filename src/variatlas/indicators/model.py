@@ -239,6 +239,10 @@ class Indicator(Strict):
     direction: Literal["higher_is_better", "lower_is_better", "neutral"] = "neutral"
     target: Target | None = None
     minimum_count: int = 5
+    complement_counts_persons: bool = True
+    """Whether denominator − numerator counts persons (the deaths beside a survival, the
+    unvaccinated): if so, it is protected like the numerator (docs/disclosure.md). False only
+    where it counts no one: population-years less events, days, municipalities."""
     need_covariate: str | None = None
     """A municipal fact (e.g. morbidity_index) whose share of the variation is reported."""
     published_by: str | None = None

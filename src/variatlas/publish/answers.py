@@ -3,17 +3,19 @@
 A publication never changes (a new one is a new folder), so an answer can be kept for as long
 as the publication is served. The rows are grouped by indicator when the publication is
 loaded; a query filters one indicator's rows, serialises it once and keeps the bytes
-(least recently used first out). A request that was answered before costs a dictionary lookup,
-which is what lets one process serve hundreds of requests a second (``bench/api.py``).
+(least recently used first out), with its strong ETag, the hash of the bytes, made with them.
+A request that was answered before costs a dictionary lookup, which is what lets one process
+serve hundreds of requests a second (``bench/api.py``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -25,6 +27,20 @@ KEPT_ANSWERS = 4096
 
 _NONE = pd.DataFrame(columns=["level", "area", "period", "sex"])
 """The rows of an indicator that has none."""
+
+
+class Answer(NamedTuple):
+    """An answer's JSON bytes and their strong ETag."""
+
+    body: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, document: dict[str, Any]) -> Answer:
+        body = json.dumps(
+            document, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+        ).encode()
+        return cls(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
 
 
 class AreaNotFound(LookupError):
@@ -58,10 +74,6 @@ def _records(frame: pd.DataFrame, fields: tuple[Field, ...]) -> list[dict[str, A
     ]
 
 
-def _json(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
-
-
 def _by_indicator(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {
         str(indicator): group.reset_index(drop=True)
@@ -93,19 +105,19 @@ class Answers:
         area: str | None,
         period: str | None,
         sex: str | None,
-    ) -> bytes:
+    ) -> Answer:
         """The results of ``indicator`` that match, as ``{"indicator", "count", "rows"}``;
         ``AreaNotFound`` when it has none for ``area``."""
         frame = _matching(self._results.get(indicator, _NONE), level=level, area=area)
         if area is not None and frame.empty:
             raise AreaNotFound(area)
         rows = _records(_matching(frame, period=period, sex=sex), RESULT_FIELDS)
-        return _json({"indicator": indicator, "count": len(rows), "rows": rows})
+        return Answer.of({"indicator": indicator, "count": len(rows), "rows": rows})
 
     def _variation_answer(
         self, indicator: str, level: str | None, period: str | None, sex: str | None
-    ) -> bytes:
+    ) -> Answer:
         """The variation summaries of ``indicator`` that match, as ``{"indicator", "rows"}``."""
         rows = self._variation.get(indicator, _NONE)
         frame = _matching(rows, level=level, period=period, sex=sex)
-        return _json({"indicator": indicator, "rows": _records(frame, VARIATION_FIELDS)})
+        return Answer.of({"indicator": indicator, "rows": _records(frame, VARIATION_FIELDS)})

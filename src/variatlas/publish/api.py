@@ -1,7 +1,10 @@
 """The read-only JSON API over a publication folder (``variatlas serve SITE``).
 
 It reads only what ``publish`` wrote: disclosure-controlled results, variation summaries and
-the catalogue. Every error has one shape: ``{"error": {"status": ..., "message": ...}}``.
+the catalogue. Every error under ``/api`` has one shape:
+``{"error": {"status": ..., "message": ...}}``; a page that is not there is the publication's
+HTML 404 page. How the answers and the files are served (compression, ETags, cache policy,
+security headers, HEAD, CORS) is ``serving``'s; the documentation page is ``apidocs``'s.
 """
 
 from __future__ import annotations
@@ -15,13 +18,14 @@ from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParameter
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, create_model
 from pydantic import Field as PydanticField
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from variatlas import __version__
-from variatlas.publish.answers import Answers, AreaNotFound
+from variatlas.publish.answers import Answer, Answers, AreaNotFound
+from variatlas.publish.apidocs import add_docs
+from variatlas.publish.serving import Served, SiteFiles, is_api, not_found_page
 from variatlas.results import (
     COMPARATOR_NAMES,
     LEVELS,
@@ -148,6 +152,10 @@ class Publication:
         self.nation_name = str(nation.iloc[0]) if len(nation) else COMPARATOR_NAMES["nation"]
 
 
+def _json(answer: Answer) -> Response:
+    return Response(answer.body, media_type="application/json", headers={"ETag": answer.etag})
+
+
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse(
         status_code=status, content={"error": {"status": status, "message": message}}
@@ -189,10 +197,12 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
         description="Read-only access to disclosure-controlled quality indicators, variation "
         "summaries and downloads. Small counts are suppressed: a suppressed cell "
         "has no numerator, value or interval, and its flag says why.",
-        docs_url="/api/docs",
+        docs_url=None,
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
+    add_docs(app, openapi_url="/api/openapi.json")
+    app.add_middleware(Served)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:
@@ -203,12 +213,15 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
         return _error(400, f"The request is not valid: {problems}.")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code == 404 and not is_api(request.url.path):
+            return not_found_page(site, request.url.path)
         answer = _error(error.status_code, str(error.detail))
         answer.headers.update(error.headers or {})
-        if error.status_code == 405 and "allow" not in answer.headers:
-            # The static files' mount answers a wrong method without saying what is allowed;
-            # RFC 9110 §15.5.6 requires the Allow header. Every path here is read-only.
+        if error.status_code == 405:
+            # Every path here is read-only, and the API's routes answer HEAD too (serving);
+            # the static files' mount would not say what is allowed, which RFC 9110 §15.5.6
+            # requires.
             answer.headers["Allow"] = "GET, HEAD"
         return answer
 
@@ -265,7 +278,7 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
                 + (f" at level {level}" if level else "")
                 + "; GET /api/areas lists the area codes."
             ) from None
-        return Response(answer, media_type="application/json")
+        return _json(answer)
 
     @app.get("/api/indicators/{indicator_id}/variation", response_model=Variation, responses=ERRORS)
     def variation(
@@ -276,8 +289,7 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
     ) -> Response:
         """The variation summaries of one indicator (FT, CV, SCV, funnel outliers, …)."""
         indicator_or_404(indicator_id)
-        answer = publication().answers.variation(indicator_id, level, period, sex)
-        return Response(answer, media_type="application/json")
+        return _json(publication().answers.variation(indicator_id, level, period, sex))
 
     @app.get("/api/indicators/{indicator_id}/downloads", response_model=Downloads, responses=ERRORS)
     def downloads(indicator_id: str = indicator_id_parameter) -> Downloads:
@@ -303,5 +315,5 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
         return publication().provenance
 
     if static:
-        app.mount("/", StaticFiles(directory=site, html=True), name="site")
+        app.mount("/", SiteFiles(site), name="site")
     return app

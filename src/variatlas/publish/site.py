@@ -13,6 +13,7 @@ from variatlas.indicators.model import Indicator
 from variatlas.publish.atlas import comparator_of, write_atlas
 from variatlas.publish.opendata import data_package, write_open_data
 from variatlas.publish.profiles import write_profiles
+from variatlas.publish.static_files import finish_publication
 
 
 def publish(
@@ -39,6 +40,7 @@ def publish(
         write_profiles(disclosed, catalogue, downloads, new)
         if extra is not None:
             extra(new)
+        finish_publication(new)
     return site.resolve()
 
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import yaml
 
 from variatlas.indicators.model import Indicator
+from variatlas.variation.summarise import MINIMUM_AREA_SHARE, MINIMUM_POPULATION_SHARE
 
 Language = Literal["nb", "en"]
 LANGUAGES: tuple[Language, ...] = ("nb", "en")
@@ -49,6 +50,7 @@ def number(value: float, lang: Language, places: int = 1) -> str:
 
 
 SCV_WORDS: dict[str, dict[Language, str]] = {
+    "none beyond chance": {"nb": "ingen utover tilfeldigheter", "en": "none beyond chance"},
     "low": {"nb": "lav", "en": "low"},
     "medium": {"nb": "middels", "en": "medium"},
     "high": {"nb": "høy", "en": "high"},
@@ -89,6 +91,8 @@ def finding(summary: Mapping[str, Any], lang: Language) -> str:
     For example "FT 2.4, SCV high; two areas above the upper 99.8% limit; one area outside
     the 95% limits in at least two of the last three years".
     """
+    if summary.get("comparison"):
+        return _too_few(summary, lang)
     parts = []
     head = []
     ft = _number(summary, "ft")
@@ -157,6 +161,8 @@ def reading(
     areas = int(summary["areas"])
     low, high = number(summary["min"], lang, places), number(summary["max"], lang, places)
     regional = summary.get("comparator") == "data"
+    if summary.get("comparison"):
+        return _too_few(summary, lang, level)
     sentences = []
     if lang == "nb":
         whole = "alle områdene i dataene" if regional else "hele landet"
@@ -179,7 +185,15 @@ def reading(
             if lang == "nb"
             else f"The highest area was {ft} times the lowest (the extremal quotient, FT)."
         )
-    if summary.get("scv_class"):
+    if summary.get("scv_class") == "none beyond chance":
+        sentences.append(
+            "Forskjellene er ikke større enn tilfeldigheter alene gir: ingen systematisk "
+            "variasjon (SCV)."
+            if lang == "nb"
+            else "The areas differ no more than chance alone makes them: no systematic "
+            "variation (SCV)."
+        )
+    elif summary.get("scv_class"):
         scv = number(summary["scv"], lang, 1)
         klass = SCV_WORDS[summary["scv_class"]][lang]
         sentences.append(
@@ -233,6 +247,43 @@ def reading(
             else f"The target is {goal} {unit}; {met} of {total} {level} reached it."
         )
     return " ".join(sentences)
+
+
+def _too_few(summary: Mapping[str, Any], lang: Language, level: str | None = None) -> str:
+    """Why a view has no FT, CV or SCV: how few of its areas are published, and how much of
+    the population they hold."""
+    shown, total = int(summary["areas"]), _whole(summary, "areas_at_level")
+    share = _number(summary, "population_share")
+    if level is None:
+        return (
+            f"For få publiserte områder til å sammenligne ({shown} av {total})"
+            if lang == "nb"
+            else f"Too few published areas to compare ({shown} of {total})"
+        )
+    held = ""
+    if share is not None:
+        percent = number(100 * share, lang, 0)
+        held = (
+            f", med {percent} % av befolkningen"
+            if lang == "nb"
+            else f", holding {percent}% of the population"
+        )
+    areas, people = (
+        number(100 * s, lang, 0) for s in (MINIMUM_AREA_SHARE, MINIMUM_POPULATION_SHARE)
+    )
+    if lang == "nb":
+        return (
+            f"For få publiserte områder til å sammenligne: i {summary['period']} har {shown} av "
+            f"{total} {level} en publisert verdi{held}; de andre er skjult for å verne små tall "
+            f"eller har for få hendelser. FT, CV og SCV vises når minst {areas} % av områdene, "
+            f"med minst {people} % av befolkningen, er publisert."
+        )
+    return (
+        f"Too few published areas to compare: in {summary['period']}, {shown} of {total} "
+        f"{level} have a published value{held}; the others are hidden to protect small "
+        f"numbers or have too few events. FT, CV and SCV are shown when at least {areas}% of "
+        f"the areas, holding at least {people}% of the population, are published."
+    )
 
 
 def _by_fdr(summary: Mapping[str, Any]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,19 +14,39 @@ Confidence = float | Sequence[float]
 FloatArray = NDArray[np.float64]
 
 
+def checked_confidence(level: float) -> float:
+    """One confidence level as a share: 0.95 stays 0.95 and a percentage such as 95 becomes
+    0.95 (every level above 1 is read as a percentage). Anything else, a level of 0 or less,
+    above 100, missing or not a number, raises ValueError with one sentence, so that no
+    function of ``variatlas.stats`` turns a mistyped level into NaN or a silently wrong
+    interval."""
+    share = float("nan")
+    if not isinstance(level, str | bytes | bool):
+        with contextlib.suppress(TypeError, ValueError):
+            share = float(level)
+    if np.isfinite(share) and share > 1:
+        share /= 100
+    if not (np.isfinite(share) and 0 < share <= 1):
+        raise ValueError(
+            "confidence must be a share between 0 and 1, such as 0.95, or a percentage up to "
+            f"100, such as 95; got {level!r}"
+        )
+    return share
+
+
 def confidence_levels(confidence: Confidence) -> tuple[float, ...]:
-    """Confidence as fractions: 0.95 and 95 both mean 95 %; one level or several."""
-    levels = np.atleast_1d(np.asarray(confidence, dtype=np.float64)).tolist()
-    fractions = tuple(c / 100 if c > 1 else c for c in levels)
-    for level in fractions:
-        if not 0 < level <= 1:
-            raise ValueError(f"confidence must lie in (0, 1] or (0, 100], not {level}")
-    return fractions
+    """Confidence as shares: 0.95 and 95 both mean 95 %; one level or several, each checked
+    by ``checked_confidence``."""
+    if isinstance(confidence, str) or not np.iterable(confidence):
+        return (checked_confidence(confidence),)
+    levels = tuple(checked_confidence(level) for level in confidence)
+    return levels or (checked_confidence(confidence),)  # type: ignore[arg-type]
 
 
 def z_value(level: float) -> float:
-    """The two-sided standard normal quantile for ``level`` (inf at 1)."""
-    return float(stats.norm.ppf(0.5 + level / 2))
+    """The two-sided standard normal quantile for ``level`` (inf at 1), the level checked by
+    ``checked_confidence``."""
+    return float(stats.norm.ppf(0.5 + checked_confidence(level) / 2))
 
 
 def as_float(values: ArrayLike) -> FloatArray:

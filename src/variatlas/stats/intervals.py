@@ -6,7 +6,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from variatlas.stats.estimate import FloatArray, as_float, z_value
+from variatlas.stats.estimate import FloatArray, as_float, checked_confidence, z_value
 
 
 def byars_lower(observed: ArrayLike, level: float) -> FloatArray:
@@ -41,7 +41,7 @@ def exact_poisson(observed: ArrayLike, level: float) -> tuple[FloatArray, FloatA
     4th ed. Blackwell, 2002; Garwood F. Biometrika 1936;28:437-42.
     """
     o = as_float(observed)
-    alpha = 1 - level
+    alpha = 1 - checked_confidence(level)
     with np.errstate(invalid="ignore"):
         lower = np.where(o > 0, stats.chi2.ppf(alpha / 2, 2 * np.maximum(o, 1e-300)) / 2, 0.0)
     upper = stats.chi2.ppf(1 - alpha / 2, 2 * o + 2) / 2
@@ -69,6 +69,7 @@ def wilson(successes: ArrayLike, total: ArrayLike, level: float) -> tuple[FloatA
     Statistics with Confidence, 2nd ed. BMJ Books, 2000.
     """
     x, n = as_float(successes), as_float(total)
+    level = checked_confidence(level)
     if level >= 1:
         return np.zeros_like(x), np.ones_like(x)
     z = z_value(level)

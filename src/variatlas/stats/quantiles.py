@@ -10,6 +10,7 @@ from variatlas.stats.estimate import (
     Confidence,
     Estimate,
     as_float,
+    checked_confidence,
     confidence_levels,
     stack_levels,
 )
@@ -24,7 +25,7 @@ def order_statistic_ranks(n: ArrayLike, q: float, level: float) -> tuple[np.ndar
     3rd ed. Wiley, 1999, §3.2; Campbell MJ, Gardner MJ. BMJ 1988;296:1454-6.
     """
     size = np.asarray(n, dtype=float)
-    alpha = 1 - level
+    alpha = 1 - checked_confidence(level)
     lower = stats.binom.ppf(alpha / 2, size, q)
     upper = stats.binom.ppf(1 - alpha / 2, size, q) + 1
     return lower, upper

@@ -67,29 +67,46 @@ def fdr_outliers(
     return float(np.sum(flagged & (direction > 0))), float(np.sum(flagged & (direction < 0)))
 
 
+NO_NATIONAL_VALUE = "not fitted: no national value"
+
+
 def shrunken(indicator: Indicator, areas: pd.DataFrame, national: float) -> pd.DataFrame:
     """Empirical-Bayes estimates of the areas of one view, on the indicator's scale, from the
     published cells only: the prior is fitted to what is published, so the estimates say
     nothing about a hidden cell. Rates and ratios: Poisson–gamma relative risk × the
-    national value; proportions: beta–binomial share × the multiplier."""
+    national value; proportions: beta–binomial share × the multiplier.
+
+    ``shrinkage`` names the model on every area with an estimate; where the view gets none
+    (fewer than 5 published areas, every published count zero, every share complete, no
+    national value) it gives the reason on the areas with published counts
+    (``variatlas.stats.shrinkage``'s ``FEWER_AREAS``, ``ALL_ZERO``, ``ALL_COMPLETE`` and
+    ``NO_NATIONAL_VALUE`` here); cells without a published count, and indicators without a
+    funnel, get ""."""
     found = pd.DataFrame(
         {"shrunk_value": np.nan, "shrunk_lower": np.nan, "shrunk_upper": np.nan, "shrinkage": ""},
         index=areas.index,
     )
     kind = funnel_kind(indicator)
-    usable = _usable(indicator, areas)
-    if kind is None or len(usable) < 5 or not np.isfinite(national):
+    if kind is None:
         return found
+    usable = _usable(indicator, areas)
     o = usable["numerator"].to_numpy(dtype=float)
     if kind == "ratio":
+        if not np.isfinite(national):
+            found.loc[usable.index, "shrinkage"] = NO_NATIONAL_VALUE
+            return found
         fit = stats.poisson_gamma(o, usable["expected"].to_numpy(dtype=float))
         scale = national
     else:
         fit = stats.beta_binomial(o, usable["denominator"].to_numpy(dtype=float))
         scale = indicator.multiplier
+    if fit.reason:
+        found.loc[usable.index, "shrinkage"] = fit.reason
+        return found
     for column, values in zip(SHRUNK_COLUMNS, (fit.value, fit.lower, fit.upper), strict=False):
         found.loc[usable.index, column] = np.asarray(values * scale, dtype=float)
-    found.loc[usable.index, "shrinkage"] = SHRINKAGE_METHODS[kind]
+    estimated = usable.index[np.isfinite(fit.value)]
+    found.loc[estimated, "shrinkage"] = SHRINKAGE_METHODS[kind]
     return found
 
 

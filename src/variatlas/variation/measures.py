@@ -33,15 +33,23 @@ class VariationSummary:
 
 
 SCV_CLASSES = ((3.0, "low"), (5.5, "medium"), (10.0, "high"))
+NO_SYSTEMATIC_VARIATION = "none beyond chance"
+"""The class of an SCV estimate at or below zero: the areas differ no more than chance makes
+them (SCV estimates the variance of log relative risks; below zero it says that variance is
+nil, not that it is negative)."""
 
 
 def scv_class(scv: float) -> str:
     """SCV class (Appleby et al. 2011, as SKDE cites them).
 
-    Low < 3, medium 3–5.4, high 5.5–10, very high > 10.
+    Low < 3, medium 3–5.4, high 5.5–10, very high > 10; an estimate at or below zero is
+    "none beyond chance" (McPherson et al. 1982: SCV is a variance estimate from which the
+    Poisson variance is subtracted, so sampling alone can drive it below zero).
     """
     if np.isnan(scv):
         return ""
+    if scv <= 0:
+        return NO_SYSTEMATIC_VARIATION
     for bound, name in SCV_CLASSES:
         if scv < bound:
             return name

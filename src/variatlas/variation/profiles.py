@@ -5,8 +5,9 @@ else the latest year: the view in which the fewest small areas are hidden) gives
 value beside the country's and the spread of all areas of its level (lowest, quartiles,
 highest); how the area compares with the country (its funnel position where the indicator
 has a funnel, else its confidence interval against the national value), judged by the
-indicator's direction; and its trend over the last five single years
-(``variatlas.stats.trend``). Only published cells enter: this runs on disclosed results.
+indicator's direction; and its trend marker over the last five single years, as Fingertips
+calls one (``variatlas.stats.trend``: at 99.8 %, and only if no single year makes it). Only
+published cells enter: this runs on disclosed results.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from variatlas.indicators.model import Indicator
-from variatlas.stats.trend import NOT_COMPUTED, Trend, proportion_trend, weighted_trend
+from variatlas.stats.trend import TREND_POINTS, Trend, proportion_trend, weighted_trend
 from variatlas.variation.funnels import funnel_kind
 
 PROFILE_LEVELS = ("municipality", "referral_area", "health_trust", "region")
-TREND_PERIODS = 5
+TREND_PERIODS = TREND_POINTS
 """Fingertips' trend markers use the latest five points of a series."""
 
 SHOWN = [
@@ -87,13 +88,20 @@ def _sides(indicator: Indicator, view: pd.DataFrame, national: float) -> pd.Seri
 
 
 def area_trend(indicator: Indicator, series: pd.DataFrame) -> Trend:
-    """The trend of one area over its last ``TREND_PERIODS`` years (every one published)."""
-    if len(series) < TREND_PERIODS or series["value"].isna().any():
-        return NOT_COMPUTED
+    """The Fingertips trend marker of one area over its last ``TREND_PERIODS`` years, every
+    one published and none missing between them (Fingertips asks for series without breaks):
+    the chi-squared test for trend with the logit slope for proportions with counts, the
+    weighted regression on the confidence intervals otherwise (``variatlas.stats.trend``)."""
     years = series["period"].astype(float).to_numpy()
+    if np.any(np.diff(np.unique(years)) > 1):
+        return Trend(np.nan, np.nan, np.nan, not_computed="a break in the series")
     if funnel_kind(indicator) == "proportion" and series["numerator"].notna().all():
-        return proportion_trend(series["numerator"], series["denominator"], years)
-    return weighted_trend(series["value"], series["lower"], series["upper"], years)
+        return proportion_trend(
+            series["numerator"], series["denominator"], years, points=TREND_PERIODS
+        )
+    return weighted_trend(
+        series["value"], series["lower"], series["upper"], years, points=TREND_PERIODS
+    )
 
 
 def _trends(indicator: Indicator, rows: pd.DataFrame) -> pd.DataFrame:

@@ -14,13 +14,23 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from variatlas.indicators.model import Indicator
-from variatlas.results import SUMMARY_COLUMNS
+from variatlas.results import SUMMARY_COLUMNS, TOO_FEW_AREAS
 from variatlas.stats.estimate import FloatArray, as_float
 from variatlas.variation.estimates import column_numbers, fdr_outliers
 from variatlas.variation.funnels import area_overdispersion
 from variatlas.variation.measures import scv_class, variation_summary
 
 BoolArray = NDArray[np.bool_]
+
+MINIMUM_AREA_SHARE = 0.5
+"""FT, CV and SCV describe a level only when at least this share of its areas is published
+(has a value after disclosure control)..."""
+MINIMUM_POPULATION_SHARE = 0.8
+"""...and those areas hold at least this share of the country's denominator: the extremes of
+a level are most often its smallest areas, the ones disclosure control hides, so statistics
+over the large areas that remain would understate the spread and read as if about all."""
+COMPARED = ("min", "max", "ft", "ft2", "ft3", "cv", "cv_weighted", "scv", "scv2", "scv_log")
+"""The measures of how much the areas differ, left empty where too few areas are published."""
 
 
 def need_share(values: ArrayLike, covariate: ArrayLike, weights: ArrayLike) -> float:
@@ -96,7 +106,9 @@ def summarise(
 
     ``comparator`` says what the national rows are: ``nation`` (Norway) or ``data`` (all the
     areas of a regional extract)."""
-    national = results[results["level"] == "nation"].set_index(["period", "sex"])["value"]
+    nation = results[results["level"] == "nation"].set_index(["period", "sex"])
+    national = nation["value"]
+    national_denominator = pd.to_numeric(nation.get("denominator", national * np.nan))
     areas = results[results["level"] != "nation"]
     found = _areas(indicator, areas, need)
     rows = []
@@ -105,6 +117,7 @@ def summarise(
         measured = _view(indicator, found, at, need is not None and level in need)
         if measured is None:
             continue
+        measured.update(coverage(found, at, float(national_denominator.get((period, sex), np.nan))))
         rows.append(
             {
                 "indicator": indicator.id,
@@ -120,7 +133,28 @@ def summarise(
             }
         )
     summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    too_few = (summary["comparison"] == TOO_FEW_AREAS).to_numpy()
+    summary.loc[too_few, list(COMPARED)] = np.nan
+    summary.loc[too_few, "scv_class"] = ""
     return _persistence(indicator, results, summary)
+
+
+def coverage(found: _Areas, at: np.ndarray, national_denominator: float) -> dict[str, object]:
+    """How much of a level the published areas of one view are: their number against the
+    level's, the share of the country's denominator they hold, and whether that is enough
+    for FT, CV and SCV (``MINIMUM_AREA_SHARE`` and ``MINIMUM_POPULATION_SHARE``). Only
+    published figures enter: a hidden denominator is not counted, the country's is published."""
+    shown = at[~np.isnan(found.value[at])]
+    held = found.denominator[shown]
+    share = float("nan")
+    if np.isfinite(national_denominator) and national_denominator > 0 and np.isfinite(held).all():
+        share = min(1.0, float(held.sum()) / national_denominator)
+    enough = len(shown) >= MINIMUM_AREA_SHARE * len(at) and not share < MINIMUM_POPULATION_SHARE
+    return {
+        "areas_at_level": len(at),
+        "population_share": share,
+        "comparison": "" if enough else TOO_FEW_AREAS,
+    }
 
 
 def _view(

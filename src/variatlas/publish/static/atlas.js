@@ -202,7 +202,9 @@
     const measures = found ? [
       ["FT", fmt(found.ft, 1)], ["FT2", fmt(found.ft2, 1)], ["FT3", fmt(found.ft3, 1)],
       ["CV", found.cv === null ? "–" : `${fmt(found.cv, 0)} %`],
-      ["SCV", found.scv === null ? "–" : fmt(found.scv, 1)],
+      ["SCV", found.comparison ? w.too_few_areas
+        : found.scv_class === "none beyond chance" ? w.scv_none
+        : found.scv === null ? "–" : fmt(found.scv, 1)],
       ["φ", fmt(found.phi, 2)],
       [`> ${w.limit_998}`, found.phi === null ? "–" : count(found.outside_998)],
       [w.nation, fmt(found.national_value)],
@@ -745,7 +747,7 @@
   start().catch((error) => {
     const message = document.createElement("p");
     message.className = "warning";
-    message.textContent = `The atlas could not draw this page: ${error.message}`;
+    message.textContent = w.draw_failed.replace("{error}", error.message);
     $("#controls").before(message);
     throw error;
   });

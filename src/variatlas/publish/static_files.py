@@ -1,0 +1,240 @@
+"""What a web server needs beside the pages, written into the publication by ``publish``.
+
+- ``robots.txt`` and ``sitemap.xml``: every page, with its other language as an
+  ``xhtml:link rel="alternate" hreflang`` (absolute URLs from the base URL the site is served
+  at: ``variatlas publish --base-url``);
+- ``404.html`` (bokmål, with a line in English: what static hosts send) and ``404.en.html``
+  (English, sent under ``/en/`` by ``variatlas serve``): the page for an address not there;
+- a ``.gz`` (gzip) and a ``.br`` (Brotli) beside every text file worth compressing, for any
+  server that sends them when asked (nginx's ``gzip_static`` and ``brotli_static``, Caddy's
+  ``precompressed``, ``variatlas serve``), so that no file is compressed per request.
+
+The compressed files are the same bytes whatever the machine and the number of workers
+(no time stamp in the gzip header).
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape, quoteattr
+
+import brotli
+
+from variatlas.publish.atlas import environment, page_context
+from variatlas.publish.serving import NOT_FOUND_PAGES
+from variatlas.publish.wording import LANGUAGES, Language
+from variatlas.workers import mapped
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
+"""Where ``variatlas serve`` serves by default; set ``--base-url`` for a real host."""
+COMPRESSED_SUFFIXES = frozenset(
+    {".html", ".css", ".js", ".json", ".geojson", ".csv", ".svg", ".txt", ".xml"}
+)
+SMALLEST = 512
+"""Files below this many bytes are not compressed: it would save a few bytes at most."""
+WORTH_IT = 0.9
+"""A compressed file is kept only if it is at most this share of the original."""
+WORKERS_FROM = 16 << 20
+"""Bytes to compress from which worker processes share the work."""
+GZIP_LEVEL = 6
+BROTLI_QUALITY = 6
+"""Brotli's 10 and 11 save ~15 % more but take 20–70 times as long (2.8 and 0.2 MB/s on the
+demo's pages against 14 MB/s): too long for a national publication."""
+
+NOT_FOUND = """{% extends "base.html" %}
+{% block title %}{{ heading }} · {{ w.site_short }}{% endblock %}
+{% block main %}
+<h1>{{ heading }}</h1>
+<p class="lede">{{ text }}</p>
+<p><a href="{{ home }}">{{ w.front_page }}</a> ·
+<a href="{{ pages }}areas/index.html">{{ w.areas_heading }}</a></p>
+<p lang="{{ other_lang }}">{{ other_text }}</p>
+{% endblock %}
+"""
+NOT_FOUND_WORDS: dict[Language, dict[str, str]] = {
+    "nb": {
+        "heading": "Fant ikke siden",
+        "text": "Det finnes ingen side på denne adressen. Den kan ha blitt flyttet, eller "
+        "adressen kan være skrevet feil.",
+    },
+    "en": {
+        "heading": "Page not found",
+        "text": "There is no page at this address. It may have moved, or the address may be "
+        "mistyped.",
+    },
+}
+
+
+class BaseUrlInvalid(ValueError):
+    """The address a site will be served at is not an absolute http(s) URL."""
+
+
+def base_url(url: str) -> str:
+    """``url`` as a base: absolute http(s), ending in ``/``; ``BaseUrlInvalid`` otherwise."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise BaseUrlInvalid(
+            f"The base URL must be an absolute http(s) URL without a query, such as "
+            f"https://atlas.example.no/ or https://example.no/variatlas/, not {url!r}."
+        )
+    return parts._replace(path=parts.path.rstrip("/") + "/").geturl()
+
+
+def site_files(url: str) -> Callable[[Path], None]:
+    """What to give ``publish`` as ``extra`` for a site served at ``url``: its ``robots.txt``,
+    ``sitemap.xml`` and 404 pages (``url`` is checked at once, the files written last)."""
+    return functools.partial(write_site_files, url=base_url(url))
+
+
+def finish_publication(folder: Path) -> None:
+    """The last step of ``publish``: the site files with the default base URL unless they
+    were written already (``site_files``, given as ``extra``: ``--base-url``), then the
+    ``.gz`` and ``.br`` of every text file."""
+    if not (folder / "sitemap.xml").exists():
+        write_site_files(folder, DEFAULT_BASE_URL)
+    precompress(folder)
+
+
+def write_site_files(folder: Path, url: str) -> None:
+    """``robots.txt``, ``sitemap.xml`` and the 404 pages for a site served at ``url``."""
+    base = base_url(url)
+    path = urlsplit(base).path
+    _write_not_found(folder, path)
+    (folder / "sitemap.xml").write_text(sitemap(folder, base), encoding="utf-8")
+    (folder / "robots.txt").write_text(
+        "\n".join(
+            (
+                "# variatlas: every page is listed in the sitemap; the API's answers are data,",
+                "# not pages (its documentation is at api/docs).",
+                "User-agent: *",
+                f"Allow: {path}api/docs",
+                f"Disallow: {path}api/",
+                f"Sitemap: {base}sitemap.xml",
+                "",
+            )
+        ),
+        encoding="utf-8",
+    )
+
+
+def _address(page: str) -> str:
+    """A page's address below the base: a folder's index as the folder."""
+    return page.removesuffix("index.html")
+
+
+def _other_language(page: str) -> tuple[str, str]:
+    """The same page in the other language: (language, page)."""
+    if page == "index.html":
+        return "en", "en/index.html"
+    if page.startswith("en/"):
+        rest = page.removeprefix("en/")
+        return "nb", "index.html" if rest == "index.html" else f"nb/{rest}"
+    return "en", f"en/{page.removeprefix('nb/')}"
+
+
+def _language(page: str) -> Language:
+    return "en" if page.startswith("en/") else "nb"
+
+
+def sitemap(folder: Path, base: str) -> str:
+    """Every page of the publication, with its other language (and ``x-default``, the
+    bokmål page) as absolute ``hreflang`` alternates."""
+    pages = sorted(
+        str(p.relative_to(folder))
+        for p in folder.rglob("*.html")
+        if p.name not in NOT_FOUND_PAGES.values() and p.is_file()
+    )
+    if len(pages) > 50_000:
+        raise ValueError(f"{len(pages)} pages: a sitemap holds 50,000 (split it in an index)")
+    known = set(pages)
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"',
+        '        xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
+    for page in pages:
+        lines += ["<url>", f"  <loc>{escape(base + _address(page))}</loc>"]
+        other_lang, other = _other_language(page)
+        if other in known:
+            versions = {_language(page): page, other_lang: other}
+            for lang in ("nb", "en"):
+                lines.append(_alternate(lang, base + _address(versions[lang])))
+            lines.append(_alternate("x-default", base + _address(versions["nb"])))
+        lines.append("</url>")
+    lines += ["</urlset>", ""]
+    return "\n".join(lines)
+
+
+def _alternate(lang: str, url: str) -> str:
+    return f'  <xhtml:link rel="alternate" hreflang="{lang}" href={quoteattr(url)}/>'
+
+
+def _write_not_found(folder: Path, path: str) -> None:
+    """The 404 pages: links from the site's root path, since a page is sent for an address at
+    any depth."""
+    template = environment().from_string(NOT_FOUND)
+    for lang in LANGUAGES:
+        other: Language = "en" if lang == "nb" else "nb"
+        home = path if lang == "nb" else f"{path}en/"
+        page = template.render(
+            **page_context(lang, _comparator(folder)),
+            root=path,
+            home=home,
+            pages=f"{path}{lang}/",
+            other=path if lang == "en" else f"{path}en/",
+            other_lang=other,
+            other_text=NOT_FOUND_WORDS[other]["text"],
+            **NOT_FOUND_WORDS[lang],
+        )
+        (folder / NOT_FOUND_PAGES[lang]).write_text(page, encoding="utf-8")
+
+
+def _comparator(folder: Path) -> str:
+    """``data`` for a regional extract, as the pages say it (``atlas.comparator_of``)."""
+    try:
+        provenance: dict[str, Any] = json.loads((folder / "provenance.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return "nation"
+    coverage = provenance.get("coverage")
+    return "data" if isinstance(coverage, dict) and coverage.get("national") is False else "nation"
+
+
+def precompress(folder: Path) -> tuple[int, int, int]:
+    """Write ``NAME.gz`` and ``NAME.br`` beside every text file worth it; returns the bytes of
+    the text files, and what they weigh served as gzip and as Brotli where accepted."""
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix.lower() in COMPRESSED_SUFFIXES and p.is_file() and not p.is_symlink()
+    )
+    sizes = [p.stat().st_size for p in files]
+    chosen = [str(p) for p, size in zip(files, sizes, strict=True) if size >= SMALLEST]
+    totals = [0, 0, 0]
+    work = mapped(_compress, chosen, parallel=sum(sizes) >= WORKERS_FROM)
+    for written in work:
+        totals = [a + b for a, b in zip(totals, written, strict=True)]
+    return totals[0], totals[1], totals[2]
+
+
+def _compress(name: str) -> tuple[int, int, int]:
+    """The ``.gz`` and ``.br`` of one file (each only if it saves enough): its size and what is
+    sent of it with each coding."""
+    data = Path(name).read_bytes()
+    sizes = [len(data), len(data), len(data)]
+    for i, (suffix, packed) in enumerate(
+        (
+            (".gz", gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)),
+            (".br", bytes(brotli.compress(data, quality=BROTLI_QUALITY))),
+        ),
+        start=1,
+    ):
+        if len(packed) <= WORTH_IT * len(data):
+            Path(name + suffix).write_bytes(packed)
+            sizes[i] = len(packed)
+    return sizes[0], sizes[1], sizes[2]
