@@ -62,6 +62,13 @@ def _spine(entry: Mapping[str, Any], direction: str) -> Markup:
     indicator has a direction."""
     centre = entry["national"]
     spread = [entry["lowest"], entry["q25"], entry["q75"], entry["highest"]]
+    if not all(math.isfinite(v) for v in spread):
+        # No spread to draw (no published area of the level in the view): an empty spine,
+        # not a rectangle at x="nan", which browsers report as an error.
+        return Markup(
+            f'<svg class="spine" viewBox="0 0 {SPINE_WIDTH} {SPINE_HEIGHT}" width="{SPINE_WIDTH}"'
+            f' height="{SPINE_HEIGHT}" aria-hidden="true"></svg>'
+        )
     if not math.isfinite(centre):
         centre = (spread[0] + spread[3]) / 2
     half = max(abs(spread[3] - centre), abs(centre - spread[0])) or 1.0
