@@ -40,10 +40,10 @@ CONFIDENCE = 0.95
 
 SUPPRESSED = "suppressed"
 """Every flag of a cell hidden by disclosure control starts with this word."""
-PRIMARY_FLAG = "suppressed: fewer than {t}"
-SECONDARY_FLAG = "suppressed: protects another suppressed count"
-SUPPRESSED_FLAG = SECONDARY_FLAG
-"""A hidden cell's flag, for texts that only need one (the documents' placeholder tests)."""
+SUPPRESSED_FLAG = "suppressed: hidden to protect small numbers"
+"""The one flag of every cell hidden by disclosure control, whether its own count is small or
+it protects another: two flags would tell a reader which hidden counts are 1 to the
+threshold − 1 and which are 0 or at least the threshold (docs/disclosure.md)."""
 TOO_FEW_AREAS = "too few published areas to compare"
 """The ``comparison`` of a variation summary whose published areas are too few (or hold too
 little of the population) for FT, CV and SCV to describe the level."""

@@ -1,10 +1,17 @@
 """An attacker of a publication, written apart from ``variatlas.disclosure`` (the ``attack``
-fixture).
+and ``intruder`` fixtures).
 
 The attacker knows the published cells, the hierarchy of areas (from the geography), that
 both sexes are men plus women and that a 3-year period is its three years, and (the worst
 case) which of those sums hold exactly in the true counts. For every hidden count it solves
 two linear programmes (scipy's HiGHS, counts ≥ 0) for the least and the most it can be.
+
+The intruder (``intrude``) knows more, as a reader of the flags and of the shares does: a
+hidden count is not zero (zero is published; it guesses so of every hidden count that is not
+zero in truth, the worst case); a flag that says "fewer than t" bounds the row's numerator by
+t − 1, one that says "protects another" puts its counts at t or more; and the numerator of a
+share is at most its denominator, so the complement (denominator − numerator) of every row
+is a count too, known where both are published and bounded where they are not.
 """
 
 from __future__ import annotations
@@ -138,3 +145,135 @@ def attack(
 def attacker():  # type: ignore[no-untyped-def]
     """``attack(truth, published, column, geography)``."""
     return attack
+
+
+Target = tuple[str, Key]
+"""(count, cell): count is numerator, denominator or complement (denominator − numerator)."""
+
+
+def _flags(published: pd.DataFrame) -> dict[Key, str]:
+    keys = zip(
+        published["level"],
+        published["area"].astype(str),
+        published["period"].astype(str),
+        published["sex"],
+        strict=True,
+    )
+    return dict(zip(keys, published["flag"].fillna("").astype(str), strict=True))
+
+
+def _floor(value: float) -> float:
+    return min(value, 1.0) if value > 0 else 0.0
+
+
+def intrude(
+    truth: pd.DataFrame,
+    published: pd.DataFrame,
+    threshold: float,
+    geography: Geography,
+    *,
+    bounded: bool,
+    small_only: bool = False,
+) -> dict[Target, tuple[float, float]]:
+    """Every hidden count, and every complement not published → (least, most) it can be
+    proved to be. ``bounded``: the numerator is at most the denominator (a share).
+    ``small_only``: only the counts from 1 to ``threshold`` − 1 (the ones that matter)."""
+    counts = ("numerator", "denominator")
+    true = {c: _cells(truth, c) for c in counts}
+    shown = {c: _cells(published, c) for c in counts}
+    flags = _flags(published)
+    variables: list[Target] = [(c, k) for c in counts for k in sorted(set(true[c]) - set(shown[c]))]
+    hidden = set(variables)
+    if bounded:
+        true["complement"] = {
+            k: true["denominator"][k] - n
+            for k, n in true["numerator"].items()
+            if k in true["denominator"] and true["denominator"][k] >= n
+        }
+        variables += [
+            ("complement", k)
+            for k in sorted(true["complement"])
+            if ("numerator", k) in hidden or ("denominator", k) in hidden
+        ]
+    index = {v: i for i, v in enumerate(variables)}
+    rows: list[list[tuple[Target, float]]] = []
+    for count in counts:
+        for total, parts in _sums(set(true[count]), geography):
+            kept = [p for p in parts if p in true[count]]
+            if total not in true[count] or not kept:
+                continue
+            if abs(true[count][total] - sum(true[count][p] for p in kept)) > 1e-6 * max(
+                1.0, true[count][total]
+            ):
+                continue
+            rows.append([((count, total), 1.0), *(((count, p), -1.0) for p in kept)])
+    if bounded:
+        rows += [
+            [(("denominator", k), 1.0), (("numerator", k), -1.0), (("complement", k), -1.0)]
+            for k in true["complement"]
+            if ("complement", k) in index
+        ]
+    rows = [r for r in rows if any(t in index for t, _ in r)]
+    lower = np.array([_floor(true[c][k]) for c, k in variables])
+    upper = np.full(len(variables), np.inf)
+    for i, (count, key) in enumerate(variables):
+        flag = flags.get(key, "")
+        if flag.startswith("suppressed: fewer than") and count == "numerator":
+            # The row's own count is small: the numerator (or, when the denominator is hidden
+            # too, the numerator of a denominator that small).
+            if key in shown["denominator"] or bounded:
+                upper[i] = threshold - 1
+        elif flag.startswith("suppressed: protects") and count != "complement":
+            lower[i] = threshold if true[count][key] > 0 else 0.0
+    parent = list(range(len(variables)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for row in rows:
+        members = [index[t] for t, _ in row if t in index]
+        for other in members[1:]:
+            parent[root(other)] = root(members[0])
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(variables)):
+        groups[root(i)].append(i)
+    found: dict[Target, tuple[float, float]] = {}
+    for members in groups.values():
+        local = {v: j for j, v in enumerate(members)}
+        used = [r for r in rows if any(t in index and index[t] in local for t, _ in r)]
+        matrix = lil_matrix((max(len(used), 1), len(members)))
+        rhs = np.zeros(max(len(used), 1))
+        for r, row in enumerate(used):
+            for target, sign in row:
+                if target in index:
+                    matrix[r, local[index[target]]] += sign
+                else:
+                    rhs[r] -= sign * shown[target[0]][target[1]]
+        bounds = list(zip(lower[members], upper[members], strict=True))
+        for i in members:
+            count, key = variables[i]
+            value = true[count][key]
+            if small_only and not 0 < value < threshold:
+                continue
+            objective = np.zeros(len(members))
+            objective[local[i]] = 1.0
+            low = linprog(objective, A_eq=matrix.tocsr(), b_eq=rhs, bounds=bounds)
+            high = linprog(-objective, A_eq=matrix.tocsr(), b_eq=rhs, bounds=bounds)
+            found[(count, key)] = (
+                float(low.fun) if low.status == 0 else 0.0,
+                float(-high.fun) if high.status == 0 else float("inf"),
+            )
+    if bounded:
+        for key, value in true["complement"].items():
+            if ("complement", key) not in index and 0 < value < threshold:
+                found[("complement", key)] = (value, value)
+    return found
+
+
+@pytest.fixture(scope="session")
+def intruder():  # type: ignore[no-untyped-def]
+    """``intrude(truth, published, threshold, geography, bounded=..., small_only=...)``."""
+    return intrude

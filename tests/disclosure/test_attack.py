@@ -1,15 +1,25 @@
-"""An independent attacker (``conftest.attack``) against the publication of synthetic Norway:
-no small count can be pinned, and no hidden count can be worked out exactly (hiding a
-number the public can compute protects nothing and costs the reader)."""
+"""An independent attacker (``conftest.attack``, ``conftest.intrude``) against the publication
+of synthetic Norway: no small count can be pinned, not with the flags, the sums and the
+complements together, and no hidden count can be worked out exactly (hiding a number the
+public can compute protects nothing and costs the reader)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from variatlas.disclosure import publishable
+from variatlas.disclosure import complement_rule, protect, publishable
+from variatlas.disclosure.control import _apply
 from variatlas.geography import load_geography
 from variatlas.indicators import load_catalogue
+from variatlas.results import SUPPRESSED, SUPPRESSED_FLAG
+
+
+def pinned(low: float, high: float, threshold: float) -> bool:
+    """A small count the intruder proves below the threshold, or to fewer than ``threshold``
+    whole values."""
+    return high < threshold - 1e-6 or high - low < threshold - 1 - 1e-6
+
 
 ATTACKED = [
     "tonsillectomy_children",
@@ -18,28 +28,55 @@ ATTACKED = [
     "cancer_pathways_within_standard_time_lung",
     "nursing_home_residents_80",
     "grommets_children",
+    "cancer_surgery_survival_30d",
+    "hpv_vaccination",
+    "cancer_patients_in_pathway",
 ]
 
 
 @pytest.mark.parametrize("indicator", ATTACKED)
 def test_an_independent_attack_pins_no_small_count_and_recovers_no_hidden_one(
-    norway, disclosed, attacker, indicator
+    norway, disclosed, intruder, indicator
 ) -> None:
+    """The intruder knows the flags, that a hidden count is not zero, the sums (sexes into
+    both, municipalities into referral areas, years into their run of years, areas upwards)
+    and, for shares, that the numerator is at most the denominator: no count from 1 to the
+    threshold − 1, and no complement of persons that small, is pinned."""
     results, _, _ = norway
     truth = results[(results["indicator"] == indicator) & publishable(results)]
     published = disclosed.results[disclosed.results["indicator"] == indicator]
-    threshold = load_catalogue()[indicator].minimum_count
-    geography = load_geography()
-    for column in ("numerator", "denominator"):
-        found = attacker(truth, published, column, geography)
-        true = truth.set_index(["level", "area", "period", "sex"])[column]
-        for cell, (low, high) in found.items():
-            value = float(true.loc[cell])
-            assert low - 1e-6 <= value <= high + 1e-6, (indicator, column, cell)
-            if 0 < value < threshold:
-                assert high - low >= threshold - 1e-6, (indicator, column, cell, low, high)
-            else:
-                assert high - low > 1e-6, ("recoverable", indicator, column, cell, value)
+    found_indicator = load_catalogue()[indicator]
+    threshold = found_indicator.minimum_count
+    bounded, persons = complement_rule(found_indicator)
+    found = intruder(truth, published, threshold, load_geography(), bounded=bounded)
+    assert found, indicator
+    keyed = truth.set_index(["level", "area", "period", "sex"])
+    for (count, cell), (low, high) in found.items():
+        row = keyed.loc[cell]
+        value = float(
+            row["denominator"] - row["numerator"] if count == "complement" else row[count]
+        )
+        assert low - 1e-6 <= value <= high + 1e-6, (indicator, count, cell)
+        if 0 < value < threshold and (count != "complement" or persons):
+            assert not pinned(low, high, threshold), (indicator, count, cell, value, low, high)
+        elif count == "denominator" or (
+            count == "numerator" and cell in set(_keys(published, "denominator"))
+        ):
+            # A count that could be published on its own is not hidden for nothing.
+            assert high - low > 1e-6, ("recoverable", indicator, count, cell, value)
+
+
+def _keys(frame: pd.DataFrame, column: str) -> list[tuple[str, str, str, str]]:
+    shown = frame[frame[column].notna()]
+    return list(
+        zip(
+            shown["level"],
+            shown["area"].astype(str),
+            shown["period"].astype(str),
+            shown["sex"],
+            strict=True,
+        )
+    )
 
 
 def test_the_attack_finds_what_a_naive_suppression_leaves_open(attacker) -> None:
@@ -57,3 +94,88 @@ def test_the_attack_finds_what_a_naive_suppression_leaves_open(attacker) -> None
     published.loc[published["level"] != "referral_area", "numerator"] = truth["numerator"]
     found = attacker(truth, published, "numerator", load_geography())
     assert found == {("referral_area", "1", "2024", "all"): (3.0, 3.0)}
+
+
+def _tonsils(female: float, male: float) -> pd.DataFrame:
+    """Tonsillectomy in referral area 18 (Diakonhjemmet), 2022–2024, as the demo had it:
+    both sexes published (8), women and men small."""
+    return pd.DataFrame(
+        {
+            "level": "referral_area",
+            "area": "18",
+            "period": "2022-2024",
+            "sex": ["all", "F", "M"],
+            "numerator": [female + male, female, male],
+            "denominator": [2400.0, 1150.0, 1250.0],
+            "value": 1.0,
+            "flag": "",
+        }
+    )
+
+
+@pytest.mark.parametrize("female", [4.0, 2.0, 1.0])
+def test_two_flags_give_small_counts_away_and_one_flag_does_not(intruder, female) -> None:
+    """Tonsillectomy, referral area 18, 2022–2024: all = 8, women and men hidden. Flagged
+    "fewer than 5" both, they are 1–4 and add up to 8: both are 4. With one flag for every
+    hidden cell, and each at least 1, they are anywhere from 1 to 7. Where the sum is too
+    small for that (5 = 1 + 4), both sexes are hidden too."""
+    geography = load_geography()
+    truth = _tonsils(female, 8.0 - female if female == 4.0 else 5.0 - female)
+    detail = protect(truth, 5, geography, bounded=False, persons=False)
+    published = _apply(truth, detail)
+    assert set(published.loc[published["flag"] != "", "flag"]) == {SUPPRESSED_FLAG}
+    found = intruder(truth, published, 5, geography, bounded=False, small_only=True)
+    assert found and not any(pinned(low, high, 5) for low, high in found.values()), found
+    if female == 4.0:
+        assert published.loc[published["sex"] == "all", "numerator"].iloc[0] == 8
+        two_flags = published.assign(
+            flag=published["flag"].where(published["sex"] == "all", "suppressed: fewer than 5")
+        )
+        found = intruder(truth, two_flags, 5, geography, bounded=False, small_only=True)
+        assert found == {
+            ("numerator", ("referral_area", "18", "2022-2024", "F")): (4.0, 4.0),
+            ("numerator", ("referral_area", "18", "2022-2024", "M")): (4.0, 4.0),
+        }
+
+
+def test_a_small_complement_of_persons_is_hidden_like_a_numerator(intruder) -> None:
+    """30-day survival after surgery: 18 of 21 alive in one referral area is 3 deaths, a
+    complement of persons from 1 to 4; published, anyone would read it off. Its row is
+    hidden, and the areas beside it, so that neither the deaths nor the survivors are pinned;
+    where the complement does not count persons, the same row is published."""
+    geography = load_geography()
+    areas = ["1", "2", "3", "4"]
+    alive = [18.0, 40.0, 55.0, 30.0]
+    operated = [21.0, 41.0, 60.0, 33.0]
+    truth = pd.DataFrame(
+        {
+            "level": ["referral_area"] * 4 + ["region", "nation"],
+            "area": [*areas, "1", "8888"],
+            "period": "2024",
+            "sex": "all",
+            "numerator": [*alive, sum(alive), sum(alive)],
+            "denominator": [*operated, sum(operated), sum(operated)],
+            "value": 1.0,
+            "flag": "",
+        }
+    )
+    detail = protect(truth, 5, geography, bounded=True, persons=True)
+    assert ("referral_area", "1", "2024", "all") in detail.primary["complement"]
+    published = _apply(truth, detail)
+    assert published.loc[0, "numerator"] != published.loc[0, "numerator"]  # hidden (NaN)
+    found = intruder(truth, published, 5, geography, bounded=True, small_only=True)
+    assert ("complement", ("referral_area", "1", "2024", "all")) in found
+    assert not any(pinned(low, high, 5) for low, high in found.values()), found
+    # Not persons: nothing is small, nothing is hidden.
+    plain = protect(truth, 5, geography, bounded=True, persons=False)
+    assert not plain.hidden["numerator"] and not plain.primary["complement"]
+
+
+def test_nothing_published_tells_a_small_count_from_its_protection(disclosed) -> None:
+    """Every hidden cell of the publication carries the same flag: none says "fewer than 5"
+    or "protects another", which would tell 1–4 from 0 or at least 5."""
+    flags = disclosed.results["flag"].fillna("")
+    hidden = flags[flags.str.startswith(SUPPRESSED)]
+    assert len(hidden) > 0
+    assert set(hidden) == {SUPPRESSED_FLAG}
+    assert not flags.str.contains("protects|suppressed: fewer", regex=True).any()

@@ -5,15 +5,18 @@ See the package documentation and docs/disclosure.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from variatlas.disclosure import counts
 from variatlas.disclosure.audit import audit, determined
-from variatlas.disclosure.disclosed import _TOKEN, DisclosedResults, IndicatorDisclosure
+from variatlas.disclosure.counts import COMPLEMENT, COUNTS, complement_rule
+from variatlas.disclosure.disclosed import _TOKEN, DisclosedResults, IndicatorDisclosure, cost
 from variatlas.disclosure.relations import (
     Cell,
     Relation,
@@ -22,9 +25,10 @@ from variatlas.disclosure.relations import (
     relations_by_cell,
 )
 from variatlas.disclosure.suppression import primary, secondary
+from variatlas.disclosure.widen import more_room
 from variatlas.geography import Geography
 from variatlas.indicators.model import Indicator
-from variatlas.results import NUMERIC_COLUMNS, PRIMARY_FLAG, SECONDARY_FLAG
+from variatlas.results import NUMERIC_COLUMNS, SUPPRESSED_FLAG
 from variatlas.variation import summarise, view_figures, with_shrinkage
 from variatlas.workers import mapped, worth_workers
 
@@ -39,6 +43,8 @@ HIDDEN_WITH_A_COUNT = [
     "published_value",
     "published_lower",
     "published_upper",
+    # "exact" beside "byar" would say whether the hidden count is below 10.
+    "method",
 ]
 
 
@@ -64,40 +70,88 @@ class Suppression:
     released: set[Cell] = field(default_factory=set)
 
 
-def suppress(values: dict[Cell, float], relations: list[Relation], threshold: float) -> Suppression:
-    """The cells to hide of one count, audited until no primary cell can be pinned.
+def _unchanged(hidden: set[Cell]) -> set[Cell]:
+    return hidden
+
+
+def _itself(cell: Cell) -> Cell:
+    return cell
+
+
+def suppress(
+    values: dict[Cell, float],
+    relations: list[Relation],
+    threshold: float,
+    *,
+    sensitive: Set[Cell] | None = None,
+    close: Callable[[set[Cell]], set[Cell]] = _unchanged,
+    releasable: Callable[[set[Cell]], set[Cell]] = _unchanged,
+    carrier: Callable[[Cell], Cell] = _itself,
+) -> Suppression:
+    """The cells to hide of one count (or of all counts of an indicator as one system, see
+    ``counts``), audited until no primary cell can be pinned.
 
     After the greedy pass (``secondary``), the linear-programming audit looks for primary
-    (small) cells that the relations together pin to less than the threshold; for each, one
-    more cell of one of its relations is hidden (``_widen``), and the greedy pass and the
-    audit run again. Where that has not settled after ``GREEDY_ROUNDS`` rounds, or finds no
-    cell to add, the fallback hides the smallest whole relation of each pinned cell, and
-    failing that its whole connected group of cells: each round hides more, and a primary
+    (small) cells that the relations together pin to less than the threshold; for each, the
+    published cells that must move for it to reach a protected bound are hidden
+    (``widen.more_room``), and the greedy pass and the audit run again. Where that has not
+    settled after ``GREEDY_ROUNDS`` rounds, or finds no cell to add, the fallback hides the
+    smallest whole relation of each pinned cell, and failing that its whole connected group
+    of cells: each round hides more, and a primary
     cell whose every connected cell is hidden cannot be pinned, so the loop always ends, in
     a safe publication. Last, hidden complements that the published cells determine exactly
     are released (``determined``): publishing a number the public can already compute adds
     nothing to what it knows. Counts of non-persons (threshold ≤ 1) are not suppressed.
+
+    ``sensitive`` are the primary cells (by default every count from 1 to the threshold − 1);
+    ``close`` gives what the publication hides when a set of cells is hidden (the numerator
+    with its denominator, say), ``releasable`` the hidden cells that can be published on
+    their own, and ``carrier`` the cell to hide so that a cell is hidden (a complement is
+    hidden by hiding its numerator).
+
+    A cell the audit finds protected stays protected as more cells are hidden (every point a
+    reader could take before is still open to them), so each round after the first attacks
+    only the cells still exposed.
     """
-    small = primary(values, threshold)
+    small = set(primary(values, threshold) if sensitive is None else sensitive)
     if threshold <= 1:
         return Suppression(small, set())
-    hidden = secondary(values, relations, small, threshold, small)
+
+    def settle(cells: set[Cell]) -> set[Cell]:
+        # The greedy pass and what the publication hides with it, until neither adds a cell.
+        while True:
+            done = secondary(values, relations, cells, threshold, small)
+            cells = close(done)
+            if cells == done:
+                return done
+
+    hidden = settle(small)
     by_cell = relations_by_cell(relations)
     fallback: set[Cell] = set()
     rounds = 0
-    while exposed := audit(values, relations, hidden, threshold, small):
+    open_ = small
+    while exposed := audit(values, relations, hidden, threshold, open_):
+        open_ = {e.cell for e in exposed}
         added: set[Cell] = set()
         if rounds < GREEDY_ROUNDS:
-            added = {c for e in exposed if (c := _widen(e.cell, values, by_cell, hidden))}
+            moved = more_room(exposed, values, relations, hidden, threshold)
+            added = {carrier(c) for c in moved} - hidden
         if not added:
             added = _whole_groups([e.cell for e in exposed], values, by_cell, hidden)
             fallback |= added
         if not added:
             raise RuntimeError(f"the audit pins {exposed[0].cell} with every connected cell hidden")
-        hidden = secondary(values, relations, hidden | added, threshold, small)
+        hidden = settle(hidden | added)
         rounds += 1
-    released = determined(values, relations, hidden, hidden - small)
-    return Suppression(small, hidden - released, fallback & hidden - released, released)
+    released: set[Cell] = set()
+    # A numerator can be released only with its denominator shown: releasing a determined
+    # denominator may leave its numerator determined in turn.
+    while more := determined(
+        values, relations, hidden - released, releasable(hidden - small - released)
+    ):
+        released |= more
+    final = close(hidden - released)
+    return Suppression(small, final, fallback & final, released)
 
 
 def _whole_groups(
@@ -134,60 +188,59 @@ def _whole_groups(
     return seen - hidden
 
 
-def protect(frame: pd.DataFrame, threshold: float, geography: Geography) -> IndicatorDisclosure:
-    """Primary and secondary suppression of one indicator's numerators and denominators."""
-    values, relations, found = {}, {}, {}
-    for column in ("numerator", "denominator"):
-        counts = _cells(frame, column)
-        exact = exact_relations(counts, candidate_relations(frame, geography))
-        values[column], relations[column] = counts, exact
-        found[column] = suppress(counts, exact, threshold)
+def protect(
+    frame: pd.DataFrame,
+    threshold: float,
+    geography: Geography,
+    *,
+    bounded: bool = False,
+    persons: bool = False,
+) -> IndicatorDisclosure:
+    """Primary and secondary suppression of one indicator's numerators and denominators, as
+    one system with their complements (``counts``).
+
+    ``bounded``: a reader knows that the numerator is at most the denominator (a share);
+    ``persons``: the complement counts persons, and is protected like a numerator.
+    """
+    candidates = candidate_relations(frame, geography)
+    values, relations = {}, {}
+    for column in COUNTS:
+        values[column] = _cells(frame, column)
+        relations[column] = exact_relations(values[column], candidates)
+    if bounded or persons:
+        values[COMPLEMENT] = counts.complements(values)
+        relations[COMPLEMENT] = exact_relations(values[COMPLEMENT], candidates)
+    small = {
+        (column, *cell)
+        for column, found in values.items()
+        if column != COMPLEMENT or persons
+        for cell in primary(found, threshold)
+    }
+    joint, links = counts.joined(values, relations)
+    done = suppress(
+        joint,
+        links,
+        threshold,
+        sensitive=small,
+        close=partial(counts.close, joint),
+        releasable=counts.releasable,
+        carrier=counts.carrier,
+    )
+    parts = {
+        name: counts.split(cells)
+        for name, cells in (
+            ("primary", done.primary),
+            ("hidden", done.hidden),
+            ("fallback", done.fallback),
+            ("released", done.released),
+        )
+    }
     return IndicatorDisclosure(
         threshold,
         values,
         relations,
-        {column: s.primary for column, s in found.items()},
-        {column: s.hidden for column, s in found.items()},
-        {column: s.fallback for column, s in found.items()},
-        {column: s.released for column, s in found.items()},
+        *({column: parts[name].get(column, set()) for column in values} for name in parts),
     )
-
-
-def _widen(
-    cell: Cell,
-    values: dict[Cell, float],
-    by_cell: Mapping[Cell, list[Relation]],
-    suppressed: set[Cell],
-) -> Cell | None:
-    """Another cell to hide so that ``cell`` gets room.
-
-    The smallest published cell (a part before a total) of the nearest relation that has one,
-    searching outwards from ``cell`` through relations whose cells are all hidden. None only
-    when nothing connected to ``cell`` is published.
-    """
-    frontier, seen = [cell], {cell}
-    while frontier:
-        best: tuple[int, float, Cell] | None = None
-        following: list[Cell] = []
-        for current in frontier:
-            for relation in by_cell.get(current, []):
-                for other in (relation.total, *relation.parts):
-                    if other in suppressed:
-                        if other not in seen:
-                            seen.add(other)
-                            following.append(other)
-                        continue
-                    key = (
-                        2 * int(other == relation.total) + int(values[other] <= 0),
-                        values[other],
-                        other,
-                    )
-                    if best is None or key < best:
-                        best = key
-        if best is not None:
-            return best[2]
-        frontier = following
-    return None
 
 
 def _apply(frame: pd.DataFrame, detail: IndicatorDisclosure) -> pd.DataFrame:
@@ -195,21 +248,14 @@ def _apply(frame: pd.DataFrame, detail: IndicatorDisclosure) -> pd.DataFrame:
     keys = list(zip(frame["level"], frame["area"], frame["period"], frame["sex"], strict=True))
     hidden_numerator = np.array([k in detail.hidden["numerator"] for k in keys], dtype=bool)
     hidden_denominator = np.array([k in detail.hidden["denominator"] for k in keys], dtype=bool)
-    first = np.array(
-        [k in detail.primary["numerator"] or k in detail.primary["denominator"] for k in keys],
-        dtype=bool,
-    )
     hide = hidden_numerator | hidden_denominator
     for column in HIDDEN_WITH_A_COUNT:
         if column in frame:
             frame[column] = frame[column].astype(object).where(~hide, None)
     frame["denominator"] = frame["denominator"].astype(object).where(~hidden_denominator, None)
-    flag = frame["flag"].fillna("").astype(str)
-    frame["flag"] = np.where(
-        first,
-        PRIMARY_FLAG.format(t=f"{detail.threshold:g}"),
-        np.where(hide, SECONDARY_FLAG, flag),
-    )
+    # One flag for every hidden cell: "fewer than 5" beside "protects another" would tell a
+    # reader which hidden counts are 1–4 and which 0 or at least 5 (docs/disclosure.md).
+    frame["flag"] = np.where(hide, SUPPRESSED_FLAG, frame["flag"].fillna("").astype(str))
     for column in NUMERIC_COLUMNS:
         if column in frame:
             frame[column] = pd.to_numeric(frame[column])
@@ -251,7 +297,10 @@ def _disclose_one(work: _Work) -> _Done:
     """One indicator's suppression, its stable estimates, summaries and figures (a worker's
     task: see ``variatlas.workers``)."""
     indicator, frame, earlier = work.indicator, work.results, work.variation
-    detail = protect(frame, indicator.minimum_count, work.geography)
+    bounded, persons = complement_rule(indicator)
+    detail = protect(
+        frame, indicator.minimum_count, work.geography, bounded=bounded, persons=persons
+    )
     # Shrinkage after suppression: its prior is fitted to published cells only.
     safe = with_shrinkage(indicator, _apply(frame, detail))
     comparator = (
@@ -303,30 +352,13 @@ def disclose(
     record = dict(provenance)
     record["disclosure"] = {
         "thresholds": {name: d.threshold for name, d in details.items()},
-        "rule": "primary: a numerator or denominator from 1 to the threshold − 1; secondary: "
-        "complementary cells across areas, sexes and periods (greedy, LP-audited; where that "
-        "does not settle, whole relation groups); complements the published cells determine "
-        "exactly are released",
+        "rule": "primary: a numerator, denominator or complement of persons (denominator − "
+        "numerator) from 1 to the threshold − 1; secondary: complementary cells across areas, "
+        "sexes and periods (greedy, LP-audited with every hidden count at least 1 and every "
+        "numerator of a share at most its denominator; where that does not settle, whole "
+        "relation groups); complements the published cells determine exactly are released; "
+        "one flag for every hidden cell",
         "suppressed_rows": int(public["flag"].str.startswith("suppressed").sum()),
         **cost(details.values()),
     }
     return DisclosedResults(public, summary_table, record, details, figures, _token=_TOKEN)
-
-
-def cost(details: Iterable[IndicatorDisclosure]) -> dict[str, float | int]:
-    """What suppression cost, over every count of every indicator: cells, hidden cells and
-    their share, cells the fallback hid, complements released."""
-    cells = hidden = fallback = released = 0
-    for detail in details:
-        for column in detail.values:
-            cells += len(detail.values[column])
-            hidden += len(detail.hidden[column])
-            fallback += len(detail.fallback.get(column, ()))
-            released += len(detail.released.get(column, ()))
-    return {
-        "cells": cells,
-        "hidden_cells": hidden,
-        "hidden_share": round(hidden / cells, 6) if cells else 0.0,
-        "fallback_cells": fallback,
-        "released_complements": released,
-    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +15,13 @@ _TOKEN = object()
 
 @dataclass(frozen=True)
 class IndicatorDisclosure:
-    """What was hidden for one indicator, with the values and relations (for the audit)."""
+    """What was hidden for one indicator, with the values and relations (for the audit).
+
+    Per count: ``numerator``, ``denominator`` and, where a reader can bound the numerator by
+    the denominator, ``complement`` (denominator − numerator: ``counts``). ``primary`` and
+    ``fallback`` are the reasons, for this step's own use: the publication gives every
+    hidden cell the same flag. ``hidden`` is what the publication hides (a numerator whenever
+    its denominator is hidden, a complement whenever either is)."""
 
     threshold: float
     values: dict[str, dict[Cell, float]]
@@ -57,3 +63,25 @@ class DisclosedResults:
     @property
     def thresholds(self) -> dict[str, float]:
         return {name: d.threshold for name, d in self.details.items()}
+
+
+def cost(details: Iterable[IndicatorDisclosure]) -> dict[str, float | int]:
+    """What suppression cost, over the numerators and denominators of every indicator: cells,
+    hidden cells and their share, cells the fallback hid, complements released; and the
+    complements of persons from 1 to the threshold − 1 that were protected."""
+    cells = hidden = fallback = released = small_complements = 0
+    for detail in details:
+        small_complements += len(detail.primary.get("complement", ()))
+        for column in ("numerator", "denominator"):
+            cells += len(detail.values[column])
+            hidden += len(detail.hidden[column])
+            fallback += len(detail.fallback.get(column, ()))
+            released += len(detail.released.get(column, ()))
+    return {
+        "cells": cells,
+        "hidden_cells": hidden,
+        "hidden_share": round(hidden / cells, 6) if cells else 0.0,
+        "fallback_cells": fallback,
+        "released_complements": released,
+        "small_complements": small_complements,
+    }

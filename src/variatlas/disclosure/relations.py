@@ -17,8 +17,32 @@ import pandas as pd
 
 from variatlas.geography import NATION_CODE, Geography
 
-Cell = tuple[str, str, str, str]
-"""(level, area, period, sex)."""
+Cell = tuple[str, ...]
+"""(level, area, period, sex); in the system of all counts of one indicator
+(``variatlas.disclosure.counts``), (count, level, area, period, sex)."""
+
+
+COMPLEMENT = "complement"
+"""The first element of a complement's cell (denominator − numerator: ``counts``)."""
+
+
+def least(cell: Cell, value: float) -> float:
+    """The least a reader takes a hidden count to be: 1 if it is not zero.
+
+    Zero identifies no one and is published, and the cells hidden to protect another are
+    chosen among counts that are not zero wherever there are any, so a reader may well guess
+    that a hidden count is at least 1. The audit assumes the reader guesses right of every
+    hidden count, numerator, denominator or complement (denominator − numerator: the
+    voluntary admissions beside the coercive), which is more than any reader knows, so it
+    errs on the safe side. (Counts below 1 that are not zero, from published averages, are
+    their own floor.)
+    """
+    return min(value, 1.0) if value > 0 else 0.0
+
+
+def room(cell: Cell, value: float) -> float:
+    """How far a hidden count lies above the least a reader takes it to be."""
+    return value - least(cell, value)
 
 
 @dataclass(frozen=True)
@@ -30,13 +54,12 @@ class Relation:
 def _memberships(geography: Geography) -> dict[tuple[str, str], dict[str, list[str]]]:
     """(child level, parent level) → parent area → child areas, from the geography."""
     found: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    munis = geography.municipalities
-    oslo_areas = set(
-        geography.districts.loc[geography.districts["municipality"] == "0301", "referral_area"]
-    )
-    for row in munis.itertuples():
+    for row in geography.municipalities.itertuples():
         found[("municipality", "region")][row.region].append(row.municipality)
-        if row.referral_area and row.referral_area not in oslo_areas:
+        # Oslo's referral areas hold city districts besides municipalities: their sum over
+        # the municipalities is a candidate too, kept where it holds (no one in the
+        # districts), as a reader who finds it exact would use it.
+        if isinstance(row.referral_area, str) and row.referral_area:
             found[("municipality", "referral_area")][row.referral_area].append(row.municipality)
     for row in geography.referral_areas.itertuples():
         found[("referral_area", "region")][row.region].append(row.code)
