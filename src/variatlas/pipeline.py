@@ -8,7 +8,7 @@ command line (``variatlas.cli``) only parses options and reports.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from variatlas.compute import ComputeOutput, compute_indicators
@@ -153,10 +153,12 @@ def publish(
     catalogue: Mapping[str, Indicator] | None = None,
     geography: Geography | None = None,
     extra: Callable[[Path], None] | None = None,
+    atlases: Iterable[Path] | None = None,
 ) -> Path:
     """Write the publication (open data, the API's files, the atlas) and swap it in at ``site``.
 
-    ``extra`` adds files to the new publication before it is swapped in (a plugin's pages).
+    ``extra`` adds files to the new publication before it is swapped in (a plugin's pages);
+    ``atlases`` are the atlas documents drawn as pages (default: the shipped ones).
     """
     return publish_site(
         disclosed,
@@ -164,4 +166,5 @@ def publish(
         catalogue=catalogue or load_catalogue(),
         geography=geography or load_geography(),
         extra=extra,
+        atlases=atlases,
     )

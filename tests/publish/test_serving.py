@@ -67,6 +67,7 @@ def test_the_pages_have_no_inline_script_nor_style(site: Path) -> None:
     not run), and no element has a style attribute or a <style>."""
     pages = [site / "index.html", site / "en" / "index.html", site / PAGE.lstrip("/")]
     pages += [next((site / "nb" / "areas").glob("municipality-*.html")), site / "404.html"]
+    pages += [site / "nb" / "atlases" / "barn2025.html", site / "nn" / "atlases" / "psyk2.html"]
     for page in pages:
         text = page.read_text(encoding="utf-8")
         for script in re.findall(r"<script\b[^>]*>", text):

@@ -23,6 +23,7 @@ DEBUG = {"on": os.environ.get("VARIATLAS_DEBUG", "") not in ("", "0")}
 def user_errors() -> tuple[type[BaseException], ...]:
     """Exceptions whose message is written for the user."""
     from variatlas.contract import RefusedFile
+    from variatlas.documents import DocumentError, PlaceholderError
     from variatlas.folders import FolderRefused
     from variatlas.indicators.model import CatalogueError
     from variatlas.pipeline import InputRefused
@@ -33,6 +34,8 @@ def user_errors() -> tuple[type[BaseException], ...]:
     return (
         RefusedFile,
         CatalogueError,
+        DocumentError,
+        PlaceholderError,
         InputRefused,
         AssetsMissing,
         ResultsMissing,

@@ -76,8 +76,10 @@ def write_atlas(
     downloads: dict[str, dict[str, str]],
     folder: Path,
     geography: Geography,
+    atlases: Mapping[Language, list[dict[str, Any]]] | None = None,
 ) -> None:
-    """Write the atlas pages, their view data and the browser assets into ``folder``."""
+    """Write the atlas pages, their view data and the browser assets into ``folder``;
+    the front page lists ``atlases`` (``documents.atlas_listing`` per language)."""
     check_assets()
     shutil.copytree(_static(), folder / "assets", dirs_exist_ok=True)
     published = [catalogue[i] for i in downloads]
@@ -103,7 +105,7 @@ def write_atlas(
             json.dumps(view, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         )
         findings[indicator.id] = _front_finding(view)
-    _write_pages(published, findings, downloads, disclosed, folder)
+    _write_pages(published, findings, downloads, disclosed, folder, atlases or {})
 
 
 PHASE_COLUMNS = ["level", "area", "period", "sex", "value", "lower", "upper", "flag"]
@@ -312,6 +314,7 @@ def _write_pages(
     downloads: dict[str, dict[str, str]],
     disclosed: DisclosedResults,
     folder: Path,
+    atlases: Mapping[Language, list[dict[str, Any]]],
 ) -> None:
     templates = environment()
     front = templates.get_template("front.html")
@@ -334,6 +337,7 @@ def _write_pages(
             other="en/index.html" if lang == "nb" else "../index.html",
             themes=themes,
             findings=findings,
+            atlases=atlases.get(lang, []),
         )
         target = folder / "index.html" if lang == "nb" else folder / lang / "index.html"
         target.write_text(front_html, encoding="utf-8")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from variatlas.disclosure import DisclosedResults
@@ -11,9 +11,11 @@ from variatlas.folders import replaced_whole
 from variatlas.geography import Geography, dps_boundaries, municipality_boundaries
 from variatlas.indicators.model import Indicator
 from variatlas.publish.atlas import comparator_of, write_atlas
+from variatlas.publish.documents import atlas_listing, load_documents, write_documents
 from variatlas.publish.opendata import data_package, write_open_data
 from variatlas.publish.profiles import write_profiles
 from variatlas.publish.static_files import finish_publication
+from variatlas.publish.wording import LANGUAGES
 
 
 def publish(
@@ -23,20 +25,27 @@ def publish(
     catalogue: Mapping[str, Indicator],
     geography: Geography,
     extra: Callable[[Path], None] | None = None,
+    atlases: Iterable[Path] | None = None,
 ) -> Path:
     """Write the publication and make ``site`` point at it atomically.
 
     The files are written into a new folder beside the site and ``site`` becomes a symbolic
     link to it in one ``rename`` (``variatlas.folders``): a reader sees the old publication
     or the new one, never half of one, and a crash leaves the old one whole. ``extra`` adds
-    files to the new folder (a plugin's pages). Returns the new publication's folder.
+    files to the new folder (a plugin's pages). ``atlases`` are the atlas document folders
+    drawn as pages (default: the shipped ones, ``variatlas.documents``); a number in their
+    texts that would print a hidden cell stops the publication (``PlaceholderRefused``).
+    Returns the new publication's folder.
     """
     if not isinstance(disclosed, DisclosedResults):
         raise TypeError("publish takes DisclosedResults, made by variatlas.disclosure.disclose")
+    documents = load_documents(atlases, catalogue)
     with replaced_whole(site, ours=lambda folder: (folder / "datapackage.json").exists()) as new:
         downloads = write_open_data(disclosed, catalogue, new, geography, comparator_of(disclosed))
         _write_catalogue(new, disclosed, [catalogue[i] for i in downloads], downloads, geography)
-        write_atlas(disclosed, catalogue, downloads, new, geography)
+        listing = {lang: atlas_listing(documents, lang) for lang in LANGUAGES}
+        write_atlas(disclosed, catalogue, downloads, new, geography, listing)
+        write_documents(documents, disclosed, catalogue, downloads, new)
         write_profiles(disclosed, catalogue, downloads, new)
         if extra is not None:
             extra(new)

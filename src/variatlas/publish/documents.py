@@ -1,0 +1,312 @@
+"""The atlas documents drawn as pages of the web atlas.
+
+Each atlas (``variatlas.documents``: SKDE's 23 are shipped) becomes one page per language it
+has, ``<lang>/atlases/<id>.html`` beside the indicator pages (``nb/``, ``en/``, and ``nn/``
+for an atlas in nynorsk), read front to back: the title, the summary, the contents (a link to
+each chapter and result box), then each chapter with its texts, fact boxes and result boxes
+(summary, figures, case definition, assessment). The words around the document are the
+atlas's in bokmål (for a document in bokmål or nynorsk) or English.
+
+Numbers in the texts are filled from the disclosed results (``documents.Bindings``): a
+placeholder that would print a hidden cell, or that cannot be filled, stops the publication
+with its sentence. Figures are drawn by ``document_figures`` from the disclosed results only.
+The front page lists every atlas (``atlas_listing``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from variatlas.disclosure import DisclosedResults
+from variatlas.documents import Bindings, load_atlas, shipped_atlases
+from variatlas.documents.loading import Document
+from variatlas.documents.model import Chapter, FactBox, Figure, ResultBox, Text, TextBlock
+from variatlas.documents.model import Language as Written
+from variatlas.indicators.model import Indicator
+from variatlas.publish.atlas import comparator_of, environment, page_context
+from variatlas.publish.document_figures import Drawing, figure_html, views
+from variatlas.publish.markdown import inline, markdown
+from variatlas.publish.wording import Language
+
+LANGUAGE_NAMES = {"nb": "Norsk (bokmål)", "nn": "Norsk (nynorsk)", "en": "English"}
+"""Each language named in itself, for the links between an atlas's versions."""
+FIGURE_MARK = "VARIATLASFIGURE{}END"
+"""What a ``{{ figure ID }}`` becomes in the Markdown, replaced by the figure once rendered
+(letters and digits, which Markdown leaves as they are)."""
+MARKED = re.compile(r"(?:<p>)?VARIATLASFIGURE(\d+)END(?:</p>)?")
+
+
+def page_file(atlas: str, lang: str) -> str:
+    """An atlas's page in ``lang``, from the publication's root."""
+    return f"{lang}/atlases/{atlas}.html"
+
+
+def interface(lang: str) -> Language:
+    """The language of the words around a document: English for English, else bokmål."""
+    return "en" if lang == "en" else "nb"
+
+
+def load_documents(
+    folders: Iterable[Path] | None, catalogue: Mapping[str, Indicator]
+) -> list[Document]:
+    """The atlases to publish (default: the shipped ones), read and checked; a faulty one
+    raises ``DocumentError`` with every fault."""
+    found = shipped_atlases() if folders is None else list(folders)
+    return [load_atlas(folder, catalogue) for folder in found]
+
+
+def atlas_listing(documents: Sequence[Document], ui: Language) -> list[dict[str, Any]]:
+    """The front page's list in ``ui``: each atlas's title, publisher, year and page (in
+    ``ui``'s language if it has it, else its first), newest first."""
+    listed = []
+    for document in documents:
+        atlas = document.atlas
+        lang = ui if ui in atlas.languages else atlas.languages[0]
+        listed.append(
+            {
+                "id": atlas.id,
+                "title": inline(atlas.title[lang]).striptags(),
+                "lang": lang,
+                "publisher": atlas.publisher,
+                "year": atlas.year,
+                "draft": not atlas.published,
+                "page": page_file(atlas.id, lang),
+            }
+        )
+    return sorted(listed, key=lambda a: (-a["year"], a["title"]))
+
+
+def bound_indicators(documents: Iterable[Document]) -> set[str]:
+    """Every indicator a figure of the documents shows."""
+    found: set[str] = set()
+    for document in documents:
+        for chapter in document.chapters.values():
+            for figure in _figures(chapter):
+                found.update(i for i in (figure.indicator, *figure.also) if i)
+    return found
+
+
+def _figures(chapter: Chapter) -> Iterable[Figure]:
+    for block in chapter.blocks:
+        if isinstance(block, ResultBox):
+            yield from block.figures
+    yield from chapter.figures
+
+
+def write_documents(
+    documents: Sequence[Document],
+    disclosed: DisclosedResults,
+    catalogue: Mapping[str, Indicator],
+    published: Iterable[str],
+    folder: Path,
+) -> list[Path]:
+    """Write every page of every atlas into the publication ``folder``; return the pages."""
+    templates = environment()
+    drawing = Drawing(
+        catalogue,
+        frozenset(published),
+        views(disclosed.results, bound_indicators(documents)),
+        templates.get_template("document_figure.html"),
+    )
+    bindings = Bindings(disclosed.results, disclosed.variation, catalogue)
+    page = templates.get_template("document.html")
+    comparator = comparator_of(disclosed)
+    written = []
+    for document in documents:
+        for lang in document.atlas.languages:
+            ui = interface(lang)
+            common = page_context(ui, comparator)
+            writer = _Writer(document, lang, common["w"], bindings, drawing)
+            target = folder / page_file(document.atlas.id, lang)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            html = page.render(
+                **common,
+                page_lang=lang,
+                root="../../",
+                home="../../index.html" if ui == "nb" else "../../en/index.html",
+                versions=_versions(document, lang),
+                atlas=writer.head(),
+                chapters=writer.chapters(),
+            )
+            target.write_text(html, encoding="utf-8")
+            written.append(target)
+    return written
+
+
+def _versions(document: Document, lang: str) -> list[dict[str, str]]:
+    """The atlas's pages in its other languages, for the links between them."""
+    return [
+        {
+            "lang": other,
+            "name": LANGUAGE_NAMES[other],
+            "href": f"../../{page_file(document.atlas.id, other)}",
+        }
+        for other in document.atlas.languages
+        if other != lang
+    ]
+
+
+@dataclass
+class _Writer:
+    """One atlas in one language: its texts filled and rendered, its figures drawn."""
+
+    document: Document
+    lang: Written
+    w: Mapping[str, str]
+    bindings: Bindings
+    drawing: Drawing
+
+    @property
+    def base(self) -> str | None:
+        return self.document.atlas.url
+
+    def head(self) -> dict[str, Any]:
+        atlas = self.document.atlas
+        where = f"{atlas.id}/atlas.yaml"
+        title = self.fill(atlas.title[self.lang], f"{where}: title.{self.lang}")
+        summary = atlas.summary[self.lang] if atlas.summary else None
+        return {
+            "id": atlas.id,
+            "title": inline(title, base=self.base),
+            "plain_title": inline(title).striptags(),
+            "publisher": atlas.publisher,
+            "authors": atlas.authors,
+            "year": atlas.year,
+            "date": atlas.date,
+            "draft": not atlas.published,
+            "url": atlas.url,
+            "source": atlas.source,
+            "licence": atlas.licence,
+            "summary": self.text(summary, f"{where}: summary", 1) if summary else None,
+        }
+
+    def chapters(self) -> list[dict[str, Any]]:
+        found = []
+        for number, (name, chapter) in enumerate(self.document.chapters.items(), start=1):
+            where = f"{self.document.atlas.id}/chapters/{name}"
+            title = self._title(chapter.title, f"{where}: title")
+            under = 2 if title is not None else 1
+            shown = {str(f.id): f for f in chapter.figures}
+            blocks = [
+                self.block(block, f"{where}: blocks[{b}]", under, shown)
+                for b, block in enumerate(chapter.blocks)
+            ]
+            found.append(
+                {
+                    "anchor": "chapter-" + re.sub(r"[^a-z0-9-]+", "-", Path(name).stem.lower()),
+                    "title": title,
+                    "toc": title.striptags() if title else self._untitled(number),
+                    "under": under,
+                    "blocks": blocks,
+                    "boxes": [
+                        {"anchor": b["anchor"], "toc": b["title"].striptags()}
+                        for b in blocks
+                        if b["type"] == "result"
+                    ],
+                }
+            )
+        return found
+
+    def _untitled(self, number: int) -> str:
+        """What the contents call a chapter without a title (an atlas's opening)."""
+        if number == 1:
+            return self.w["document_opening"]
+        return f"{self.w['document_part']} {number}"
+
+    def block(
+        self,
+        block: TextBlock | FactBox | ResultBox,
+        where: str,
+        under: int,
+        shown: Mapping[str, Figure],
+    ) -> dict[str, Any]:
+        """A block's texts as HTML, at heading level ``under`` (that of its chapter)."""
+        box = under + 1  # a box's own heading
+
+        def text(field: str, level: int) -> Markup | None:
+            value = getattr(block, field, None)
+            if value is None:
+                return None
+            return self.text(value[self.lang], f"{where}.{field}", level, shown)
+
+        found: dict[str, Any] = {"type": block.type}
+        if isinstance(block, TextBlock):
+            found.update(
+                summary=text("summary", under), text=text("text", under),
+                assessment=text("assessment", under),
+            )  # fmt: skip
+            return found
+        found.update(
+            title=self._title(block.title, f"{where}.title"),
+            summary=text("summary", box),
+            text=text("text", box),
+            selection=text("selection", box + 1),
+            assessment=text("assessment", box + 1),
+        )
+        if isinstance(block, ResultBox):
+            found.update(
+                id=block.id,
+                anchor=f"box-{block.id}",
+                data=block.data,
+                reason=block.reason,
+                reason_lang=None if self.lang == "en" else "en",
+                figures=self.box_figures(block.figures),
+            )
+        return found
+
+    def box_figures(self, figures: list[Figure]) -> list[Markup]:
+        """A box's figures; one that shows the same numbers as one before it only links."""
+        drawn, seen = [], set()
+        for figure in figures:
+            view = (figure.indicator, tuple(figure.also), figure.level, figure.period, figure.sex)
+            drawn.append(
+                self.figure(figure, repeated=figure.indicator is not None and view in seen)
+            )
+            seen.add(view)
+        return drawn
+
+    def figure(self, figure: Figure, *, repeated: bool = False) -> Markup:
+        ui = interface(self.lang)
+        return figure_html(figure, self.lang, ui, self.w, self.drawing, repeated=repeated)
+
+    def fill(self, markdown_text: str, where: str, marks: list[str] | None = None) -> str:
+        """A text with its numbers printed; ``{{ figure ID }}`` marked in ``marks`` (none
+        given, as for a title: dropped, a figure has no place in one line)."""
+
+        def mark(name: str) -> str:
+            if marks is None:
+                return ""
+            marks.append(name)
+            return "\n\n" + FIGURE_MARK.format(len(marks) - 1) + "\n\n"
+
+        return self.bindings.fill(markdown_text, self.lang, where=where, figure=mark)
+
+    def text(
+        self,
+        value: str,
+        where: str,
+        under: int,
+        shown: Mapping[str, Figure] | None = None,
+    ) -> Markup:
+        """A Markdown text filled, rendered below heading level ``under``, with its figures."""
+        marks: list[str] = []
+        html = markdown(
+            self.fill(value, f"{where}.{self.lang}", marks), base=self.base, under=under
+        )
+        if not marks:
+            return html
+        figures = shown or {}
+        return Markup(
+            MARKED.sub(lambda m: str(self.figure(figures[marks[int(m.group(1))]])), str(html))
+        )
+
+    def _title(self, value: Text | None, where: str) -> Markup | None:
+        if value is None:
+            return None
+        return inline(self.fill(value[self.lang], f"{where}.{self.lang}"), base=self.base)

@@ -1,0 +1,380 @@
+"""Atlas documents drawn as pages: a small atlas of two chapters over three published
+indicators (``few_disclosed``), SKDE's 23 shipped atlases, and a number that would print a
+hidden cell stopping the publication with one sentence."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import textwrap
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from variatlas.cli import app
+from variatlas.documents import PlaceholderRefused, load_atlas, shipped_atlases
+from variatlas.documents.model import ResultBox
+from variatlas.documents.placeholders import decimals, number
+from variatlas.indicators import load_catalogue
+from variatlas.pipeline import publish
+from variatlas.publish.documents import load_documents, page_file, write_documents
+from variatlas.publish.markdown import link, markdown
+from variatlas.results import is_suppressed, read_results, write_results
+
+INDICATOR = "tonsillectomy_children"
+PERIOD = "2022-2024"
+ROW = r'<tr data-area="(\w+)".*?<td class="number[^"]*">([^<]*)<'
+"""A figure's row: the area and its first value."""
+
+
+def _view(disclosed: Any, level: str = "referral_area") -> pd.DataFrame:
+    rows = disclosed.results
+    return rows[
+        (rows["indicator"] == INDICATOR)
+        & (rows["level"] == level)
+        & (rows["period"] == PERIOD)
+        & (rows["sex"] == "all")
+    ]
+
+
+def _cells(disclosed: Any) -> tuple[pd.Series, pd.Series]:
+    """A published referral area and a hidden cell (any level) of the figure's view."""
+    view = _view(disclosed)
+    shown = view[~view["flag"].map(is_suppressed) & view["value"].notna()].iloc[0]
+    hidden_rows = pd.concat([view, _view(disclosed, "municipality")])
+    hidden = hidden_rows[hidden_rows["flag"].map(is_suppressed)].iloc[0]
+    return shown, hidden
+
+
+def write_atlas(folder: Path, shown: pd.Series, hidden: pd.Series | None = None) -> Path:
+    """A two-chapter atlas in bokmål and English; ``hidden``: a summary that prints it."""
+    atlas = folder / "tonsils"
+    (atlas / "chapters").mkdir(parents=True)
+    value = f"{{{{ value {INDICATOR} referral_area {shown['area']} {PERIOD} }}}}"
+    secret = (
+        f"{{{{ value {INDICATOR} {hidden['level']} {hidden['area']} {PERIOD} }}}}"
+        if hidden is not None
+        else value
+    )
+    (atlas / "atlas.yaml").write_text(
+        textwrap.dedent(
+            """\
+            id: tonsils
+            title: {nb: Mandeloperasjoner hos barn, en: Tonsil surgery in children}
+            languages: [nb, en]
+            publisher: variatlas
+            year: 2026
+            url: https://example.org/atlas/tonsils
+            summary:
+              nb: Hvor mange barn får fjernet mandlene?
+              en: How many children have their tonsils out?
+            source: a test
+            licence: CC BY 4.0
+            chapters: [01-first.yaml, 02-second.yaml]
+            """
+        )
+    )
+    (atlas / "chapters" / "01-first.yaml").write_text(
+        textwrap.dedent(
+            f"""\
+            title: {{nb: Første kapittel, en: First chapter}}
+            blocks:
+            - type: text
+              text:
+                nb: |-
+                  ## Bakgrunn
+
+                  I området var raten {value}. <script>alert(1)</script><b onclick="x()">Fet</b>
+                  [Mer](/more/) og [ikke](javascript:alert(1)).
+
+                  {{{{ figure tonsils_map }}}}
+                en: |-
+                  ## Background
+
+                  In the area the rate was {value}.
+
+                  {{{{ figure tonsils_map }}}}
+            - type: fact
+              title: {{nb: Hvorfor fjerne mandlene?, en: Why remove the tonsils?}}
+              text: {{nb: Halsbetennelser og snorking., en: Throat infections and snoring.}}
+            figures:
+            - id: tonsils_map
+              kind: map
+              indicator: {INDICATOR}
+              period: {PERIOD}
+              caption: {{nb: Operasjoner etter opptaksområde., en: Operations by referral area.}}
+            """
+        )
+    )
+    (atlas / "chapters" / "02-second.yaml").write_text(
+        textwrap.dedent(
+            f"""\
+            title: {{nb: Andre kapittel, en: Second chapter}}
+            blocks:
+            - type: result
+              id: tonsils
+              title: {{nb: Fjerning av mandler, en: Tonsillectomy}}
+              summary: {{nb: "Raten var {secret}.", en: "The rate was {secret}."}}
+              selection: {{nb: Barn 0–16 år operert med EMB10–EMB20., en: Children 0–16 operated.}}
+              assessment: {{nb: Variasjonen er uberettiget., en: The variation is unwarranted.}}
+              figures:
+              - kind: bars
+                indicator: {INDICATOR}
+                period: {PERIOD}
+            - type: result
+              id: waiting
+              title: {{nb: Ventetid, en: Waiting time}}
+              summary: {{nb: Ventetiden varierte., en: Waiting times varied.}}
+              data: not shipped
+              reason: the waiting times are not among the indicators of the catalogue
+            """
+        )
+    )
+    return atlas
+
+
+@pytest.fixture(scope="module")
+def pages(few_disclosed, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.Series]:
+    """The small atlas's pages, written from the three published indicators."""
+    root = tmp_path_factory.mktemp("documents")
+    shown, _ = _cells(few_disclosed)
+    catalogue = load_catalogue()
+    documents = load_documents([write_atlas(root / "atlases", shown)], catalogue)
+    published = set(few_disclosed.results["indicator"])
+    write_documents(documents, few_disclosed, catalogue, published, root / "site")
+    return root / "site", shown
+
+
+class Outline(HTMLParser):
+    """The headings, ids, links and table rows of a page, in order."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.headings: list[tuple[int, str]] = []
+        self.ids: list[str] = []
+        self.links: list[str] = []
+        self.lang = ""
+        self._heading: int | None = None
+        self._text = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "html":
+            self.lang = str(found.get("lang"))
+        if found.get("id"):
+            self.ids.append(str(found["id"]))
+        if tag == "a" and found.get("href"):
+            self.links.append(str(found["href"]))
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading, self._text = int(tag[1]), ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if re.fullmatch(r"h[1-6]", tag) and self._heading is not None:
+            self.headings.append((self._heading, " ".join(self._text.split())))
+            self._heading = None
+
+    def handle_data(self, data: str) -> None:
+        if self._heading is not None:
+            self._text += data
+
+
+def _in_order(headings: list[tuple[int, str]]) -> bool:
+    """One h1 first, and no heading more than one level below the one before it."""
+    levels = [level for level, _ in headings]
+    steps = itertools.pairwise(levels)
+    return levels[:1] == [1] and levels.count(1) == 1 and all(b <= a + 1 for a, b in steps)
+
+
+def test_the_page_reads_front_to_back(pages) -> None:
+    site, _ = pages
+    html = (site / page_file("tonsils", "nb")).read_text(encoding="utf-8")
+    outline = Outline(html)
+    assert outline.lang == "nb"
+    assert [text for _, text in outline.headings] == [
+        "Mandeloperasjoner hos barn",
+        "Innhold",
+        "Første kapittel",
+        "Bakgrunn",
+        "Hvorfor fjerne mandlene?",
+        "Andre kapittel",
+        "Fjerning av mandler",
+        "Utvalg",
+        "Resultat",
+        "Ventetid",
+    ]
+    assert _in_order(outline.headings)
+    # The contents link to each chapter and result box, which come in the document's order.
+    anchors = ["chapter-01-first", "chapter-02-second", "box-tonsils", "box-waiting"]
+    assert [f"#{a}" for a in anchors] == [link for link in outline.links if link[1:] in anchors]
+    assert [i for i in outline.ids if i in anchors] == anchors
+    for words in (
+        "Hvor mange barn får fjernet mandlene?",
+        "Halsbetennelser og snorking.",
+        "Barn 0–16 år operert med EMB10–EMB20.",
+        "Variasjonen er uberettiget.",
+        "the waiting times are not among the indicators of the catalogue",
+    ):
+        assert words in html, words
+    assert "{{" not in html
+
+
+def test_a_figure_shows_the_published_values_and_links_to_its_indicator(
+    pages, few_disclosed
+) -> None:
+    site, shown = pages
+    html = (site / page_file("tonsils", "nb")).read_text(encoding="utf-8")
+    figures = re.findall(r"<figure\b.*?</figure>", html, re.S)
+    assert len(figures) == 2  # the chapter's map and the result box's bars
+    view = _view(few_disclosed)
+    national = _view(few_disclosed, "nation")["value"].iloc[0]
+    places = decimals(national)
+    for figure in figures:
+        href = f"../../nb/{INDICATOR}.html#level=referral_area&amp;period={PERIOD}&amp;sex=all"
+        assert f'href="{href}"' in figure
+        cells = dict(re.findall(ROW, figure, re.S))
+        assert set(cells) == {*view["area"], "8888"}
+        for row in view.to_dict("records"):
+            expected = (
+                "skjult"
+                if is_suppressed(row["flag"])
+                else (number(row["value"], "nb", places) if pd.notna(row["value"]) else "–")
+            )
+            assert cells[row["area"]] == expected, row
+        assert cells["8888"] == number(national, "nb", places)
+    # The number in the text is the published cell's, as the reader writes it.
+    assert f"var raten {number(shown['value'], 'nb', decimals(shown['value']))}." in html
+
+
+def test_a_box_whose_data_are_not_shipped_says_why(pages) -> None:
+    site, _ = pages
+    html = (site / page_file("tonsils", "en")).read_text(encoding="utf-8")
+    box = re.search(r'<section class="result-box" id="box-waiting".*?</section>', html, re.S)
+    assert box is not None and "<figure" not in box.group(0)
+    assert "The figures of this box are not here:" in box.group(0)
+    assert "not among the indicators of the catalogue" in box.group(0)
+
+
+def test_each_language_has_its_page_linked_to_the_other(pages) -> None:
+    site, _ = pages
+    english = (site / page_file("tonsils", "en")).read_text(encoding="utf-8")
+    assert Outline(english).lang == "en"
+    assert "In the area the rate was" in english and "Contents" in english
+    assert '<link rel="alternate" hreflang="nb" href="../../nb/atlases/tonsils.html">' in english
+    assert f"../../en/{INDICATOR}.html#level=referral_area" in english
+
+
+def test_no_raw_html_nor_script_comes_from_a_document(pages) -> None:
+    site, _ = pages
+    html = (site / page_file("tonsils", "nb")).read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "onclick" not in html
+    assert "<b>Fet</b>" in html
+    assert '<a href="https://example.org/more/">Mer</a>' in html  # from the atlas's url
+    assert 'href="javascript' not in html  # Markdown leaves such a link as its words
+    for script in re.findall(r"<script\b[^>]*>", html):
+        assert "src=" in script
+    assert not re.search(r"<style\b|\sstyle=|\son[a-z]+=", html)
+
+
+def test_markdown_keeps_structure_and_drops_the_rest() -> None:
+    html = markdown(
+        '### A\n\n<table><tr><td style="text-align:right" onclick="x">1</td></tr></table>'
+        "\n\n<!-- note --><iframe src=x>y</iframe>![picture](/p.png)</div>",
+        under=3,
+    )
+    assert str(html).startswith("<h4>A</h4>")
+    table = '<table><tr><td class="number">1</td></tr></table></div>'
+    assert '<div class="table-scroll" tabindex="0">' + table in html
+    assert "iframe" not in html and "note" not in html and "<img" not in html
+    assert html.count("<div") == html.count("</div>")
+    assert link("/x", None) is None and link("mailto:a@b.no", None) == "mailto:a@b.no"
+    assert link("data:text/html,x", "https://a.no/") is None
+
+
+def test_every_shipped_atlas_is_drawn_whole(few_disclosed, tmp_path) -> None:
+    catalogue = load_catalogue()
+    documents = load_documents(None, catalogue)
+    published = set(few_disclosed.results["indicator"])
+    written = write_documents(documents, few_disclosed, catalogue, published, tmp_path)
+    assert len(documents) == 23
+    assert len(written) == sum(len(d.atlas.languages) for d in documents)
+    states: Counter[str] = Counter()
+    for document in documents:
+        for lang in document.atlas.languages:
+            html = (tmp_path / page_file(document.atlas.id, lang)).read_text(encoding="utf-8")
+            outline = Outline(html)
+            assert outline.lang == lang
+            assert _in_order(outline.headings), document.atlas.id
+            boxes = [
+                b.id
+                for chapter in document.chapters.values()
+                for b in chapter.blocks
+                if isinstance(b, ResultBox)
+            ]
+            assert re.findall(r'data-box="([^"]+)"', html) == boxes
+            assert "{{" not in html and "VARIATLASFIGURE" not in html
+            assert not re.search(r"<style\b|\sstyle=|\son[a-z]+=", html)
+            states.update(re.findall(r'class="document-figure ([a-z-]+)"', html))
+    # bup's boxes are bound to an indicator of these three, the others are not published.
+    assert states["drawn"] > 0 and states["unpublished"] > 0 and states["not-shipped"] > 300
+
+
+@pytest.fixture(scope="module")
+def refused_atlas(few_disclosed, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    shown, hidden = _cells(few_disclosed)
+    return write_atlas(tmp_path_factory.mktemp("refused"), shown, hidden)
+
+
+def test_a_number_of_a_hidden_cell_stops_publishing_with_a_sentence(
+    few_disclosed, refused_atlas: Path, tmp_path: Path
+) -> None:
+    load_atlas(refused_atlas)  # the document itself is sound: only its number is refused
+    with pytest.raises(PlaceholderRefused) as refused:
+        publish(few_disclosed, tmp_path / "site", atlases=[refused_atlas])
+    message = str(refused.value)
+    assert "\n" not in message
+    assert message.startswith("tonsils/chapters/02-second.yaml: blocks[0].summary.nb: {{ value")
+    assert "would print a cell hidden by disclosure control" in message
+    assert not (tmp_path / "site").exists()
+
+
+def test_the_command_says_the_sentence_and_no_trace(
+    few_disclosed, refused_atlas: Path, norway_folder: Path, tmp_path: Path, monkeypatch
+) -> None:
+    found = read_results(norway_folder / "out")
+    keep = set(few_disclosed.results["indicator"])
+    write_results(
+        tmp_path / "results",
+        found.results[found.results["indicator"].isin(keep)],
+        found.variation[found.variation["indicator"].isin(keep)],
+        found.provenance,
+    )
+    monkeypatch.setattr("variatlas.publish.documents.shipped_atlases", lambda: [refused_atlas])
+    result = CliRunner().invoke(app, ["publish", str(tmp_path / "results"), str(tmp_path / "s")])
+    output = " ".join(result.output.split())
+    assert result.exit_code == 1, output
+    assert "Traceback" not in output
+    assert "would print a cell hidden by disclosure control" in output
+    assert output.count("{{ value") == 1
+
+
+def test_publishing_draws_the_atlases_and_lists_them_on_the_front_page(
+    few_disclosed, tmp_path: Path
+) -> None:
+    site = publish(few_disclosed, tmp_path / "site")
+    documents = [load_atlas(folder) for folder in shipped_atlases()]
+    for front, root in ((site / "index.html", site), (site / "en" / "index.html", site / "en")):
+        html = front.read_text(encoding="utf-8")
+        listed = re.findall(r'<li data-atlas="([^"]+)"><a href="([^"]+)"', html)
+        assert {atlas for atlas, _ in listed} == {d.atlas.id for d in documents}
+        for _, href in listed:
+            assert (root / href).resolve().is_file(), href
+        assert 'data-atlas="barn2025"><a href="' in html and "SKDE, 2025" in html
+    nynorsk = (site / page_file("psyk2", "nn")).read_text(encoding="utf-8")
+    assert '<html lang="nn">' in nynorsk and '<header class="site" lang="nb">' in nynorsk
+    assert "nn/atlases/psyk2.html" in (site / "sitemap.xml").read_text(encoding="utf-8")
