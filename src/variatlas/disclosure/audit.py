@@ -128,6 +128,20 @@ def _highs() -> highspy.Highs:
     return model
 
 
+def equalities(model: highspy.Highs, a_eq: object, rhs: np.ndarray) -> None:
+    """Adds the rows A x = rhs to a HiGHS model."""
+    rows = csr_matrix(a_eq)
+    model.addRows(
+        len(rhs),
+        rhs,
+        rhs,
+        rows.nnz,
+        rows.indptr[:-1].astype(np.int32),
+        rows.indices.astype(np.int32),
+        rows.data,
+    )
+
+
 class _Intervals:
     """One HiGHS model per component, re-solved per cell with a warm start (only the
     objective changes between solves)."""
@@ -135,21 +149,12 @@ class _Intervals:
     def __init__(
         self, a_eq: object, rhs: np.ndarray, lower: np.ndarray, cap: float = highspy.kHighsInf
     ) -> None:
-        rows = csr_matrix(a_eq)
         size = self.size = len(lower)
         self.seen: tuple[np.ndarray, np.ndarray] | None = None
         """The lowest and highest value of each cell over the feasible points found so far."""
         self.highs = _highs()
         self.highs.addVars(size, lower, np.full(size, cap))
-        self.highs.addRows(
-            len(rhs),
-            rhs,
-            rhs,
-            rows.nnz,
-            rows.indptr[:-1].astype(np.int32),
-            rows.indices.astype(np.int32),
-            rows.data,
-        )
+        equalities(self.highs, a_eq, rhs)
 
     def _optimum(self, i: int, sense: float) -> float:
         self.highs.changeColCost(i, sense)

@@ -26,7 +26,7 @@ import highspy
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from variatlas.disclosure.audit import Exposure, _highs
+from variatlas.disclosure.audit import Exposure, _highs, equalities
 from variatlas.disclosure.relations import Cell, Relation, least
 
 LEVEL_WEIGHT = {"nation": 1000.0, "region": 50.0, "health_trust": 10.0, "referral_area": 10.0}
@@ -133,13 +133,5 @@ def _model(
     model = _highs()
     model.addVars(3 * n, lower, upper)
     model.changeColsCost(3 * n, np.arange(3 * n, dtype=np.int32), cost)
-    model.addRows(
-        len(relations),
-        rhs,
-        rhs,
-        matrix.nnz,
-        matrix.indptr[:-1].astype(np.int32),
-        matrix.indices.astype(np.int32),
-        matrix.data,
-    )
+    equalities(model, matrix, rhs)
     return model
