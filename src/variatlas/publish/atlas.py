@@ -81,7 +81,9 @@ def write_atlas(
     """Write the atlas pages, their view data and the browser assets into ``folder``;
     the front page lists ``atlases`` (``documents.atlas_listing`` per language)."""
     check_assets()
-    shutil.copytree(_static(), folder / "assets", dirs_exist_ok=True)
+    # Swagger UI is the API's, served from the package (``apidocs``): 2 MB no page uses.
+    unused = shutil.ignore_patterns("swagger-ui")
+    shutil.copytree(_static(), folder / "assets", dirs_exist_ok=True, ignore=unused)
     published = [catalogue[i] for i in downloads]
     (folder / "atlas").mkdir(exist_ok=True)
     (folder / "atlas" / "areas.json").write_text(json.dumps(_area_links(geography)))
