@@ -163,7 +163,9 @@ def _columns(frame: pd.DataFrame, columns: Iterable[str]) -> dict[str, list[Any]
     return {c: [_clean(v) for v in frame[c].tolist()] for c in columns if c in frame}
 
 
-def _period_key(period: str) -> tuple[int, int]:
+def period_key(period: str) -> tuple[int, int]:
+    """A sort key for periods: by last year, a longer run above a shorter one ending then
+    (2022-2024 above 2024)."""
     first, _, last = period.partition("-")
     return int(last or first), -int(first)
 
@@ -184,7 +186,7 @@ def indicator_view(
     national = rows.loc[rows["level"] == "nation", "value"].dropna()
     places = decimals(float(national.median()) if len(national) else float(rows["value"].median()))
     levels = [level for level in LEVEL_ORDER if (rows["level"] == level).any()]
-    periods = sorted(rows["period"].unique(), key=_period_key, reverse=True)
+    periods = sorted(rows["period"].unique(), key=period_key, reverse=True)
     names = dict(zip(rows["area"], rows["area_name"], strict=False))
     view_summaries, funnels, breaks = [], {}, {}
     by_view = dict(tuple(rows.groupby(["level", "period", "sex"], sort=False)))
@@ -247,10 +249,10 @@ def _default_summary(view: dict[str, Any]) -> dict[str, Any] | None:
     if not candidates:
         return None
     multi = [s for s in candidates if "-" in s["period"]]
-    chosen = dict(max(multi or candidates, key=lambda s: _period_key(s["period"])))
+    chosen = dict(max(multi or candidates, key=lambda s: period_key(s["period"])))
     single = [s for s in candidates if "-" not in s["period"] and s["level"] == chosen["level"]]
     if single:
-        latest = max(single, key=lambda s: _period_key(s["period"]))
+        latest = max(single, key=lambda s: period_key(s["period"]))
         chosen["persistent_outliers"] = latest["persistent_outliers"]
         chosen["persistent_outlier_areas"] = latest["persistent_outlier_areas"]
     return chosen

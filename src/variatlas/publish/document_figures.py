@@ -24,6 +24,7 @@ from variatlas.documents.model import Figure
 from variatlas.documents.model import Language as Written
 from variatlas.documents.placeholders import decimals, number
 from variatlas.indicators.model import Indicator
+from variatlas.publish.atlas import period_key
 from variatlas.publish.markdown import inline
 from variatlas.results import NATION_CODE, is_suppressed
 
@@ -56,11 +57,6 @@ class Views:
         return self.rows.get((indicator, "nation", period, figure.sex))
 
 
-def _period_key(period: str) -> tuple[int, int]:
-    first, _, last = period.partition("-")
-    return int(last or first), -int(first)
-
-
 def views(results: pd.DataFrame, indicators: set[str]) -> Views:
     """The rows of ``indicators`` in the disclosed results, grouped once by view."""
     shown = results[results["indicator"].isin(indicators)]
@@ -73,7 +69,7 @@ def views(results: pd.DataFrame, indicators: set[str]) -> Views:
         rows[(indicator, level, period, sex)] = frame[columns]
         periods.setdefault((indicator, level, sex), []).append(period)
     for found in periods.values():
-        found.sort(key=_period_key, reverse=True)
+        found.sort(key=period_key, reverse=True)
     return Views(rows, periods)
 
 
