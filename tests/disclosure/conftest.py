@@ -73,16 +73,19 @@ def _sums(keys: set[Key], geography: Geography) -> Iterator[Sum]:
             )
 
 
-def _cells(frame: pd.DataFrame, column: str) -> dict[Key, float]:
-    present = frame[frame[column].notna()]
-    keys = zip(
-        present["level"],
-        present["area"].astype(str),
-        present["period"].astype(str),
-        present["sex"],
+def _keys(frame: pd.DataFrame) -> Iterator[Key]:
+    return zip(
+        frame["level"],
+        frame["area"].astype(str),
+        frame["period"].astype(str),
+        frame["sex"],
         strict=True,
     )
-    return dict(zip(keys, present[column].astype(float), strict=True))
+
+
+def _cells(frame: pd.DataFrame, column: str) -> dict[Key, float]:
+    present = frame[frame[column].notna()]
+    return dict(zip(_keys(present), present[column].astype(float), strict=True))
 
 
 def _components(hidden: list[Key], sums: list[Sum]) -> list[list[Key]]:
@@ -152,14 +155,7 @@ Target = tuple[str, Key]
 
 
 def _flags(published: pd.DataFrame) -> dict[Key, str]:
-    keys = zip(
-        published["level"],
-        published["area"].astype(str),
-        published["period"].astype(str),
-        published["sex"],
-        strict=True,
-    )
-    return dict(zip(keys, published["flag"].fillna("").astype(str), strict=True))
+    return dict(zip(_keys(published), published["flag"].fillna("").astype(str), strict=True))
 
 
 def _floor(value: float) -> float:
