@@ -97,11 +97,11 @@ def suppress(
     (``widen.more_room``), and the greedy pass and the audit run again. Where that has not
     settled after ``GREEDY_ROUNDS`` rounds, or finds no cell to add, the fallback hides the
     smallest whole relation of each pinned cell, and failing that its whole connected group
-    of cells: each round hides more, and a primary
-    cell whose every connected cell is hidden cannot be pinned, so the loop always ends, in
-    a safe publication. Last, hidden complements that the published cells determine exactly
-    are released (``determined``): publishing a number the public can already compute adds
-    nothing to what it knows. Counts of non-persons (threshold ≤ 1) are not suppressed.
+    of cells: each round hides more, and a primary cell whose every connected cell is hidden
+    cannot be pinned, so the loop always ends, in a safe publication. Last, hidden
+    complementary cells that the published cells determine exactly are released
+    (``determined``), until none is left: publishing a number the public can already compute
+    adds nothing to what it knows. Counts of non-persons (threshold ≤ 1) are not suppressed.
 
     ``sensitive`` are the primary cells (by default every count from 1 to the threshold − 1);
     ``close`` gives what the publication hides when a set of cells is hidden (the numerator
