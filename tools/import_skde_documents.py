@@ -29,6 +29,15 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from skde_reasons import (
+    NONE_DRAWN,
+    PICTURE,
+    box_not_shipped,
+    missing_file,
+    no_indicators,
+    partly,
+)
+
 from variatlas.documents.loading import published_cells
 from variatlas.documents.writing import dump
 from variatlas.indicators import load_catalogue
@@ -114,7 +123,6 @@ KVALITET = {
 }
 PICTURES = {"barn": BARN, "eldre": ELDRE, "kvalitet": KVALITET}
 KIND = {"barchart": "bars", "map": "map", "table": "table"}
-DRAWN = {"barchart": "bar chart", "map": "map", "table": "table", "linechart": "line chart"}
 
 
 def slug(text: str, joiner: str = "-") -> str:
@@ -141,16 +149,16 @@ class Atlas:
         self.count: Counter[str] = Counter()
         self.nation = self._national_values()
 
-    def _national_values(self) -> dict[str, set[float]]:
-        """The national values of the catalogue's indicators of this atlas, by indicator."""
-        values: dict[str, set[float]] = {
-            i: set() for i in self.catalogue if i.startswith(f"skde_{self.name}_")
+    def _national_values(self) -> dict[str, dict[str, float]]:
+        """The national values of the catalogue's SKDE indicators, by indicator and period."""
+        values: dict[str, dict[str, float]] = {
+            i: {} for i in self.catalogue if i.startswith("skde_")
         }
         shipped = files("variatlas.indicators") / "data" / "skde_atlases.csv"
         with shipped.open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 if row["indicator"] in values and row["level"] == "nation":
-                    values[row["indicator"]].add(float(row["value"]))
+                    values[row["indicator"]][row["period"]] = float(row["value"])
         return values
 
     def text(self, value: str | None) -> dict[str, str] | None:
@@ -189,108 +197,169 @@ class Atlas:
                 item |= {"also": list(bound[1:])} if len(bound) > 1 else {}
                 item |= {"level": "referral_area", "period": period_of(bound[0])}
             else:
-                item |= {
-                    "data": "not shipped",
-                    "reason": "SKDE published this figure as a picture; its data are not "
-                    "among the indicators of the catalogue",
-                }
+                item |= {"data": "not shipped", "reason": self.reason(PICTURE)}
             item["origin"] = {"image": path}
             self.chapter_figures.append(item)
             return "{{ figure " + ident + " }}"
 
         return {self.lang: IMAGE.sub(figure, markdown)}
 
-    def candidates(self, data: str) -> dict[str, str]:
-        """The catalogue's indicators of a data file, with their level."""
+    def reason(self, words: dict[str, str]) -> dict[str, str]:
+        """A reason in English and the atlas's language (nb, nn: both written standards)."""
+        return {lang: words[lang] for lang in ("nb", "nn", "en")}
+
+    def candidates(self, data: str, atlas: str | None = None) -> dict[str, str]:
+        """The catalogue's indicators of a data file of ``atlas`` (default: this one), with
+        their level (SKDE's county boxes: county; psyk2's DPS boxes: dps)."""
         found = {}
         for indicator, body in self.catalogue.items():
-            if indicator in self.nation:
+            if indicator in self.nation and indicator.startswith(f"skde_{atlas or self.name}_"):
                 source = body.conformance.source
                 named = re.escape(data) + r"(?![\w.-])"
                 if re.search("data file " + named, source):
-                    found[indicator] = "referral_area"
+                    levels = published_cells()[indicator]
+                    found[indicator] = "county" if "county" in levels else "referral_area"
                 if re.search("DPS areas from " + named, source):
                     found[indicator] = "dps"
         return found
 
-    def match(self, value: object, candidates: dict[str, str]) -> str | None:
+    def shared(self, data: str, spec: list[dict[str, Any]]) -> dict[str, str]:
+        """The indicators of another atlas's data file of the same name and the same data
+        (psyk2-1's polyklinikk_18.json is psyk2's with one more table)."""
+        blocks = [b for b in spec if b["type"] == "data"]
+        for other in sorted(p.name for p in (self.reference / DATA).iterdir()):
+            path = self.reference / DATA / other / data
+            if other == self.name or not path.exists():
+                continue
+            theirs = json.loads(path.read_text(encoding="utf-8"))["innhold"]
+            if [b for b in theirs if b["type"] == "data"] == blocks:
+                self.count["boxes bound to another atlas's data"] += 1
+                return self.candidates(data, other)
+        return {}
+
+    def match(
+        self, value: object, candidates: dict[str, str], column: str | None = None
+    ) -> str | None:
+        """The indicator of ``candidates`` whose national value is ``value``; where two are
+        (hjarteinfarkt's LMS and training series are both 6 %), the one of ``column``."""
         if not isinstance(value, int | float):
             return None
         hits = [
             i
             for i in candidates
-            if any(math.isclose(value, v, rel_tol=1e-9) for v in self.nation[i])
+            if any(math.isclose(value, v, rel_tol=1e-9) for v in self.nation[i].values())
+        ]
+        if len(hits) > 1 and column is not None:
+            named = f"(column {column})"
+            hits = [i for i in hits if named in self.catalogue[i].conformance.source]
+        return hits[0] if len(hits) == 1 else None
+
+    def trend(
+        self, block: dict[str, Any], chart: dict[str, Any], candidates: dict[str, str]
+    ) -> str | None:
+        """The indicator whose national yearly values SKDE's line chart over the years draws
+        (every year of the line among the indicator's, at the same value)."""
+        if chart.get("x") != ["aar"] or len(chart.get("linevars", [])) != 1:
+            return None
+        column = chart["linevars"][0]
+        line = {
+            str(r["aar"]): r[column] for r in block["data"] if str(r.get("area")).strip() in NATION
+        }
+        hits = [
+            i
+            for i in candidates
+            if line
+            and all(
+                year in self.nation[i] and math.isclose(value, self.nation[i][year], rel_tol=1e-9)
+                for year, value in line.items()
+            )
         ]
         return hits[0] if len(hits) == 1 else None
 
-    def box_figures(self, box: dict[str, Any]) -> tuple[list[dict[str, Any]], str, str]:
+    def box_figures(self, box: dict[str, Any]) -> tuple[list[dict[str, Any]], str, Any]:
         """A result box's figures bound to indicators, its ``data`` and the reason."""
         path = self.reference / DATA / self.name / box["data"]
         if not path.exists():
-            return (
-                [],
-                "not shipped",
-                (
-                    f"SKDE's data file {box['data']} is not in the public repository the text "
-                    f"comes from ({MONGTS})"
-                ),
-            )
+            return [], "not shipped", self.reason(missing_file(box["data"], MONGTS))
         spec = json.loads(path.read_text(encoding="utf-8"))["innhold"]
-        candidates = self.candidates(box["data"])
+        candidates = self.candidates(box["data"]) or self.shared(box["data"], spec)
         blocks = {b["label"]: b for b in spec if b["type"] == "data"}
         made, missed = [], Counter[str]()
         for chart in (c for c in spec if c["type"] != "data"):
-            block = blocks.get(chart.get("data"), {"data": []})
-            national = next((r for r in block["data"] if str(r.get("area")).strip() in NATION), {})
-            if chart["type"] == "table":
-                columns = [c["id"] for c in chart.get("columns", [])]
-            elif chart["type"] in ("barchart", "map"):
-                columns = chart["x"] if isinstance(chart["x"], list) else [chart["x"]]
-            else:
-                columns = []
-            bound = [self.match(national.get(c), candidates) for c in columns]
-            shown = [i for i in bound if i is not None]
-            whole = chart["type"] == "table" or (columns and len(shown) == len(columns))
-            if not shown or not whole:
-                missed[DRAWN.get(chart["type"], chart["type"])] += 1
-                continue
-            figure: dict[str, Any] = {"kind": KIND[chart["type"]], "indicator": shown[0]}
-            label = chart.get("xLabel") or chart.get("caption") or {}
-            title = label.get(self.lang) or label.get("nb") or label.get("nn")
-            if title:
-                figure = {"title": self.text(title), **figure}
-            if len(shown) > 1:
-                figure["also"] = shown[1:]
-                figure |= {"stacked": True} if chart["type"] == "barchart" else {}
-            figure |= {"level": candidates[shown[0]], "period": period_of(shown[0])}
-            if chart["type"] == "barchart" and len(columns) == 1:
-                figure |= {"intervals": True} if chart.get("errorBars") else {}
-                figure |= {"years": True} if chart.get("annualVar") else {}
-            made.append(figure)
-        if not made:
-            if candidates:
-                why = "none of its charts draws a figure of the catalogue"
-            elif any(i.startswith(f"skde_{self.name}_") for i in self.catalogue):
-                why = "its figures are not by referral area (by county, say)"
-            else:
-                why = f"the catalogue has no indicators of SKDE's {self.name} atlas"
-            return (
-                [],
-                "not shipped",
-                f"SKDE's data of this box ({box['data']}) are not shipped: {why}",
+            figure = self.chart_figure(
+                chart, blocks.get(chart.get("data"), {"data": []}), candidates
             )
+            if figure is None:
+                missed[missed_kind(chart)] += 1
+            else:
+                made += by_period(figure)
+        if not made:
+            why = NONE_DRAWN if candidates else no_indicators(self.name)
+            return [], "not shipped", self.reason(box_not_shipped(box["data"], why))
         if missed:
-            parts = ", ".join(f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in missed.items())
-            n = sum(missed.values())
             return (
                 made,
                 "partly shipped",
-                (
-                    f"{n} of SKDE's {len(made) + n} charts for this box "
-                    f"{'is' if n == 1 else 'are'} not shipped ({parts})"
-                ),
+                self.reason(partly(missed, len(made) + sum(missed.values()))),
             )
         return made, "shipped", ""
+
+    def chart_figure(
+        self, chart: dict[str, Any], block: dict[str, Any], candidates: dict[str, str]
+    ) -> dict[str, Any] | None:
+        """One of SKDE's charts as a figure bound to the catalogue, or None (not shipped)."""
+        if chart["type"] == "linechart":
+            found = self.trend(block, chart, candidates)
+            if found is None:
+                return None
+            return {"title": self.text(label_of(chart, self.lang)), "kind": "trend",
+                    "indicator": found, "level": "nation"}  # fmt: skip
+        if chart.get("y") == "borhf":
+            return self.regions(chart, candidates)
+        national = next((r for r in block["data"] if str(r.get("area")).strip() in NATION), {})
+        if chart["type"] == "table":
+            columns = [c["id"] for c in chart.get("columns", [])]
+        else:
+            columns = chart["x"] if isinstance(chart["x"], list) else [chart["x"]]
+        bound = [self.match(national.get(c), candidates, c) for c in columns]
+        shown = [i for i in bound if i is not None]
+        whole = chart["type"] == "table" or (columns and len(shown) == len(columns))
+        if not shown or not whole:
+            return None
+        figure: dict[str, Any] = {"kind": KIND[chart["type"]], "indicator": shown[0]}
+        title = label_of(chart, self.lang)
+        if title:
+            figure = {"title": self.text(title), **figure}
+        # The line SKDE draws beside the bars of its county charts (children seen in care).
+        lines = [self.match(national.get(c), candidates) for c in chart.get("lollipopVar", [])]
+        also = shown[1:] + [i for i in lines if i is not None]
+        if also:
+            figure["also"] = also
+            figure |= {"stacked": True} if chart["type"] == "barchart" and len(shown) > 1 else {}
+        figure |= {"level": candidates[shown[0]], "period": period_of(shown[0])}
+        if chart["type"] == "barchart" and len(columns) == 1:
+            figure |= {"intervals": True} if chart.get("errorBars") else {}
+            figure |= {"years": True} if chart.get("annualVar") else {}
+        return figure
+
+    def regions(self, chart: dict[str, Any], candidates: dict[str, str]) -> dict[str, Any] | None:
+        """SKDE's bars by region (the lab atlas): the figure whose region rows come from
+        the chart's block (tools/make_skde_atlases.py names it in the figure's source)."""
+        named = f"regions from the block {chart['data']}"
+        hits = [
+            i
+            for i in candidates
+            if named in self.catalogue[i].conformance.source and "region" in published_cells()[i]
+        ]
+        if len(hits) != 1:
+            return None
+        figure = {
+            "title": self.text(label_of(chart, self.lang)),
+            "kind": "bars",
+            "indicator": hits[0],
+        }
+        figure |= {"level": "region", "period": period_of(hits[0])}
+        return figure | ({"years": True} if chart.get("annualVar") else {})
 
     def block(self, item: dict[str, Any]) -> dict[str, Any]:
         kind = item.get("type")
@@ -366,6 +435,37 @@ class Atlas:
 
 
 DATES = (("published", "publisert"), ("updated", "oppdatert"))
+
+
+def label_of(chart: dict[str, Any], lang: str) -> str | None:
+    """A chart's label (its axis label, or a table's caption) in the atlas's language."""
+    label = chart.get("xLabel") or chart.get("caption") or {}
+    found = label.get(lang) or label.get("nb") or label.get("nn")
+    return str(found) if found else None
+
+
+def by_period(figure: dict[str, Any]) -> list[dict[str, Any]]:
+    """A table whose columns have different periods (the lab atlas's tests 2021–2023 beside
+    the share repeated 2020–2022) as one table per period, each at its columns' period."""
+    if figure["kind"] != "table" or not figure.get("also"):
+        return [figure]
+    groups: dict[str, list[str]] = {}
+    for indicator in (figure["indicator"], *figure["also"]):
+        groups.setdefault(period_of(indicator), []).append(indicator)
+    tables = []
+    for period, members in groups.items():
+        table = {k: v for k, v in figure.items() if k not in ("also", "period")}
+        table |= {"indicator": members[0], "period": period}
+        tables.append(table | ({"also": members[1:]} if members[1:] else {}))
+    return tables
+
+
+def missed_kind(chart: dict[str, Any]) -> str:
+    """What a chart that is not shipped draws (a key of skde_reasons.CHARTS)."""
+    if chart["type"] == "linechart":
+        x = chart.get("x")
+        return {("alder",): "age", ("mnd",): "month"}.get(tuple(x or ()), "years")
+    return {"barchart": "bars", "map": "map", "table": "table"}[chart["type"]]
 
 
 def _clean(value: Any, keep: frozenset[str] | set[str] = frozenset()) -> Any:

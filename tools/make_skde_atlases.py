@@ -36,6 +36,7 @@ from typing import Any
 import openpyxl
 import yaml
 from make_municipality_map import _wound_for_d3
+from skde_words import COUNTY_NAMES, LAB_NAMES, LABELS, NAMES, PERIODS
 
 ROOT = Path(__file__).parents[1] / "src/variatlas/indicators"
 MONGTS = "mong/mongts@e9db421b2eeccbdb84a94c15dd4d1a09dbf66966 (GPL-3.0)"
@@ -88,6 +89,37 @@ ATLASES = {
         "municipal",
         "Helseatlas for kroniske sykdommer",
         "Health atlas for chronic diseases",
+        "2019-2021",
+    ),
+    "lab": (
+        "municipal",
+        "Helseatlas medisinsk biokjemi",
+        "Health atlas of medical biochemistry",
+        "2021-2023",
+    ),
+    "radiologi": (
+        "municipal",
+        "Helseatlas radiologi første del, MR",
+        "Health atlas of radiology, part one: MRI",
+        "2018-2022",
+    ),
+    "radiologi2": (
+        "municipal",
+        "Helseatlas radiologi andre del, MR",
+        "Health atlas of radiology, part two: MRI of the spine",
+        "2018-2022",
+    ),
+    "fedme": ("municipal", "Helseatlas fedme", "Health atlas of obesity", "2018-2022"),
+    "hjarteinfarkt": (
+        "municipal",
+        "Helseatlas hjarteinfarkt",
+        "Health atlas of myocardial infarction",
+        "2018-2022",
+    ),
+    "endometriose": (
+        "municipal",
+        "Kirurgiske inngrep for endometriose",
+        "Surgery for endometriosis",
         "2019-2021",
     ),
     "eldre": ("municipal", "Eldrehelseatlas for Norge", "Elderly health atlas", "2013-2015"),
@@ -175,6 +207,18 @@ class Figure:
     selection: str = ""
     assessment: str = ""
     language: str = "nb"
+    chart_label: str = ""
+    """SKDE's label of the chart, as published (bokmål or nynorsk)."""
+    period: str = ""
+    """The period of SKDE's average where the chart draws no years (from the table)."""
+    totals: bool = False
+    """SKDE's counts are totals over the period ("Samla verdiar"), not yearly means."""
+    excluded: frozenset[str] = frozenset()
+    """Columns of the block that are not counts (rates, shares, ratios, charted values)."""
+    qualifier: str = ""
+    """Words that tell the figure from another of its box with the same heading."""
+    countable: bool = True
+    """False: the label gives no unit to search counts at (kroner per inhabitant)."""
     rows: list[dict[str, object]] = field(default_factory=list)
 
     @property
@@ -200,7 +244,7 @@ LETTERS: dict[str, str | int | None] = {"ø": "o", "å": "a", "æ": "ae", ".": "
 def slug(text: str) -> str:
     text = text.lower().translate(str.maketrans(LETTERS))
     text = re.sub(r"[^a-z0-9]+", "_", text)
-    for noise in ("_en", "_eng", "_rb1", "rb1_", "_all", "_updated", "_ny"):
+    for noise in ("_en", "_eng", "_rb1", "rb1_", "_all", "_updated", "_ny", "_json"):
         text = text.replace(noise + "_", "_")
         text = text.removesuffix(noise)
     return re.sub(r"_+", "_", text).strip("_")
@@ -264,6 +308,7 @@ def count_columns(
     *,
     share: bool = False,
     names: frozenset[str] | None = None,
+    excluded: frozenset[str] = frozenset(),
 ) -> tuple[str, str, float] | None:
     """The (numerator, denominator) pair whose ratio gives the national figure.
 
@@ -272,6 +317,8 @@ def count_columns(
     where given: the label's own, or 1 where SKDE stores a share as a fraction). A count may
     exceed its population (contacts per 1 000), but not in a share. ``names``: a numerator
     must share one of these words (a series of a chart: its own count, not the total's).
+    ``excluded``: columns that are not counts (the table labels them rates or shares, or a
+    chart draws them).
     """
     target = national.get(value)
     if not isinstance(target, int | float) or target <= 0:
@@ -281,6 +328,7 @@ def count_columns(
         for k, v in national.items()
         if isinstance(v, int | float)
         and k != value
+        and k not in excluded
         and v > 0
         and not re.search(r"\d{4}|rate|andel|pct|prev|pr_|_p_", k, re.I)
     }
@@ -322,6 +370,7 @@ def yearly_counts(
         search_powers(figure),
         share=figure.share,
         names=figure.count_names,
+        excluded=frozenset(k.replace(year, "") for k in figure.excluded),
     )
     if counts is None:
         return None
@@ -345,14 +394,27 @@ DPS_OF = {
 DPS_NAMES: set[str] = set()
 
 
-def area_of(name: str, dps: bool = False) -> tuple[str, str] | None:
-    """The level and code of an area as SKDE names it (a DPS block's areas are DPS areas:
-    some, such as Lovisenberg, share a referral area's name)."""
+# The 15 counties of 2024 by name, with Statistics Norway's county numbers (as Kartverket's
+# county map writes them); SKDE's county blocks give the same numbers in their ``fylke``
+# column, which the tool checks.
+COUNTIES = {
+    "Oslo": "03", "Rogaland": "11", "Møre og Romsdal": "15", "Nordland": "18", "Østfold": "31",
+    "Akershus": "32", "Buskerud": "33", "Innlandet": "34", "Vestfold": "39", "Telemark": "40",
+    "Agder": "42", "Vestland": "46", "Trøndelag": "50", "Troms": "55", "Finnmark": "56",
+}  # fmt: skip
+
+
+def area_of(name: str, kind: str | None = None) -> tuple[str, str] | None:
+    """The level and code of an area as SKDE names it. ``kind``: what the block's areas are
+    where a name is ambiguous (``dps``: DPS areas, some such as Lovisenberg share a referral
+    area's name; ``county``: counties, eight of which share a referral area's name)."""
     name = str(name).strip()
     if name in NATION:
         return "nation", NATION_CODE
-    if dps and name in DPS_NAMES:
+    if kind == "dps" and name in DPS_NAMES:
         return "dps", name
+    if kind == "county":
+        return ("county", COUNTIES[name]) if name in COUNTIES else None
     if name in REGIONS:
         return "region", REGIONS[name]
     return ("referral_area", AREAS[name]) if name in AREAS else None
@@ -378,15 +440,37 @@ def row(figure: Figure, level: str, area: str, period: str, name: str, **values:
 SKIPPED: Counter[str] = Counter()
 
 
+def place_name(record: dict[str, Any]) -> str:
+    """The area of a row of a data block as SKDE names it (``borhf`` in a block by region)."""
+    return str(record.get("area", record.get("borhf", ""))).strip()
+
+
+def national_row(block: dict[str, Any]) -> dict[str, Any]:
+    return next(r for r in block["data"] if place_name(r) in NATION)
+
+
 def block_rows(
-    figure: Figure, block: dict[str, Any], column: str, chart: dict[str, Any], *, dps: bool
+    figure: Figure,
+    block: dict[str, Any],
+    column: str,
+    chart: dict[str, Any],
+    *,
+    areas: str | None = None,
+    joined: bool = False,
 ) -> None:
     """One block's rows of one figure: the period average with counts and limits where the
-    block has them, and each year's published value (a DPS block: its DPS areas and regions;
-    its national row is the referral-area block's)."""
-    national = next(r for r in block["data"] if str(r["area"]).strip() in NATION)
-    counts = count_columns(
-        national, column, search_powers(figure), share=figure.share, names=figure.count_names
+    block has them, and each year's published value. ``areas``: what the block's areas are
+    (see ``area_of``); ``joined``: the block is another level of a figure made from a
+    referral-area block (DPS areas, or SKDE's bars by region), whose national row is that
+    block's."""
+    national = national_row(block)
+    counts = figure.countable and count_columns(
+        national,
+        column,
+        search_powers(figure),
+        share=figure.share,
+        names=figure.count_names,
+        excluded=figure.excluded,
     )
     # A column name with a year wins over its label (one file's labels are wrong).
     labels = chart.get("annualVarLabels", {}).get("en", [])
@@ -394,24 +478,29 @@ def block_rows(
         ((re.findall(r"\d{4}", name) or [str(shown)])[-1], name)
         for shown, name in zip(labels, chart.get("annualVar", []), strict=True)
     ]
-    period = f"{years[0][0]}-{years[-1][0]}" if years else ATLASES[figure.atlas][3]
+    period = f"{years[0][0]}-{years[-1][0]}" if years else figure.period or ATLASES[figure.atlas][3]
+    # SKDE's totals over the period as yearly means, like every other count of its atlases.
+    per_year = period_length(period) if figure.totals else 1
     errors = chart.get("errorBars") or [None, None]
-    yearly_pairs = {year: yearly_counts(figure, national, name, year) for year, name in years}
+    yearly_pairs = {
+        year: yearly_counts(figure, national, name, year) if figure.countable else None
+        for year, name in years
+    }
     for record in block["data"]:
-        place = area_of(record["area"], dps=dps)
+        name = place_name(record)
+        place = area_of(name, areas)
         if place is None:
-            SKIPPED[f"{figure.atlas}: {record['area']}"] += 1
-        if place is None or (dps and place[0] == "nation"):
+            SKIPPED[f"{figure.atlas}: {name}"] += 1
+        if place is None or (joined and place[0] == "nation"):
             continue
-        name = str(record["area"]).strip()
         row(
             figure,
             *place,
             period,
             name,
             value=record[column],
-            numerator=record[counts[0]] if counts else "",
-            denominator=record[counts[1]] if counts else "",
+            numerator=yearly_mean(record[counts[0]], per_year) if counts else "",
+            denominator=yearly_mean(record[counts[1]], per_year) if counts else "",
             lower=record.get(errors[0], "") if errors[0] else "",
             upper=record.get(errors[1], "") if errors[1] else "",
         )
@@ -424,6 +513,63 @@ def block_rows(
                 row(figure, *place, str(year), name, value=record[yearly], **counted)
 
 
+def yearly_mean(count: object, years: int) -> object:
+    """A count as a yearly mean: SKDE's total over ``years`` years divided (kept as
+    published where it is a yearly mean already)."""
+    return count if years == 1 else float(count) / years  # type: ignore[arg-type]
+
+
+def period_length(period: str) -> int:
+    first, _, last = period.partition("-")
+    return int(last or first) - int(first) + 1
+
+
+YEARS = re.compile(r"(\d{4})\s*[–-]\s*(\d{4})")
+
+
+def table_caption(spec: list[dict[str, Any]]) -> str:
+    """The caption of the box's first table (bokmål or nynorsk), or nothing."""
+    for chart in spec:
+        if chart["type"] == "table":
+            caption = chart.get("caption") or {}
+            return str(caption.get("nb") or caption.get("nn") or "")
+    return ""
+
+
+def not_counts(spec: list[dict[str, Any]]) -> frozenset[str]:
+    """Columns of a box's blocks that are not counts: those the box's table labels as rates,
+    shares or ratios ("Rate*", "Andel** privat", "Prøver pr. pas.") and those a chart draws
+    (radiologi's ``privsnitt``/``totsnitt`` are rates whose ratio gives ``andel_priv``)."""
+    found: set[str] = set()
+    for chart in spec:
+        if chart["type"] == "table":
+            for column in chart.get("columns", []):
+                words = f"{column.get('label_no', '')} {column.get('label_en', '')}"
+                if RATE_WORDS.search(words):
+                    found.add(column["id"])
+        elif chart["type"] == "barchart":
+            found.update(chart["x"])
+            found.update(chart.get("annualVar", []))
+    return frozenset(found)
+
+
+RATE_WORDS = re.compile(
+    r"rate|andel|prosent|proportion|percent|share|\bpr\.|\bper\b|konfidens|\bKI\b", re.I
+)
+CONFIDENCE_WORDS = re.compile(
+    r",?\s*(?:med 95\s?% konfidensintervall|with pertaining 95\s?% confidence intervals?)", re.I
+)
+
+
+def written(label: str, language: str) -> str:
+    """A label with the number of its unit written as the language writes it: "per 1,000"
+    in English (SKDE's English often says "pr. 1000"), "pr. 1 000" in Norwegian."""
+    if language == "en":
+        label = re.sub(r"\bpr\.\s*(?=\d)", "per ", label)
+    group = r"\1\2,\3" if language == "en" else r"\1\2 \3"
+    return re.sub(r"(\b(?:per|pr\.)\s*)(\d{1,2})(\d{3})\b", group, label)
+
+
 def chart_measures(spec: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
     """(data block, column) → the bar charts' settings for it, merged (one chart may draw
     the limits, another the yearly values)."""
@@ -432,9 +578,21 @@ def chart_measures(spec: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str
         if chart["type"] != "barchart" or len(chart["x"]) != 1:
             continue
         merged = measures.setdefault((chart["data"], chart["x"][0]), {})
-        for name in ("xLabel", "annualVar", "annualVarLabels", "errorBars", "format"):
+        for name in (
+            "xLabel",
+            "yLabel",
+            "annualVar",
+            "annualVarLabels",
+            "errorBars",
+            "format",
+            "y",
+        ):
             if name in chart:
                 merged.setdefault(name, chart[name])
+        # barn2025's county charts draw the patient rate as a line beside the drug rate.
+        for column in chart.get("lollipopVar", []):
+            line = {k: chart[k] for k in ("xLabel", "yLabel", "y", "format") if k in chart}
+            measures.setdefault((chart["data"], column), line | {"line": True})
     return measures
 
 
@@ -447,14 +605,27 @@ def measured_figure(
     figure_id: str,
     language: str,
     series: tuple[str, str] | None = None,
+    spec: list[dict[str, Any]] | None = None,
 ) -> Figure:
     """A figure of one column of a block, its multiplier and kind from its chart and counts:
-    a share may be stored as a fraction (chart format ``%``, or counts that give it at 1)."""
+    a share may be stored as a fraction (chart format ``%``, or counts that give it at 1).
+    ``spec``: the box's charts, which say what is not a count and the period of an average
+    without years."""
     xlabel = chart["xLabel"]
-    national = next(r for r in block["data"] if str(r["area"]).strip() in NATION)
+    national = national_row(block)
+    drawn = "+".join(chart["x"]) if series else column
+    key = (box["data"], block["label"], drawn)
     label = with_ages(
-        {"nb": xlabel.get("nb") or xlabel.get("nn", ""), "en": xlabel["en"]}, national
+        {
+            "nb": xlabel.get("nb") or xlabel.get("nn", ""),
+            "en": xlabel["en"],
+        }
+        | LABELS.get(key, {}),
+        national,
     )
+    label = {k: written(CONFIDENCE_WORDS.sub("", v).strip(), k) for k, v in label.items()}
+    caption = table_caption(spec or [])
+    excluded = not_counts(spec or []) - {column}
     if series:
         label = {k: series_label(v) for k, v in label.items()}
     multiplier = label_multiplier(label["nb"]) or label_multiplier(label["en"])
@@ -464,9 +635,15 @@ def measured_figure(
     powers = (
         {1.0} if fraction else ({1.0, 100.0} if share else ({multiplier} if multiplier else None))
     )
-    counts = count_columns(national, column, powers, share=share, names=names)
+    # A value without a unit to search counts at (kroner per inhabitant) has none.
+    counts = (
+        count_columns(national, column, powers, share=share, names=names, excluded=excluded)
+        if powers
+        else None
+    )
     if share and counts and counts[2] == 1:
         fraction = True
+    years = YEARS.search(caption)
     figure = Figure(
         id=figure_id,
         atlas=atlas,
@@ -480,6 +657,11 @@ def measured_figure(
         share=share,
         count_names=names,
         series=series,
+        chart_label=xlabel.get("nb") or xlabel.get("nn", ""),
+        period=PERIODS.get(key) or (f"{years[1]}-{years[2]}" if years else ""),
+        totals=caption.startswith("Samla"),
+        excluded=excluded,
+        countable=bool(powers),
     )
     if fraction:
         figure.multiplier, figure.published_multiplier = 100, 1
@@ -490,7 +672,9 @@ def measured_figure(
 
 SPLIT = re.compile(
     r"\s*,?\s*(?:offentlig/privat|spesialist/allmennlege|etter konsultasjonstype|public/private"
-    r"|type of consultation)\s*,?\s*"
+    r"|type of consultation|bilateralt/unilateralt|bilateral/unilateral|med/uten røntgen i "
+    r"forkant|fordelt på type kirurgi|pakkeforløp/ikke pakkeforløp|Status ved MR-undersøkelsen)"
+    r"\s*,?\s*"
 )
 
 
@@ -580,6 +764,53 @@ SERIES = {
     "fastlege": ("fastlege", "Fastlege", "Regular GP"),
     "legevakt": ("legevakt", "Legevakt", "Out-of-hours service"),
     "fastlege/legevakt": ("allmennlege", "Fastlege/legevakt", "Regular GP or out-of-hours service"),
+    "private røntgeninstitutt": ("privat", "Private røntgeninstitutt", "Private imaging clinics"),
+    "bilateralt": ("bilateralt", "Bilateralt (begge sider)", "Bilateral (both sides)"),
+    "unilateralt": ("unilateralt", "Unilateralt (én side)", "Unilateral (one side)"),
+    "røntgen": ("rontgen", "Med røntgen i forkant", "With an X-ray before the MRI"),
+    "ikke røntgen": ("uten_rontgen", "Uten røntgen i forkant", "Without an X-ray before the MRI"),
+    "artrose": ("artrosekirurgi", "Fulgt av artrosekirurgi", "Followed by osteoarthritis surgery"),
+    "annen": ("annen_kirurgi", "Fulgt av annen kirurgi", "Followed by other surgery"),
+    "ikke": ("uten_kirurgi", "Ikke fulgt av kirurgi", "Not followed by surgery"),
+    "pakkeforløp": ("pakkeforlop", "I pakkeforløp", "In a cancer patient pathway"),
+    "i pakkeforløp": ("pakkeforlop", "I pakkeforløp", "In a cancer patient pathway"),
+    "ikke pakkeforløp": (
+        "ikke_pakkeforlop",
+        "Ikke i pakkeforløp",
+        "Not in a cancer patient pathway",
+    ),
+    "med kreftdiagnose": (
+        "kreftdiagnose",
+        "Med kreftdiagnose (ikke i pakkeforløp)",
+        "With a cancer diagnosis (not in a pathway)",
+    ),
+    "uten": (
+        "verken",
+        "Verken i pakkeforløp eller med kreftdiagnose",
+        "Neither in a pathway nor with a cancer diagnosis",
+    ),
+    "berre spesialisthelsetenesta": (
+        "kun_spesialist",
+        "Berre spesialisthelsetenesta",
+        "Specialist care only",
+    ),
+    "begge": (
+        "begge",
+        "Både spesialisthelsetenesta og allmennlegetenesta",
+        "Both specialist care and GPs",
+    ),
+    "berre allmennlegetenesta": ("kun_allmennlege", "Berre allmennlegetenesta", "GPs only"),
+    "standard rehabilitering": (
+        "standard",
+        "Standard rehabilitering",
+        "Standard rehabilitation (Z50 codes)",
+    ),
+    "lms": (
+        "lms",
+        "Lærings- og meistringskurs (LMS)",
+        "Learning and coping course (LMS)",
+    ),
+    "trening": ("trening", "Trening (berre)", "Exercise training (only)"),
 }
 
 
@@ -593,63 +824,159 @@ def mongts_figures(reference: Path, atlas: str) -> list[Figure]:
     language = text.get("lang", "nb")
     figures: dict[tuple[str, str], Figure] = {}
     later = []
-    for chapter in text["kapittel"]:
-        for box in chapter["innhold"]:
-            if box.get("type") != "resultatboks":
+    boxes = [(c, b) for c in text["kapittel"] for b in c["innhold"]]
+    boxes = [(c, b) for c, b in boxes if b.get("type") == "resultatboks"]
+    headings = Counter(b["overskrift"].strip() for _, b in boxes)
+    for chapter, box in boxes:
+        path = reference / f"results/mongts-atlas-data/{atlas}/{box['data']}"
+        if not path.exists():
+            SKIPPED[f"{atlas}: {box['data']} (not in the repository)"] += 1
+            continue
+        spec = json.loads(path.read_text())["innhold"]
+        blocks = {b["label"]: b for b in spec if b["type"] == "data"}
+        measures = chart_measures(spec)
+        own = [m for m, chart in measures.items() if chart.get("y") != "borhf"]
+        stem = slug(Path(box["data"]).stem)
+        heading = box["overskrift"].strip()
+        # radiologi's "Antall undersøkelser" of each body part, and its "Eldre"
+        if headings[heading] > 1 or atlas in ("radiologi", "radiologi2"):
+            heading = f"{chapter['overskrift'].strip()}, {lower_first(heading)}"
+        drawn: dict[tuple[object, ...], Figure] = {}
+        for (label_name, column), chart in measures.items():
+            block = blocks[label_name]
+            if box["data"] in DPS_OF:
+                later.append((DPS_OF[box["data"]], column, block, chart, "dps"))
                 continue
-            path = reference / f"results/mongts-atlas-data/{atlas}/{box['data']}"
-            spec = json.loads(path.read_text())["innhold"]
-            blocks = {b["label"]: b for b in spec if b["type"] == "data"}
-            measures = chart_measures(spec)
-            stem = slug(Path(box["data"]).stem)
-            for (label_name, column), chart in measures.items():
-                block = blocks[label_name]
-                if box["data"] in DPS_OF:
-                    later.append((DPS_OF[box["data"]], column, block, chart))
-                    continue
-                places = [area_of(r["area"]) for r in block["data"]]
-                if sum(p is not None and p[0] == "referral_area" for p in places) < 15:
-                    SKIPPED[f"{atlas}: {box['data']} (not referral areas)"] += len(block["data"])
-                    continue
-                if (box["data"], column) in figures:
-                    continue
-                measure = MEASURES.get((stem, column)) or MEASURES.get(column) or slug(column)
-                suffix = "" if len(measures) == 1 else "_" + measure
+            if chart.get("y") == "borhf":
+                later.append((box["data"], column, block, chart, "region"))
+                continue
+            kind = "county" if chart.get("yLabel", {}).get("en") == "Counties" else None
+            places = [area_of(place_name(r), kind) for r in block["data"]]
+            wanted = kind or "referral_area"
+            if sum(p is not None and p[0] == wanted for p in places) < 15:
+                SKIPPED[f"{atlas}: {box['data']} (not referral areas)"] += len(block["data"])
+                continue
+            if kind == "county":
+                check_county_numbers(block)
+            if chart.get("line") and (box["data"], label_name, column) not in LABELS:
+                SKIPPED[f"{atlas}: {box['data']} line {column} (no label)"] += 1
+                continue
+            # A chart of the same values as one before it (the county boxes' ``lmr_u_rate``
+            # is their ``ratesnitt``) draws that figure.
+            values = tuple(sorted((place_name(r), r.get(column)) for r in block["data"]))
+            if values in drawn:
+                continue
+            # A column of a later block of the file (radiologi2's three ``totsnitt``).
+            first = next(b for b in blocks.values() if column in b["data"][0])
+            key = column if first is block else f"{label_name} {column}"
+            if (box["data"], key) in figures:
+                continue
+            measure = (
+                NAMES.get((box["data"], label_name, column))
+                or (COUNTY_NAMES.get(column) if kind == "county" else None)
+                or (LAB_NAMES.get(column) if atlas == "lab" else None)
+                or MEASURES.get((stem, column))
+                or MEASURES.get(column)
+                or slug(column)
+            )
+            suffix = "" if len(own) == 1 else "_" + measure
+            figure = measured_figure(
+                atlas, box, block, column, chart, f"skde_{atlas}_{stem}{suffix}", language,
+                spec=spec,
+            )  # fmt: skip
+            figure.heading = heading
+            block_rows(figure, block, column, chart, areas=kind)
+            figures[(box["data"], key)] = figure
+            drawn[values] = figure
+        for chart in spec:
+            if chart["type"] != "barchart" or len(chart["x"]) < 2:
+                continue
+            block = blocks[chart["data"]]
+            legend = chart["xLegend"].get("nb") or chart["xLegend"]["nn"]
+            national = national_row(block)
+            whole = sum(float(national[c]) for c in chart["x"])
+            # The chart's total: the box's figure whose national value the series add to.
+            totals = [
+                f.id
+                for (data, column), f in figures.items()
+                if data == box["data"]
+                and (chart["data"], column) in measures
+                and abs(_shown(f, national[column]) / whole - 1) < 0.01
+            ]
+            for column, shown in zip(chart["x"], legend, strict=True):
+                key, name_nb, name_en = SERIES[shown.strip().strip(",").strip().lower()]
                 figure = measured_figure(
-                    atlas, box, block, column, chart, f"skde_{atlas}_{stem}{suffix}", language
-                )
-                block_rows(figure, block, column, chart, dps=False)
-                figures[(box["data"], column)] = figure
-            for chart in spec:
-                if chart["type"] != "barchart" or len(chart["x"]) < 2:
-                    continue
-                block = blocks[chart["data"]]
-                legend = chart["xLegend"].get("nb") or chart["xLegend"]["nn"]
-                national = next(r for r in block["data"] if str(r["area"]).strip() in NATION)
-                whole = sum(float(national[c]) for c in chart["x"])
-                # The chart's total: the box's figure whose national value the series add to.
-                totals = [
-                    f.id
-                    for (data, column), f in figures.items()
-                    if data == box["data"]
-                    and (chart["data"], column) in measures
-                    and abs(_shown(f, national[column]) / whole - 1) < 0.01
-                ]
-                for column, shown in zip(chart["x"], legend, strict=True):
-                    key, name_nb, name_en = SERIES[shown.strip().strip(",").strip().lower()]
-                    figure = measured_figure(
-                        atlas, box, block, column, chart, f"skde_{atlas}_{stem}_{key}",
-                        language, series=(name_nb, name_en),
-                    )  # fmt: skip
-                    figure.source += f", series «{shown.strip()}» (column {column})"
-                    figure.total = totals[0] if len(totals) == 1 else ""
-                    block_rows(figure, block, column, {}, dps=False)
-                    figures[(box["data"], f"series {column}")] = figure
-    for base, column, block, chart in later:
-        figure = figures[(base, column)]
-        figure.source += f"; DPS areas from {next(k for k, v in DPS_OF.items() if v == base)}"
-        block_rows(figure, block, column, chart, dps=True)
+                    atlas, box, block, column, chart, f"skde_{atlas}_{stem}_{key}",
+                    language, series=(name_nb, name_en), spec=spec,
+                )  # fmt: skip
+                figure.heading = heading
+                figure.source += f", series «{shown.strip()}» (column {column})"
+                figure.total = totals[0] if len(totals) == 1 else ""
+                block_rows(figure, block, column, {})
+                figures[(box["data"], f"series {column}")] = figure
+        for chart in spec:
+            if chart["type"] == "linechart" and chart["x"] == ["aar"]:
+                national_trend(list(figures.values()), box["data"], blocks[chart["data"]], chart)
+    for base, column, block, chart, level in later:
+        figure = figures.get((base, column)) or same_label(figures, base, chart)
+        if level == "dps":
+            figure.source += f"; DPS areas from {next(k for k, v in DPS_OF.items() if v == base)}"
+        else:
+            figure.source += f"; regions from the block {block['label']}"
+        block_rows(figure, block, column, chart, areas=level, joined=True)
     return list(figures.values())
+
+
+def national_trend(
+    figures: list[Figure], data: str, block: dict[str, Any], chart: dict[str, Any]
+) -> None:
+    """SKDE's line chart of a national value over the years (barn2025: 2017–2024): where
+    it is one of the box's figures (it gives that figure's national value in every year
+    they share, and they share two or more), the other years become that figure's national
+    yearly values."""
+    if len(chart.get("linevars", [])) != 1:
+        return
+    column = chart["linevars"][0]
+    line = {str(r["aar"]): r[column] for r in block["data"] if place_name(r) in NATION}
+    for figure in (f for f in figures if data in f.source and not f.series):
+        known = {
+            str(r["period"]): float(r["value"])  # type: ignore[arg-type]
+            for r in figure.rows
+            if r["level"] == "nation" and "-" not in str(r["period"])
+        }
+        shared = set(known) & set(line)
+        if len(shared) >= 2 and all(math.isclose(known[y], line[y], rel_tol=1e-9) for y in shared):
+            years = sorted(set(line) - shared)
+            for year in years:
+                row(figure, "nation", NATION_CODE, year, "Norge", value=line[year])
+            figure.source += (
+                f"; Norway {years[0]}–{years[-1]} from the line chart ({block['label']})"
+            )
+            return
+
+
+def check_county_numbers(block: dict[str, Any]) -> None:
+    """SKDE's county numbers (``fylke``), where the block has them, are the table's."""
+    for record in block["data"]:
+        name = place_name(record)
+        if "fylke" in record and name not in NATION:
+            assert f"{int(record['fylke']):02d}" == COUNTIES[name], (name, record["fylke"])
+
+
+def lower_first(text: str) -> str:
+    """A heading inside another ("Antall undersøkelser" → "antall undersøkelser"), an
+    abbreviation kept ("MR kne")."""
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
+
+
+def same_label(figures: dict[tuple[str, str], Figure], data: str, chart: dict[str, Any]) -> Figure:
+    """The figure of a box's referral-area block that SKDE's region chart draws by region:
+    the one whose chart has the same label (nipt_rb1's region column is ``totsnitt``, its
+    referral-area columns ``totsnitt_18`` and ``totsnitt_35``)."""
+    label = chart["xLabel"].get("nb") or chart["xLabel"]["nn"]
+    found = [f for (d, _), f in figures.items() if d == data and f.chart_label == label]
+    assert len(found) == 1, (data, label, [f.id for f in found])
+    return found[0]
 
 
 def eldre_figures(reference: Path) -> list[Figure]:
@@ -753,6 +1080,19 @@ def kvalitet_figures(reference: Path) -> list[Figure]:
     return figures
 
 
+def qualify(figures: list[Figure]) -> None:
+    """Tell apart the figures of one heading (a box's rate of contacts and of patients) by
+    the lead of their label ("Innleggelsesrate", "Andel HbA1c-prøver tatt ...")."""
+    same: dict[tuple[str, str, object], list[Figure]] = {}
+    for figure in figures:
+        same.setdefault((figure.atlas, figure.heading, figure.series), []).append(figure)
+    for group in same.values():
+        if len(group) > 1:
+            for figure in group:
+                lead = re.split(r":|\s+p(?:e)?r\.?\s*\d", figure.label["nb"])[0].strip()
+                figure.qualifier = f" ({lower_first(lead)})"
+
+
 def indicator_file(figure: Figure) -> dict[str, object]:
     theme, atlas_nb, atlas_en, period = ATLASES[figure.atlas]
     periods = sorted({str(r["period"]) for r in figure.rows})
@@ -776,6 +1116,15 @@ def indicator_file(figure: Figure) -> dict[str, object]:
         else "shown as published: SKDE published no counts for this figure"
     )
     yearly = len(periods) > 1
+    county = any(r["level"] == "county" for r in figure.rows)
+    where_nb, where_en = (
+        ("fylke", "county") if county else ("opptaksområde", "hospital referral area")
+    )
+    areas_nb, areas_en = (
+        ("Fylkene er de 15 fylkene fra 2024.", "The counties are the 15 counties of 2024.")
+        if county
+        else ("Opptaksområdene er SKDEs.", "The referral areas are SKDE's.")
+    )
     label_nb, label_en = figure.label["nb"], figure.label["en"]
     head_en = label_en.split(":")[0].strip() if ":" in label_en else label_en
     series_nb = series_en = part_nb = part_en = ""
@@ -797,7 +1146,8 @@ def indicator_file(figure: Figure) -> dict[str, object]:
         "id": figure.id,
         "theme": theme,
         "title": {
-            "nb": f"{figure.heading}{series_nb} – {atlas_nb}",
+            "nb": f"{figure.heading}{figure.qualifier}{series_nb}"
+            + ("" if figure.heading == atlas_nb else f" – {atlas_nb}"),
             "en": f"{head_en}{series_en} – {atlas_en} ({figure.heading})"
             if figure.atlas != "kvalitet"
             else f"{KVALITET_EN[figure.heading]} – {atlas_en}",
@@ -823,13 +1173,13 @@ def indicator_file(figure: Figure) -> dict[str, object]:
         "standardisation": {"method": "none"},
         "direction": figure.direction,
         "documentation": {
-            "nb": f"SKDEs publiserte verdier etter opptaksområde ({period}"
+            "nb": f"SKDEs publiserte verdier etter {where_nb} ({period}"
             f"{', og hvert år' if yearly else ''}), {own_nb}. Kjønns- og aldersjustert der "
-            f"SKDE oppgir det. Opptaksområdene er SKDEs.{part_nb}"
+            f"SKDE oppgir det. {areas_nb}{part_nb}"
             + KVALITET_NOTE.get(figure.heading, ("", ""))[0],
-            "en": f"SKDE's published values by hospital referral area ({period}"
+            "en": f"SKDE's published values by {where_en} ({period}"
             f"{', and each year' if yearly else ''}), {own_en}. Age and sex adjusted where "
-            f"SKDE says so. The referral areas are SKDE's.{part_en}"
+            f"SKDE says so. {areas_en}{part_en}"
             + ("" if counted else " Without counts there are no funnel limits and no SCV.")
             + KVALITET_NOTE.get(figure.heading, ("", ""))[1],
         },
@@ -845,7 +1195,9 @@ def indicator_file(figure: Figure) -> dict[str, object]:
     }
 
 
-DPS_MAP = Path(__file__).parents[1] / "src/variatlas/geography/data/dps_areas_2025.geojson"
+MAPS = Path(__file__).parents[1] / "src/variatlas/geography/data"
+DPS_MAP = MAPS / "dps_areas_2025.geojson"
+COUNTY_MAP = MAPS / "counties_2025.geojson"
 
 
 def _rounded(ring: list[list[float]]) -> list[list[float]]:
@@ -857,9 +1209,10 @@ def _rounded(ring: list[list[float]]) -> list[list[float]]:
     return points
 
 
-def write_dps_map(reference: Path) -> None:
-    """SKDE's DPS-area map (with its Oslo inset), coordinates to 0.001° (about 100 m)."""
-    geo = json.loads((reference / "geo/mongts/kart_dps_p5_rewind.geojson").read_text())
+def _display_map(source: Path, code_of: dict[str, str]) -> dict[str, Any]:
+    """SKDE's map ``source`` with coordinates to 0.001° (about 100 m), rings wound as d3-geo
+    wants them, and properties ``code`` and ``name`` (the name is SKDE's ``area``)."""
+    geo = json.loads(source.read_text())
     for feature in geo["features"]:
         geometry = feature["geometry"]
         polygons = geometry["coordinates"]
@@ -873,19 +1226,37 @@ def write_dps_map(reference: Path) -> None:
             if len(polygon[0]) >= 4
         ]
         name = feature["properties"]["area"]
-        feature["properties"] = {"code": name, "name": name}
-        DPS_NAMES.add(name)
-    DPS_MAP.write_text(json.dumps(geo, ensure_ascii=False, separators=(",", ":")) + "\n")
+        feature["properties"] = {"code": code_of.get(name, name), "name": name}
+    return dict(geo)
+
+
+def _write(path: Path, geo: dict[str, Any]) -> None:
+    path.write_text(json.dumps(geo, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def write_maps(reference: Path) -> None:
+    """SKDE's DPS-area map (with its Oslo inset; its codes are the DPS names) and its county
+    map of the 2024 counties (codes: the county numbers), as shipped for display."""
+    dps = _display_map(reference / "geo/mongts/kart_dps_p5_rewind.geojson", {})
+    DPS_NAMES.update(f["properties"]["name"] for f in dps["features"])
+    _write(DPS_MAP, dps)
+    counties = _display_map(reference / "geo/mongts/fylke_2025.geojson", COUNTIES)
+    assert sorted(f["properties"]["name"] for f in counties["features"]) == sorted(COUNTIES)
+    counties["features"].sort(key=lambda f: f["properties"]["code"])
+    _write(COUNTY_MAP, counties)
+
+
+SECOND_GENERATION = (
+    "barn2025", "bup", "psyk2", "kronikere",
+    "lab", "radiologi", "radiologi2", "fedme", "hjarteinfarkt", "endometriose",
+)  # fmt: skip
 
 
 def main(reference: Path) -> None:
-    write_dps_map(reference)
-    figures = [
-        f
-        for atlas in ("barn2025", "bup", "psyk2", "kronikere")
-        for f in mongts_figures(reference, atlas)
-    ]
+    write_maps(reference)
+    figures = [f for atlas in SECOND_GENERATION for f in mongts_figures(reference, atlas)]
     figures += eldre_figures(reference) + kvalitet_figures(reference)
+    qualify(figures)
     ids = Counter(f.id for f in figures)
     assert not [i for i, n in ids.items() if n > 1], [i for i, n in ids.items() if n > 1]
     columns = [

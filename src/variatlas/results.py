@@ -26,14 +26,16 @@ COMPARATOR_NAMES = {"nation": "Norge", "data": "Alle områder i dataene"}
 """The name of the ``nation`` row: Norway, or all areas of a regional extract (comparator)."""
 LEVELS: tuple[str, ...] = (
     "municipality",
+    "county",
     "referral_area",
     "dps",
     "health_trust",
     "region",
     "nation",
 )
-"""Area levels. ``dps`` (catchment areas of district psychiatric centres) comes only from
-published figures: patient-level data has no DPS column."""
+"""Area levels. ``county`` (the 15 counties of 2024, by county number) and ``dps``
+(catchment areas of district psychiatric centres) come only from published figures:
+patient-level data is placed by municipality and referral area, not by county or DPS."""
 SEXES: tuple[str, ...] = ("all", "M", "F")
 CONFIDENCE = 0.95
 """The level of every published confidence interval."""

@@ -80,7 +80,7 @@ def test_a_placeholder_is_parsed_into_its_parts() -> None:
         ("{{ }}", "is empty"),
         ("{{ rate x referral_area 1 2024 }}", "begins with 'rate'"),
         ("{{ value x referral_area 2024 }}", "gives 3 words after 'value', where it takes 4"),
-        ("{{ ft x county 2024 }}", "names the level 'county'"),
+        ("{{ ft x parish 2024 }}", "names the level 'parish'"),
         ("{{ ft x region 2024-25 }}", "names the period '2024-25'"),
         ("{{ national x 2024 sex=K }}", "names the sex 'K'"),
         ("{{ national x 2024 digits=many }}", "asks for 'many' digits"),

@@ -136,12 +136,14 @@ def _read(path: Path, model: type[BaseModel]) -> tuple[Source, Any, list[Fault]]
 
 
 def texts(value: Any, location: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], dict]]:
-    """Every text (a mapping of language to Markdown) of a model, with its key path."""
+    """Every text (a mapping of language to Markdown) of a model, with its key path; not the
+    reasons, which are plain text in English and the atlas's languages (``reasons``)."""
     if isinstance(value, dict):
         yield location, value
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            yield from texts(getattr(value, name), (*location, name))
+            if name != "reason":
+                yield from texts(getattr(value, name), (*location, name))
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from texts(item, (*location, i))
@@ -209,6 +211,23 @@ class Checker:
                     )
                     self.fault(source, (*location, lang), message)
 
+    def reasons(self, source: Source, chapter: Chapter) -> None:
+        """A reason written per language is in English and in every language of the atlas."""
+        said: list[tuple[tuple[Any, ...], ResultBox | Figure]] = [
+            (("blocks", b), block)
+            for b, block in enumerate(chapter.blocks)
+            if isinstance(block, ResultBox)
+        ]
+        said += figures(chapter)
+        for location, item in said:
+            reason = item.reason
+            if isinstance(reason, str) or not reason:
+                continue
+            for lang in dict.fromkeys(("en", *self.atlas.languages)):
+                if lang not in reason:
+                    message = f"has no reason in {lang} (a reason is in en and in the atlas's)"
+                    self.fault(source, (*location, "reason"), message)
+
     def missing(
         self, indicator: str, level: str, period: str | None, area: str | None = None
     ) -> tuple[str, str] | None:
@@ -242,6 +261,7 @@ class Checker:
 
     def chapter(self, source: Source, chapter: Chapter) -> None:
         self.languages(source, chapter)
+        self.reasons(source, chapter)
         for b, block in enumerate(chapter.blocks):
             if isinstance(block, ResultBox):
                 self.unique(source, ("blocks", b, "id"), block.id)

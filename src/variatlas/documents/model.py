@@ -20,7 +20,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from variatlas.results import LEVELS
 
 Language = Literal["nb", "nn", "en"]
-Level = Literal["municipality", "referral_area", "dps", "health_trust", "region", "nation"]
+Level = Literal[
+    "municipality", "county", "referral_area", "dps", "health_trust", "region", "nation"
+]
 assert get_args(Level) == LEVELS, "the levels of the results contract"
 FigureKind = Literal["map", "bars", "trend", "funnel", "table"]
 Shipping = Literal["shipped", "partly shipped", "not shipped"]
@@ -43,6 +45,34 @@ Period = Annotated[
 
 Text = dict[Language, str]
 """A text per language: Markdown, with placeholders (``{{ … }}``, see placeholders.py)."""
+
+Reason = str | dict[Language, str]
+"""Why a figure's data are not (all) shipped: plain text per language, in English and in
+each language of the atlas (a page shows the one in its language); a single string is
+English (atlases written before reasons had languages)."""
+
+NEAREST: dict[str, tuple[Language, ...]] = {
+    "nb": ("nb", "nn", "en"),
+    "nn": ("nn", "nb", "en"),
+    "en": ("en", "nb", "nn"),
+}
+
+
+def reason_in(reason: Reason, lang: str) -> tuple[str, Language]:
+    """A reason in the page's language ``lang``, or the nearest it is written in (the other
+    written standard of Norwegian, then English), with the language it is in."""
+    if isinstance(reason, str):
+        return reason, "en"
+    for found in NEAREST[lang]:
+        if found in reason:
+            return reason[found], found
+    return "", "en"
+
+
+def _said(reason: Reason) -> bool:
+    return (
+        bool(reason.strip()) if isinstance(reason, str) else any(t.strip() for t in reason.values())
+    )
 
 
 class Strict(BaseModel):
@@ -90,14 +120,14 @@ class Figure(Strict):
     years: bool = False
     """Bars: draw each year of the period as a dot on the period's bar."""
     data: Literal["shipped", "not shipped"] = "shipped"
-    reason: str = ""
+    reason: Reason = ""
     """Why the figure's data are not shipped (a page says so)."""
     origin: Origin | None = None
 
     @model_validator(mode="after")
     def bound(self) -> Figure:
         if self.data == "not shipped":
-            if not self.reason.strip():
+            if not _said(self.reason):
                 raise ValueError("a figure whose data are not shipped needs the reason")
             if self.indicator is not None or self.also:
                 raise ValueError("a figure whose data are not shipped names no indicator")
@@ -154,13 +184,13 @@ class ResultBox(Strict):
     data: Shipping = "shipped"
     """``not shipped`` (no figure bound to an indicator) or ``partly shipped`` (some of the
     publisher's charts are not): say the ``reason``, which a page shows."""
-    reason: str = ""
+    reason: Reason = ""
     origin: Origin | None = None
 
     @model_validator(mode="after")
     def shipped(self) -> ResultBox:
         bound = [f for f in self.figures if f.indicator is not None]
-        if self.data != "shipped" and not self.reason.strip():
+        if self.data != "shipped" and not _said(self.reason):
             raise ValueError(f"a result box whose data are {self.data} needs the reason")
         if self.data == "not shipped" and bound:
             raise ValueError("a result box whose data are not shipped has no figure bound")

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from variatlas.geography.maps import dps_boundaries, inset_polygons
+from variatlas.geography.maps import county_boundaries, dps_boundaries, inset_polygons
 from variatlas.results import NATION_CODE
 
 OSLO = "0301"
@@ -225,6 +225,10 @@ class Geography:
             "dps": {
                 f["properties"]["code"]: f["properties"]["name"]
                 for f in dps_boundaries()["features"]
+            },
+            "county": {
+                f["properties"]["code"]: f["properties"]["name"]
+                for f in county_boundaries()["features"]
             },
             "nation": {NATION_CODE: "Norge"},
         }

@@ -33,7 +33,8 @@ def dps_boundaries() -> dict[str, Any]:
 
 
 def county_boundaries() -> dict[str, Any]:
-    """The 15 counties (2024 structure) as GeoJSON, for map context."""
+    """The 15 counties (2024 structure) as SKDE draws them (GPL-3.0), with ``code`` (the
+    county number, ``03`` Oslo … ``56`` Finnmark) and ``name``; no inset."""
     return _geojson("counties_2025.geojson")
 
 

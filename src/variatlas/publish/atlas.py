@@ -38,7 +38,7 @@ from variatlas.publish.wording import LANGUAGES, Language, decimals, finding, re
 from variatlas.results import RESULT_COLUMNS, SUMMARY_COLUMNS
 from variatlas.variation import funnel_kind, view_key
 
-LEVEL_ORDER = ("referral_area", "dps", "health_trust", "region", "municipality")
+LEVEL_ORDER = ("referral_area", "dps", "health_trust", "region", "county", "municipality")
 # What a page draws of the results and summary contracts (the rest is in the downloads).
 ROW_COLUMNS = [
     c

@@ -20,7 +20,7 @@ import pandas as pd
 from jinja2 import Template
 from markupsafe import Markup
 
-from variatlas.documents.model import Figure
+from variatlas.documents.model import Figure, Reason, reason_in
 from variatlas.documents.model import Language as Written
 from variatlas.documents.placeholders import decimals, number
 from variatlas.indicators.model import Indicator
@@ -134,13 +134,19 @@ def figure_html(
         "repeated": repeated,
         "title": inline(figure.title[lang]) if figure.title else None,
         "caption": inline(figure.caption[lang]) if figure.caption else None,
-        "reason": figure.reason,
-        "reason_lang": None if lang == "en" else "en",
+        **reason_words(figure.reason, lang),
         "state": "not shipped",
     }
     if figure.indicator is not None:
         context.update(_bound(figure, ui, w, drawing))
     return Markup(drawing.template.render(**context))
+
+
+def reason_words(reason: Reason, lang: str) -> dict[str, str | None]:
+    """A reason for a page in ``lang``: its text in that language (or the nearest written),
+    and the language to mark it with where it is another (``reason_lang``)."""
+    text, written = reason_in(reason, lang)
+    return {"reason": text, "reason_lang": None if written == lang else written}
 
 
 def _bound(figure: Figure, ui: str, w: Mapping[str, str], drawing: Drawing) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from variatlas.documents.model import Chapter, FactBox, Figure, ResultBox, Text,
 from variatlas.documents.model import Language as Written
 from variatlas.indicators.model import Indicator
 from variatlas.publish.atlas import comparator_of, environment, page_context
-from variatlas.publish.document_figures import Drawing, figure_html, views
+from variatlas.publish.document_figures import Drawing, figure_html, reason_words, views
 from variatlas.publish.markdown import inline, markdown
 from variatlas.publish.wording import Language
 
@@ -254,8 +254,7 @@ class _Writer:
                 id=block.id,
                 anchor=f"box-{block.id}",
                 data=block.data,
-                reason=block.reason,
-                reason_lang=None if self.lang == "en" else "en",
+                **reason_words(block.reason, self.lang),
                 figures=self.box_figures(block.figures),
             )
         return found

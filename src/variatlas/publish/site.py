@@ -8,7 +8,12 @@ from pathlib import Path
 
 from variatlas.disclosure import DisclosedResults
 from variatlas.folders import replaced_whole
-from variatlas.geography import Geography, dps_boundaries, municipality_boundaries
+from variatlas.geography import (
+    Geography,
+    county_boundaries,
+    dps_boundaries,
+    municipality_boundaries,
+)
 from variatlas.indicators.model import Indicator
 from variatlas.publish.atlas import comparator_of, write_atlas
 from variatlas.publish.documents import atlas_listing, load_documents, write_documents
@@ -102,4 +107,7 @@ def _write_catalogue(
     )
     (folder / "dps.geojson").write_text(
         json.dumps(dps_boundaries(), ensure_ascii=False, separators=(",", ":"))
+    )
+    (folder / "counties.geojson").write_text(
+        json.dumps(county_boundaries(), ensure_ascii=False, separators=(",", ":"))
     )

@@ -37,10 +37,12 @@ def areas_table(geography: Geography, nation_name: str) -> pd.DataFrame:
         .rename(columns={"short_name": "name"})
         .assign(level="health_trust"),
         geography.regions.assign(level="region", referral_area="", region=""),
-        pd.DataFrame(
-            [(code, name) for code, name in geography.area_names()["dps"].items()],
-            columns=["code", "name"],
-        ).assign(level="dps"),
+        *(
+            pd.DataFrame(
+                list(geography.area_names()[level].items()), columns=["code", "name"]
+            ).assign(level=level)
+            for level in ("county", "dps")
+        ),
         pd.DataFrame({"code": [NATION_CODE], "name": [nation_name], "level": "nation"}),
     ]
     table = pd.concat(frames, ignore_index=True)

@@ -14,8 +14,9 @@ from variatlas.indicators.model import Indicator
 from variatlas.variation.breaks import natural_breaks
 from variatlas.variation.funnels import funnel_curves, funnel_kind
 
-MAP_LEVELS = ("municipality", "referral_area", "dps", "health_trust", "region")
-"""Levels drawn on the referral-area map (trusts and regions colour their referral areas)."""
+MAP_LEVELS = ("municipality", "county", "referral_area", "dps", "health_trust", "region")
+"""Levels drawn on a map (trusts and regions colour their referral areas; municipalities,
+counties and DPS areas have maps of their own)."""
 MAP_CLASSES = 5
 
 

@@ -18,7 +18,7 @@
   let rows;
   let boundaries;
   // Levels drawn on a map of their own, fetched the first time one is asked for.
-  const OWN_MAPS = { municipality: "municipalities.geojson", dps: "dps.geojson" };
+  const OWN_MAPS = { municipality: "municipalities.geojson", dps: "dps.geojson", county: "counties.geojson" };
   const ownMaps = {};
   let links;
 
@@ -241,7 +241,7 @@
     }
     const byArea = new Map(selected().map((r) => [r.area, r]));
     const rowFor = (code) => (own ? byArea.get(code) : byArea.get(links[state.level][code]));
-    $("#map-note").textContent = own
+    $("#map-note").textContent = state.level === "county" ? w.map_counties : own
       ? `${{ municipality: w.map_municipalities, dps: w.map_dps }[state.level] || ""} ${w.map_inset}`.trim()
       : `${w.map_note_level.replace("{level}", w[`level_${state.level}`].toLowerCase())} ${w.map_inset}`;
     const breaks = view.breaks[key()] || [];
