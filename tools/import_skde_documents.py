@@ -29,6 +29,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from skde_pictures import PICTURES, STACKED
 from skde_reasons import (
     NONE_DRAWN,
     PICTURE,
@@ -55,73 +56,6 @@ HEADER = (
     "yaml-language-server: $schema={up}../{schema}"
 )
 
-# Pictures of the first-generation atlases that draw a figure of the catalogue (the bars of
-# the referral areas): picture → indicators. The other pictures (age and sex, years, public
-# and private, deaths, shares of the population) draw figures that are not shipped.
-BARN_PICTURES = (
-    "prim_kons1", "spes_kons1", "totalt_innleggelser1", "totalt_poli1", "pediatri_totalt1",
-    "pediatri_innleggelser1", "med_poli1", "akutt1", "omgang_innl1", "pediatri_luftvei1",
-    "pediatri_bronkiolitt1", "pediatri_obstipasjon1", "ped_epilepsi1", "urologi1",
-    "gastroenterologi1", "kardiologi1", "astma1", "obstipasjon_poli1", "epilepsi_poli1",
-    "kirurgi_totalt1", "kirurgi_innleggelser1", "kirurgi_poliklinikk1", "mandler1", "oredren1",
-    "blindtarm1",
-)  # fmt: skip
-"""The child atlas 2015's pictures of its 25 indicators' rates, in the indicators' order
-(barnehelseatlas_01 … _25: helseatlas-data barn.csv, level3 1–25)."""
-BARN = {p: (f"barnehelseatlas_{n:02d}",) for n, p in enumerate(BARN_PICTURES, start=1)}
-ELDRE = {
-    picture: (f"skde_eldre_{indicator}",)
-    for picture, indicator in (
-        ("almenn1", "fastlege"),
-        ("almenn2", "legevakt"),
-        ("spes1", "poliklinikk_alle"),
-        ("spes2", "innleggelser_alle"),
-        ("hjerteinfarkt1", "hjerteinfarkt_innlagte_pasienter"),
-        ("hjerteinfarkt2", "revaskularisering_pci_og_bypass"),
-        ("hjertesvikt1", "hjertesvikt_poliklinikk"),
-        ("hjertesvikt2", "hjertesvikt_innleggelser"),
-        ("hjertesvikt3", "hjertesvikt_reinnleggelser"),
-        ("utredninghjerte1", "arbeids_ekg_poliklinisk"),
-        ("utredninghjerte2", "ekkokardiografi_poliklinisk"),
-        ("utredninghjerte3", "langtids_ekg_poliklinisk"),
-        ("pacemaker1", "pacemaker"),
-        ("lungebetennelse1", "lungebetennelse_akutte_innleggelser"),
-        ("lungebetennelse2", "lungebetennelse_reinnleggelser"),
-        ("kols1", "kols_akutte_innleggelser"),
-        ("kols2", "kols_reinnleggelser"),
-        ("hoftebrudd1", "hoftebrudd"),
-        ("hoftebrudd2", "hoftebrudd_reinnleggelser"),
-        ("leddproteser1", "primaere_hofteproteser"),
-        ("leddproteser2", "primaere_kneproteser"),
-        ("handleddsbrudd1", "handleddsbrudd_konservativ_behandling_andeler"),
-        ("handleddsbrudd2", "larhalsbrudd_behandling_med_protese_andeler"),
-        ("hjerneslag1", "hjerneslag_akutte_innleggelser"),
-        ("hjerneslag2", "hjerneslag_pasienter_innlagt_innen_4_timer_etter_symptomdebut_andel"),
-        ("hjerneslag3", "hjerneslag_pasienter_behandlet_i_slagenhet_andel"),
-        ("demens1", "demens_poliklinikk"),
-        ("demens2", "parkinson_sykdom_poliklinikk"),
-        ("kreft2", "medikamentell_behandling_pasienter"),
-        ("kreft3", "stralebehandling_pasienter"),
-        ("oyesykdommer1", "gra_staer_inngrep"),
-        ("oyesykdommer2", "injeksjonsbehandling_pasienter"),
-        ("horeapparat1", "horeapparat_pasienter"),
-        ("biologiske1", "biologisk_legemiddel_pasienter"),
-    )
-}
-KVALITET = {
-    "kvalitet_tarmkreft_1": (
-        "skde_kvalitet_tykktarmskreft_laparoskopi",
-        "skde_kvalitet_endetarmskreft_laparoskopi",
-    ),
-    "kvalitet_tarmkreft_2": ("skde_kvalitet_endetarmskreft_uten_tilbakefall",),
-    "kvalitet_brystkreft_1": ("skde_kvalitet_brystkreft_primaerkirurgi",),
-    "kvalitet_brystkreft_2": ("skde_kvalitet_brystkreft_brystbevarende_kirurgi",),
-    "kvalitet_lungekreft_1": ("skde_kvalitet_lungekreft_kurativt_behandling",),
-    "kvalitet_lungekreft_2": ("skde_kvalitet_lungekreft_overlevelse",),
-    "kvalitet_prostatakreft_1": ("skde_kvalitet_prostatakreft_radikal_behandling",),
-    "kvalitet_prostatakreft_2": ("skde_kvalitet_prostatakreft_fri_rand",),
-}
-PICTURES = {"barn": BARN, "eldre": ELDRE, "kvalitet": KVALITET}
 KIND = {"barchart": "bars", "map": "map", "table": "table"}
 
 
@@ -195,6 +129,7 @@ class Atlas:
                 self.count["pictures bound"] += 1
                 item |= {"kind": "bars", "indicator": bound[0]}
                 item |= {"also": list(bound[1:])} if len(bound) > 1 else {}
+                item |= {"stacked": True} if stem in STACKED else {}
                 item |= {"level": "referral_area", "period": period_of(bound[0])}
             else:
                 item |= {"data": "not shipped", "reason": self.reason(PICTURE)}

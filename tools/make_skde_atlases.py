@@ -36,11 +36,25 @@ from typing import Any
 import openpyxl
 import yaml
 from make_municipality_map import _wound_for_d3
-from skde_words import COUNTY_NAMES, LAB_NAMES, LABELS, NAMES, PERIODS
+from skde_first_generation import ATLASES as FIRST
+from skde_first_generation import HELSEATLAS_DATA, UNITS, published
+from skde_words import (
+    ATLASES,
+    COUNTY_NAMES,
+    KVALITET_CHAPTER,
+    KVALITET_DIRECTION,
+    KVALITET_EN,
+    KVALITET_NOTE,
+    LAB_NAMES,
+    LABELS,
+    MEASURES,
+    NAMES,
+    PERIODS,
+    SERIES,
+)
 
 ROOT = Path(__file__).parents[1] / "src/variatlas/indicators"
 MONGTS = "mong/mongts@e9db421b2eeccbdb84a94c15dd4d1a09dbf66966 (GPL-3.0)"
-HELSEATLAS_DATA = "Helseatlas/data@b18a235a580573b71623c91e9c012400290475a5 (MIT)"
 
 AREAS = {
     "Finnmark": "1",
@@ -59,6 +73,11 @@ AREAS = {
     "Østfold": "14",
     "Akershus": "15",
     "Ahus": "15",
+    "AHUS": "15",
+    "Helgelandssykehuset": "4",
+    "Helgelandsykehuset": "4",
+    "Nordlandssykehuset": "3",
+    "Nordlandsykehuset": "3",
     "OUS": "16",
     "Lovisenberg": "17",
     "Diakonhjemmet": "18",
@@ -71,115 +90,8 @@ AREAS = {
 NATION = {"Norge", "Noreg", "Norway"}
 NATION_CODE = "8888"
 
-ATLASES = {
-    "barn2025": ("children", "Helseatlas barn 2025", "Child health atlas 2025", "2022-2024"),
-    "bup": (
-        "children",
-        "Psykisk helsevern for barn og unge",
-        "Mental health care for children and adolescents",
-        "2019-2023",
-    ),
-    "psyk2": (
-        "mental_health",
-        "Psykisk helsevern for vaksne",
-        "Mental health care for adults",
-        "2020-2024",
-    ),
-    "kronikere": (
-        "municipal",
-        "Helseatlas for kroniske sykdommer",
-        "Health atlas for chronic diseases",
-        "2019-2021",
-    ),
-    "lab": (
-        "municipal",
-        "Helseatlas medisinsk biokjemi",
-        "Health atlas of medical biochemistry",
-        "2021-2023",
-    ),
-    "radiologi": (
-        "municipal",
-        "Helseatlas radiologi første del, MR",
-        "Health atlas of radiology, part one: MRI",
-        "2018-2022",
-    ),
-    "radiologi2": (
-        "municipal",
-        "Helseatlas radiologi andre del, MR",
-        "Health atlas of radiology, part two: MRI of the spine",
-        "2018-2022",
-    ),
-    "fedme": ("municipal", "Helseatlas fedme", "Health atlas of obesity", "2018-2022"),
-    "hjarteinfarkt": (
-        "municipal",
-        "Helseatlas hjarteinfarkt",
-        "Health atlas of myocardial infarction",
-        "2018-2022",
-    ),
-    "endometriose": (
-        "municipal",
-        "Kirurgiske inngrep for endometriose",
-        "Surgery for endometriosis",
-        "2019-2021",
-    ),
-    "eldre": ("municipal", "Eldrehelseatlas for Norge", "Elderly health atlas", "2013-2015"),
-    "kvalitet": ("cancer", "Helseatlas for kvalitet", "Quality atlas", "2017-2019"),
-}
-MEASURES: dict[object, str] = {
-    ("opphold_18", "Snittrate"): "stays",
-    "ratesnitt": "contacts",
-    "pasratesnitt": "patients",
-    "Snitt_rate": "patients",
-    "Snittrate": "contact_days",
-    "Opph_snittrate": "stays",
-    "Ligge_snittrate": "bed_days",
-    "Snittrate1": "bed_days",
-}
 URL = "https://apps.skde.no/helseatlas/v2/{atlas}"
-
-KVALITET_DIRECTION = {
-    "Tykktarmskreft, laparoskopi": "higher_is_better",
-    "Endetarmskreft, laparoskopi": "higher_is_better",
-    "Endetarmskreft, uten tilbakefall": "higher_is_better",
-    "Tykktarmskreft, overlevelse": "higher_is_better",
-    "Brystkreft, primærkirurgi": "higher_is_better",
-    "Brystkreft, brystbevarende kirurgi": "higher_is_better",
-    "Lungekreft, kurativt behandling": "higher_is_better",
-    "Lungekreft, overlevelse": "higher_is_better",
-    "Prostatakreft, radikal behandling": "higher_is_better",
-    "Prostatakreft, fri rand": "higher_is_better",
-}
-KVALITET_CHAPTER = {
-    "Tykk": "Tykk- og endetarmskreft",
-    "Ende": "Tykk- og endetarmskreft",
-    "Brys": "Brystkreft",
-    "Lung": "Lungekreft",
-    "Pros": "Prostatakreft",
-}
-KVALITET_EN = {
-    "Tykktarmskreft, laparoskopi": "Colon cancer, laparoscopic surgery",
-    "Endetarmskreft, laparoskopi": "Rectal cancer, laparoscopic surgery",
-    "Endetarmskreft, uten tilbakefall": "Rectal cancer, no local recurrence after 5 years",
-    "Tykktarmskreft, overlevelse": "Colon cancer, survival",
-    "Brystkreft, primærkirurgi": "Breast cancer, one operation on the primary tumour",
-    "Brystkreft, brystbevarende kirurgi": "Breast cancer, breast-conserving surgery (< 30 mm)",
-    "Lungekreft, kurativt behandling": "Lung cancer, curative treatment",
-    "Lungekreft, overlevelse": "Lung cancer, median survival",
-    "Prostatakreft, radikal behandling": "Prostate cancer, radical treatment (high risk)",
-    "Prostatakreft, fri rand": "Prostate cancer, free margins after surgery",
-}
-
-# Where the workbook's heading is all SKDE says of an indicator.
-KVALITET_NOTE = {
-    "Tykktarmskreft, overlevelse": (
-        " SKDEs regneark kaller indikatoren «Tykktarmskreft, overlevelse» "
-        "(last_ned_data_kvalitet.xlsx, arket «data», rad 2) og sier ikke over hvor lang tid "
-        "eller fra hvilket tidspunkt; atlasets tekst omtaler den ikke.",
-        " SKDE's workbook names the indicator «Tykktarmskreft, overlevelse» (colon cancer, "
-        "survival; last_ned_data_kvalitet.xlsx, sheet «data», row 2) and does not say over "
-        "what time or from when; the atlas's text does not describe it.",
-    ),
-}
+ATLASES |= {a: (f.theme, f.title, f.title_en, f.period) for a, f in FIRST.items()}
 
 
 @dataclass
@@ -217,6 +129,10 @@ class Figure:
     """Columns of the block that are not counts (rates, shares, ratios, charted values)."""
     qualifier: str = ""
     """Words that tell the figure from another of its box with the same heading."""
+    theme: str = ""
+    """The figure's theme where it is not its atlas's (the quality atlas's outside cancer)."""
+    heading_en: str = ""
+    """SKDE's English name of the figure, where it has one (its English workbook)."""
     countable: bool = True
     """False: the label gives no unit to search counts at (kroner per inhabitant)."""
     rows: list[dict[str, object]] = field(default_factory=list)
@@ -686,134 +602,6 @@ def series_label(label: str) -> str:
     return re.sub(r"\s+", " ", label).strip()
 
 
-# The series of SKDE's charts of several columns, by their legend (bokmål or nynorsk as
-# published, lower case): the name of the series in the figure's id, and its words. The
-# legend, not the column, names a series: barn2025's charts reuse the columns
-# ``privratesnitt``/``offratesnitt`` for specialist/GP and telephone-video/ordinary
-# consultations (see SOURCE.md).
-SERIES = {
-    "private": ("privat", "Private avtalespesialister", "Private specialists under contract"),
-    "offentlig": ("offentlig", "Offentlig", "Public"),
-    "spesialist": ("spesialist", "Spesialist", "Specialist"),
-    "allmenn": ("allmennlege", "Allmennlege", "General practitioner"),
-    "allmennlege": ("allmennlege", "Allmennlege", "General practitioner"),
-    "tlf/video konsultasjon": (
-        "tlf_video",
-        "Tlf/video-konsultasjon",
-        "Telephone/video consultations",
-    ),
-    "ordinære konsultasjoner": ("ordinaer", "Ordinære konsultasjoner", "Ordinary consultations"),
-    "pasientar hos allmennlege": (
-        "allmennlege",
-        "Pasientar hos allmennlege",
-        "Patients in primary care",
-    ),
-    "pasientar hos både allmennlege og i poliklinikk": (
-        "begge",
-        "Pasientar hos både allmennlege og i poliklinikk",
-        "Patients in both primary care and outpatient treatment",
-    ),
-    "pasientar i poliklinikk": (
-        "poliklinikk",
-        "Pasientar i poliklinikk",
-        "Patients in outpatient treatment",
-    ),
-    "benadling i somatikk": (
-        "somatikk",
-        "Behandling i somatikk",
-        "Treatment in the somatic sector",
-    ),
-    "behandling i somatisk sektor": (
-        "somatikk",
-        "Behandling i somatisk sektor",
-        "Treatment in the somatic sector",
-    ),
-    "behandling i psykisk helsevern": (
-        "psykisk_helsevern",
-        "Behandling i psykisk helsevern",
-        "Treatment in mental health care",
-    ),
-    "benadling i psykisk helsevern": (
-        "psykisk_helsevern",
-        "Behandling i psykisk helsevern",
-        "Treatment in mental health care",
-    ),
-    "behandling i avtalespesialister": (
-        "avtalespesialist",
-        "Behandling hos avtalespesialistar",
-        "Treatment by private specialists under contract",
-    ),
-    "kun spes.helsetj.": ("kun_spesialist", "Kun spesialisthelsetjenesten", "Specialist care only"),
-    "allmennlege og spes.helsetj.": (
-        "begge",
-        "Allmennlege og spesialisthelsetjenesten",
-        "GP and specialist care",
-    ),
-    "spes. og allmennlegetj.": (
-        "begge",
-        "Allmennlege og spesialisthelsetjenesten",
-        "GP and specialist care",
-    ),
-    "kun allmennlegetj.": ("kun_allmennlege", "Kun allmennlegetjenesten", "GP only"),
-    "sykehus": ("sykehus", "Sykehus", "Hospital"),
-    "avtalespesialist": (
-        "avtalespesialist",
-        "Avtalespesialist",
-        "Private specialist under contract",
-    ),
-    "fastlege": ("fastlege", "Fastlege", "Regular GP"),
-    "legevakt": ("legevakt", "Legevakt", "Out-of-hours service"),
-    "fastlege/legevakt": ("allmennlege", "Fastlege/legevakt", "Regular GP or out-of-hours service"),
-    "private røntgeninstitutt": ("privat", "Private røntgeninstitutt", "Private imaging clinics"),
-    "bilateralt": ("bilateralt", "Bilateralt (begge sider)", "Bilateral (both sides)"),
-    "unilateralt": ("unilateralt", "Unilateralt (én side)", "Unilateral (one side)"),
-    "røntgen": ("rontgen", "Med røntgen i forkant", "With an X-ray before the MRI"),
-    "ikke røntgen": ("uten_rontgen", "Uten røntgen i forkant", "Without an X-ray before the MRI"),
-    "artrose": ("artrosekirurgi", "Fulgt av artrosekirurgi", "Followed by osteoarthritis surgery"),
-    "annen": ("annen_kirurgi", "Fulgt av annen kirurgi", "Followed by other surgery"),
-    "ikke": ("uten_kirurgi", "Ikke fulgt av kirurgi", "Not followed by surgery"),
-    "pakkeforløp": ("pakkeforlop", "I pakkeforløp", "In a cancer patient pathway"),
-    "i pakkeforløp": ("pakkeforlop", "I pakkeforløp", "In a cancer patient pathway"),
-    "ikke pakkeforløp": (
-        "ikke_pakkeforlop",
-        "Ikke i pakkeforløp",
-        "Not in a cancer patient pathway",
-    ),
-    "med kreftdiagnose": (
-        "kreftdiagnose",
-        "Med kreftdiagnose (ikke i pakkeforløp)",
-        "With a cancer diagnosis (not in a pathway)",
-    ),
-    "uten": (
-        "verken",
-        "Verken i pakkeforløp eller med kreftdiagnose",
-        "Neither in a pathway nor with a cancer diagnosis",
-    ),
-    "berre spesialisthelsetenesta": (
-        "kun_spesialist",
-        "Berre spesialisthelsetenesta",
-        "Specialist care only",
-    ),
-    "begge": (
-        "begge",
-        "Både spesialisthelsetenesta og allmennlegetenesta",
-        "Both specialist care and GPs",
-    ),
-    "berre allmennlegetenesta": ("kun_allmennlege", "Berre allmennlegetenesta", "GPs only"),
-    "standard rehabilitering": (
-        "standard",
-        "Standard rehabilitering",
-        "Standard rehabilitation (Z50 codes)",
-    ),
-    "lms": (
-        "lms",
-        "Lærings- og meistringskurs (LMS)",
-        "Learning and coping course (LMS)",
-    ),
-    "trening": ("trening", "Trening (berre)", "Exercise training (only)"),
-}
-
-
 def _shown(figure: Figure, value: object) -> float:
     """A stored value as the figure shows it (a fraction as percent)."""
     return float(value) * figure.multiplier / (figure.published_multiplier or figure.multiplier)  # type: ignore[arg-type]
@@ -979,6 +767,67 @@ def same_label(figures: dict[tuple[str, str], Figure], data: str, chart: dict[st
     return found[0]
 
 
+def first_generation_figures(reference: Path, atlas: str) -> list[Figure]:
+    """The figures of a first-generation atlas (skde_first_generation.py), with the words of
+    their chapter in the atlas's text; the multiplier is the power of ten at which SKDE's
+    national value is the ratio of its counts."""
+    text = json.loads((reference / f"results/mongts-atlas-text/{atlas}.json").read_text())
+    chapters = {str(c.get("overskrift", "")).strip(): c for c in text["kapittel"]}
+    found = published(reference, atlas)
+    repeated = Counter(p.name for p in found)
+    per_nb, per_en = FIRST[atlas].per
+    figures = []
+    for p in found:
+        heading = p.name if repeated[p.name] == 1 else f"{p.chapter}, {lower_first(p.name)}"
+        chapter = chapters.get(p.chapter, {"innhold": []})
+        words = " ".join(str(b.get("tekst", "")) for b in chapter["innhold"])
+        figure = Figure(
+            id=f"skde_{atlas}_{slug(heading)}",
+            atlas=atlas,
+            source=f"helseatlas-data {atlas}.csv, {p.chapter}: {p.name} ({HELSEATLAS_DATA})",
+            heading=heading,
+            label={},
+            multiplier=1,
+            kind=p.kind,
+            language=text.get("lang", "nb"),
+            selection=f"{p.numerator_name} / {p.denominator_name}",
+            assessment=plain(words),
+        )
+        for record in p.rows:
+            place = area_of(record["area_name"])
+            if place is None:
+                SKIPPED[f"{atlas}: {record['area_name']}"] += 1
+                continue
+            limits = {
+                "lower": record.get("ll") or record.get("lci") or "",
+                "upper": record.get("ul") or record.get("uci") or "",
+            }
+            row(
+                figure, *place, record["period"], record["area_name"], value=record["value"],
+                numerator=record["numerator"], denominator=record["denominator"], **limits,
+            )  # fmt: skip
+        national = next(r for r in figure.rows if r["level"] == "nation")
+        ratio = float(national["value"]) / (  # type: ignore[arg-type]
+            float(national["numerator"]) / float(national["denominator"])  # type: ignore[arg-type]
+        )
+        figure.multiplier = float(10 ** round(math.log10(ratio)))
+        per = f"{figure.multiplier:,.0f}"
+        figure.label = (
+            {"nb": "Andel (%)", "en": "Share (%)"}
+            if p.kind == "proportion"
+            else {"nb": f"pr. {per.replace(',', ' ')} {per_nb}", "en": f"per {per} {per_en}"}
+        )
+        if (atlas, p.name) in UNITS:
+            figure.label = dict(zip(("nb", "en"), UNITS[(atlas, p.name)], strict=True))
+        figure.heading_en = (
+            p.name_en
+            if repeated[p.name] == 1 or not p.chapter_en
+            else f"{p.chapter_en}, {lower_first(p.name_en)}"
+        )
+        figures.append(figure)
+    return figures
+
+
 def eldre_figures(reference: Path) -> list[Figure]:
     text = json.loads((reference / "results/mongts-atlas-text/eldre.json").read_text())
     chapters = {c.get("overskrift"): c for c in text["kapittel"]}
@@ -1035,6 +884,9 @@ def eldre_figures(reference: Path) -> list[Figure]:
     return list(figures.values())
 
 
+KVALITET_CANCER = {"Tykk", "Ende", "Brys", "Lung", "Pros"}
+
+
 def kvalitet_figures(reference: Path) -> list[Figure]:
     text = json.loads((reference / "results/mongts-atlas-text/kvalitet.json").read_text())
     chapters = {c.get("overskrift"): c for c in text["kapittel"]}
@@ -1049,7 +901,7 @@ def kvalitet_figures(reference: Path) -> list[Figure]:
         if heading not in KVALITET_DIRECTION:
             continue
         months = kinds[column] == "Måneder"
-        chapter = chapters[KVALITET_CHAPTER[heading[:4]]]
+        chapter = chapters[KVALITET_CHAPTER.get(heading) or KVALITET_CHAPTER[heading[:4]]]
         words = plain(chapter["innhold"][0]["tekst"])
         background, _, results = words.partition("Resultater")
         figure = Figure(
@@ -1065,6 +917,9 @@ def kvalitet_figures(reference: Path) -> list[Figure]:
             direction=KVALITET_DIRECTION[heading],
             selection=background.strip(),
             assessment=results.strip(),
+            theme=""
+            if heading in KVALITET_NOTE or heading[:4] in KVALITET_CANCER
+            else ("children" if heading.startswith("Diabetes barn") else "municipal"),
         )
         for record in table[3:]:
             place = area_of(record[0])
@@ -1097,11 +952,10 @@ def indicator_file(figure: Figure) -> dict[str, object]:
     theme, atlas_nb, atlas_en, period = ATLASES[figure.atlas]
     periods = sorted({str(r["period"]) for r in figure.rows})
     period = max(periods, key=len)
-    url = (
-        URL.format(atlas=figure.atlas)
-        if figure.atlas not in ("eldre",)
-        else "https://helseatlas.no"
-    )
+    if "-" not in period and len(periods) > 1:  # years only (the day-surgery atlas of 2018)
+        period = f"{periods[0]}-{periods[-1]}"
+    old = figure.atlas in FIRST or figure.atlas == "eldre"
+    url = "https://helseatlas.no" if old else URL.format(atlas=figure.atlas)
     counted = figure.has_counts
     own_nb = (
         "vist sammen med våre ujusterte verdier og konfidensintervaller beregnet fra SKDEs antall "
@@ -1144,13 +998,15 @@ def indicator_file(figure: Figure) -> dict[str, object]:
         part_en = f" One series of SKDE's chart ({figure.series[1]}){total_en}."
     return {
         "id": figure.id,
-        "theme": theme,
+        "theme": figure.theme or theme,
         "title": {
             "nb": f"{figure.heading}{figure.qualifier}{series_nb}"
             + ("" if figure.heading == atlas_nb else f" – {atlas_nb}"),
-            "en": f"{head_en}{series_en} – {atlas_en} ({figure.heading})"
-            if figure.atlas != "kvalitet"
-            else f"{KVALITET_EN[figure.heading]} – {atlas_en}",
+            "en": f"{KVALITET_EN[figure.heading]} – {atlas_en}"
+            if figure.atlas == "kvalitet"
+            else f"{figure.heading_en} – {atlas_en}"
+            if figure.heading_en
+            else f"{head_en}{series_en} – {atlas_en} ({figure.heading})",
         },
         "description": {
             "nb": f"{label_nb}{series_nb}. SKDEs publiserte tall, {period}.",
@@ -1185,7 +1041,7 @@ def indicator_file(figure: Figure) -> dict[str, object]:
         },
         "references": [
             f"SKDE. {atlas_nb}. {url}",
-            f"{figure.source}; {MONGTS}" if figure.atlas != "eldre" else figure.source,
+            figure.source if old else f"{figure.source}; {MONGTS}",
         ],
         "conformance": {
             "status": "official",
@@ -1256,6 +1112,7 @@ def main(reference: Path) -> None:
     write_maps(reference)
     figures = [f for atlas in SECOND_GENERATION for f in mongts_figures(reference, atlas)]
     figures += eldre_figures(reference) + kvalitet_figures(reference)
+    figures += [f for atlas in FIRST for f in first_generation_figures(reference, atlas)]
     qualify(figures)
     ids = Counter(f.id for f in figures)
     assert not [i for i, n in ids.items() if n > 1], [i for i, n in ids.items() if n > 1]
@@ -1279,11 +1136,11 @@ def main(reference: Path) -> None:
         for figure in figures:
             writer.writerows(figure.rows)
     for atlas in ATLASES:
-        folder = ROOT / "catalogue" / ATLASES[atlas][0] / f"skde_{atlas}"
-        for old in folder.glob("*.yaml"):
+        for old in (ROOT / "catalogue").glob(f"*/skde_{atlas}/*.yaml"):
             old.unlink()
     for figure in figures:
-        folder = ROOT / "catalogue" / ATLASES[figure.atlas][0] / f"skde_{figure.atlas}"
+        theme = figure.theme or ATLASES[figure.atlas][0]
+        folder = ROOT / "catalogue" / theme / f"skde_{figure.atlas}"
         folder.mkdir(parents=True, exist_ok=True)
         body = yaml.safe_dump(
             indicator_file(figure), sort_keys=False, allow_unicode=True, width=100

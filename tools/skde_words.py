@@ -195,3 +195,282 @@ PERIODS: dict[tuple[str, str, str], str] = {
     ),
     ("mr_kne_rb3.json", "datasett_1", "art_kir50_snitt+a_kir50_snitt+i_kir50_snitt"): ("2018-2021"),
 }
+
+
+# The atlases: theme, title (as published, and in English), period of the averages.
+ATLASES = {
+    "barn2025": ("children", "Helseatlas barn 2025", "Child health atlas 2025", "2022-2024"),
+    "bup": (
+        "children",
+        "Psykisk helsevern for barn og unge",
+        "Mental health care for children and adolescents",
+        "2019-2023",
+    ),
+    "psyk2": (
+        "mental_health",
+        "Psykisk helsevern for vaksne",
+        "Mental health care for adults",
+        "2020-2024",
+    ),
+    "kronikere": (
+        "municipal",
+        "Helseatlas for kroniske sykdommer",
+        "Health atlas for chronic diseases",
+        "2019-2021",
+    ),
+    "lab": (
+        "municipal",
+        "Helseatlas medisinsk biokjemi",
+        "Health atlas of medical biochemistry",
+        "2021-2023",
+    ),
+    "radiologi": (
+        "municipal",
+        "Helseatlas radiologi første del, MR",
+        "Health atlas of radiology, part one: MRI",
+        "2018-2022",
+    ),
+    "radiologi2": (
+        "municipal",
+        "Helseatlas radiologi andre del, MR",
+        "Health atlas of radiology, part two: MRI of the spine",
+        "2018-2022",
+    ),
+    "fedme": ("municipal", "Helseatlas fedme", "Health atlas of obesity", "2018-2022"),
+    "hjarteinfarkt": (
+        "municipal",
+        "Helseatlas hjarteinfarkt",
+        "Health atlas of myocardial infarction",
+        "2018-2022",
+    ),
+    "endometriose": (
+        "municipal",
+        "Kirurgiske inngrep for endometriose",
+        "Surgery for endometriosis",
+        "2019-2021",
+    ),
+    "eldre": ("municipal", "Eldrehelseatlas for Norge", "Elderly health atlas", "2013-2015"),
+    "kvalitet": ("cancer", "Helseatlas for kvalitet", "Quality atlas", "2017-2019"),
+}
+MEASURES: dict[object, str] = {
+    ("opphold_18", "Snittrate"): "stays",
+    "ratesnitt": "contacts",
+    "pasratesnitt": "patients",
+    "Snitt_rate": "patients",
+    "Snittrate": "contact_days",
+    "Opph_snittrate": "stays",
+    "Ligge_snittrate": "bed_days",
+    "Snittrate1": "bed_days",
+}
+
+
+KVALITET_DIRECTION = {
+    "Hjerteinfarkt STEMI, reperfusjon": "higher_is_better",
+    "Hjerteinfarkt NSTEMI, utredning 72 t.": "higher_is_better",
+    "Karkirurgi, carotisstenose": "higher_is_better",
+    "Hjerneslag, trombolyse": "higher_is_better",
+    "Invasiv kardiologi, trykkmåling": "higher_is_better",
+    "Diabetes barn, HbA1c < 53 mmol": "higher_is_better",
+    "Diabetes barn, HbA1c < 75 mmol": "higher_is_better",
+    "Diabetes voksne, HbA1c <= 53 mmol": "higher_is_better",
+    "Diabetes voksne, HbA1c < 75 mmol": "higher_is_better",
+    "Hoftebrudd, sementert stamme": "higher_is_better",
+    "Hoftebrudd, operasjon innen 48 t.": "higher_is_better",
+    "Nyre, blodtrykk < 130/80": "higher_is_better",
+    "Nyre, hemodialyse": "higher_is_better",
+    "Nyre, hjemmedialyse": "neutral",
+    "Tykktarmskreft, laparoskopi": "higher_is_better",
+    "Endetarmskreft, laparoskopi": "higher_is_better",
+    "Endetarmskreft, uten tilbakefall": "higher_is_better",
+    "Tykktarmskreft, overlevelse": "higher_is_better",
+    "Brystkreft, primærkirurgi": "higher_is_better",
+    "Brystkreft, brystbevarende kirurgi": "higher_is_better",
+    "Lungekreft, kurativt behandling": "higher_is_better",
+    "Lungekreft, overlevelse": "higher_is_better",
+    "Prostatakreft, radikal behandling": "higher_is_better",
+    "Prostatakreft, fri rand": "higher_is_better",
+}
+KVALITET_CHAPTER = {
+    "Hjerteinfarkt STEMI, reperfusjon": "Hjerteinfarkt",
+    "Hjerteinfarkt NSTEMI, utredning 72 t.": "Hjerteinfarkt",
+    "Karkirurgi, carotisstenose": "Karkirurgi",
+    "Hjerneslag, trombolyse": "Hjerneslag",
+    "Invasiv kardiologi, trykkmåling": "Invasiv kardiologi",
+    "Diab": "Diabetes type 1 hos voksne",
+    "Diabetes barn, HbA1c < 53 mmol": "Diabetes type 1 hos barn og unge",
+    "Diabetes barn, HbA1c < 75 mmol": "Diabetes type 1 hos barn og unge",
+    "Hoft": "Hoftebrudd",
+    "Nyre": "Alvorlig nyresykdom",
+    "Tykk": "Tykk- og endetarmskreft",
+    "Ende": "Tykk- og endetarmskreft",
+    "Brys": "Brystkreft",
+    "Lung": "Lungekreft",
+    "Pros": "Prostatakreft",
+}
+KVALITET_EN = {
+    "Hjerteinfarkt STEMI, reperfusjon": "Myocardial infarction (STEMI), reperfusion in time",
+    "Hjerteinfarkt NSTEMI, utredning 72 t.": "Myocardial infarction (NSTEMI), invasive "
+    "assessment within 72 hours",
+    "Karkirurgi, carotisstenose": "Symptomatic carotid stenosis, surgery within 14 days",
+    "Hjerneslag, trombolyse": "Stroke (cerebral infarction), thrombolysis",
+    "Invasiv kardiologi, trykkmåling": "Stable coronary disease, pressure measurement",
+    "Diabetes barn, HbA1c < 53 mmol": "Type 1 diabetes in children, HbA1c under 53 mmol/mol",
+    "Diabetes barn, HbA1c < 75 mmol": "Type 1 diabetes in children, HbA1c under 75 mmol/mol",
+    "Diabetes voksne, HbA1c <= 53 mmol": "Type 1 diabetes in adults, HbA1c at most 53 mmol/mol",
+    "Diabetes voksne, HbA1c < 75 mmol": "Type 1 diabetes in adults, HbA1c under 75 mmol/mol",
+    "Hoftebrudd, sementert stamme": "Hip fracture, prosthesis with a cemented stem",
+    "Hoftebrudd, operasjon innen 48 t.": "Hip fracture, surgery within 48 hours",
+    "Nyre, blodtrykk < 130/80": "Kidney transplant, blood pressure under 130/80 mmHg",
+    "Nyre, hemodialyse": "Kidney failure, satisfactory haemodialysis",
+    "Nyre, hjemmedialyse": "Kidney failure, home dialysis",
+    "Tykktarmskreft, laparoskopi": "Colon cancer, laparoscopic surgery",
+    "Endetarmskreft, laparoskopi": "Rectal cancer, laparoscopic surgery",
+    "Endetarmskreft, uten tilbakefall": "Rectal cancer, no local recurrence after 5 years",
+    "Tykktarmskreft, overlevelse": "Colon cancer, survival",
+    "Brystkreft, primærkirurgi": "Breast cancer, one operation on the primary tumour",
+    "Brystkreft, brystbevarende kirurgi": "Breast cancer, breast-conserving surgery (< 30 mm)",
+    "Lungekreft, kurativt behandling": "Lung cancer, curative treatment",
+    "Lungekreft, overlevelse": "Lung cancer, median survival",
+    "Prostatakreft, radikal behandling": "Prostate cancer, radical treatment (high risk)",
+    "Prostatakreft, fri rand": "Prostate cancer, free margins after surgery",
+}
+
+# Where the workbook's heading is all SKDE says of an indicator.
+KVALITET_NOTE = {
+    "Tykktarmskreft, overlevelse": (
+        " SKDEs regneark kaller indikatoren «Tykktarmskreft, overlevelse» "
+        "(last_ned_data_kvalitet.xlsx, arket «data», rad 2) og sier ikke over hvor lang tid "
+        "eller fra hvilket tidspunkt; atlasets tekst omtaler den ikke.",
+        " SKDE's workbook names the indicator «Tykktarmskreft, overlevelse» (colon cancer, "
+        "survival; last_ned_data_kvalitet.xlsx, sheet «data», row 2) and does not say over "
+        "what time or from when; the atlas's text does not describe it.",
+    ),
+}
+
+
+# The series of SKDE's charts of several columns, by their legend (bokmål or nynorsk as
+# published, lower case): the name of the series in the figure's id, and its words. The
+# legend, not the column, names a series: barn2025's charts reuse the columns
+# ``privratesnitt``/``offratesnitt`` for specialist/GP and telephone-video/ordinary
+# consultations (see SOURCE.md).
+SERIES = {
+    "private": ("privat", "Private avtalespesialister", "Private specialists under contract"),
+    "offentlig": ("offentlig", "Offentlig", "Public"),
+    "spesialist": ("spesialist", "Spesialist", "Specialist"),
+    "allmenn": ("allmennlege", "Allmennlege", "General practitioner"),
+    "allmennlege": ("allmennlege", "Allmennlege", "General practitioner"),
+    "tlf/video konsultasjon": (
+        "tlf_video",
+        "Tlf/video-konsultasjon",
+        "Telephone/video consultations",
+    ),
+    "ordinære konsultasjoner": ("ordinaer", "Ordinære konsultasjoner", "Ordinary consultations"),
+    "pasientar hos allmennlege": (
+        "allmennlege",
+        "Pasientar hos allmennlege",
+        "Patients in primary care",
+    ),
+    "pasientar hos både allmennlege og i poliklinikk": (
+        "begge",
+        "Pasientar hos både allmennlege og i poliklinikk",
+        "Patients in both primary care and outpatient treatment",
+    ),
+    "pasientar i poliklinikk": (
+        "poliklinikk",
+        "Pasientar i poliklinikk",
+        "Patients in outpatient treatment",
+    ),
+    "benadling i somatikk": (
+        "somatikk",
+        "Behandling i somatikk",
+        "Treatment in the somatic sector",
+    ),
+    "behandling i somatisk sektor": (
+        "somatikk",
+        "Behandling i somatisk sektor",
+        "Treatment in the somatic sector",
+    ),
+    "behandling i psykisk helsevern": (
+        "psykisk_helsevern",
+        "Behandling i psykisk helsevern",
+        "Treatment in mental health care",
+    ),
+    "benadling i psykisk helsevern": (
+        "psykisk_helsevern",
+        "Behandling i psykisk helsevern",
+        "Treatment in mental health care",
+    ),
+    "behandling i avtalespesialister": (
+        "avtalespesialist",
+        "Behandling hos avtalespesialistar",
+        "Treatment by private specialists under contract",
+    ),
+    "kun spes.helsetj.": ("kun_spesialist", "Kun spesialisthelsetjenesten", "Specialist care only"),
+    "allmennlege og spes.helsetj.": (
+        "begge",
+        "Allmennlege og spesialisthelsetjenesten",
+        "GP and specialist care",
+    ),
+    "spes. og allmennlegetj.": (
+        "begge",
+        "Allmennlege og spesialisthelsetjenesten",
+        "GP and specialist care",
+    ),
+    "kun allmennlegetj.": ("kun_allmennlege", "Kun allmennlegetjenesten", "GP only"),
+    "sykehus": ("sykehus", "Sykehus", "Hospital"),
+    "avtalespesialist": (
+        "avtalespesialist",
+        "Avtalespesialist",
+        "Private specialist under contract",
+    ),
+    "fastlege": ("fastlege", "Fastlege", "Regular GP"),
+    "legevakt": ("legevakt", "Legevakt", "Out-of-hours service"),
+    "fastlege/legevakt": ("allmennlege", "Fastlege/legevakt", "Regular GP or out-of-hours service"),
+    "private røntgeninstitutt": ("privat", "Private røntgeninstitutt", "Private imaging clinics"),
+    "bilateralt": ("bilateralt", "Bilateralt (begge sider)", "Bilateral (both sides)"),
+    "unilateralt": ("unilateralt", "Unilateralt (én side)", "Unilateral (one side)"),
+    "røntgen": ("rontgen", "Med røntgen i forkant", "With an X-ray before the MRI"),
+    "ikke røntgen": ("uten_rontgen", "Uten røntgen i forkant", "Without an X-ray before the MRI"),
+    "artrose": ("artrosekirurgi", "Fulgt av artrosekirurgi", "Followed by osteoarthritis surgery"),
+    "annen": ("annen_kirurgi", "Fulgt av annen kirurgi", "Followed by other surgery"),
+    "ikke": ("uten_kirurgi", "Ikke fulgt av kirurgi", "Not followed by surgery"),
+    "pakkeforløp": ("pakkeforlop", "I pakkeforløp", "In a cancer patient pathway"),
+    "i pakkeforløp": ("pakkeforlop", "I pakkeforløp", "In a cancer patient pathway"),
+    "ikke pakkeforløp": (
+        "ikke_pakkeforlop",
+        "Ikke i pakkeforløp",
+        "Not in a cancer patient pathway",
+    ),
+    "med kreftdiagnose": (
+        "kreftdiagnose",
+        "Med kreftdiagnose (ikke i pakkeforløp)",
+        "With a cancer diagnosis (not in a pathway)",
+    ),
+    "uten": (
+        "verken",
+        "Verken i pakkeforløp eller med kreftdiagnose",
+        "Neither in a pathway nor with a cancer diagnosis",
+    ),
+    "berre spesialisthelsetenesta": (
+        "kun_spesialist",
+        "Berre spesialisthelsetenesta",
+        "Specialist care only",
+    ),
+    "begge": (
+        "begge",
+        "Både spesialisthelsetenesta og allmennlegetenesta",
+        "Both specialist care and GPs",
+    ),
+    "berre allmennlegetenesta": ("kun_allmennlege", "Berre allmennlegetenesta", "GPs only"),
+    "standard rehabilitering": (
+        "standard",
+        "Standard rehabilitering",
+        "Standard rehabilitation (Z50 codes)",
+    ),
+    "lms": (
+        "lms",
+        "Lærings- og meistringskurs (LMS)",
+        "Learning and coping course (LMS)",
+    ),
+    "trening": ("trening", "Trening (berre)", "Exercise training (only)"),
+}
