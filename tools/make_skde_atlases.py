@@ -602,6 +602,17 @@ def series_label(label: str) -> str:
     return re.sub(r"\s+", " ", label).strip()
 
 
+def adds_up(block: dict[str, Any], series: list[str], total: str) -> bool:
+    """The series add up to the total in every area, within 1.5 %, stored alike or the total
+    as a fraction and the series as percent (kronikere's botulinum toxin)."""
+    for record in block["data"]:
+        whole = sum(float(record[c]) for c in series)
+        value = float(record[total])
+        if whole and not any(abs(v / whole - 1) < 0.015 for v in (value, value * 100)):
+            return False
+    return True
+
+
 def _shown(figure: Figure, value: object) -> float:
     """A stored value as the figure shows it (a fraction as percent)."""
     return float(value) * figure.multiplier / (figure.published_multiplier or figure.multiplier)  # type: ignore[arg-type]
@@ -683,13 +694,19 @@ def mongts_figures(reference: Path, atlas: str) -> list[Figure]:
             legend = chart["xLegend"].get("nb") or chart["xLegend"]["nn"]
             national = national_row(block)
             whole = sum(float(national[c]) for c in chart["x"])
-            # The chart's total: the box's figure whose national value the series add to.
+            # The chart's total: the box's figure whose national value the series add to,
+            # and whose every area's value too (hjarteinfarkt's series, rounded to whole
+            # percents, do not).
             totals = [
                 f.id
                 for (data, column), f in figures.items()
                 if data == box["data"]
                 and (chart["data"], column) in measures
-                and abs(_shown(f, national[column]) / whole - 1) < 0.01
+                and any(
+                    abs(value / whole - 1) < 0.01
+                    for value in (float(national[column]), _shown(f, national[column]))
+                )
+                and adds_up(block, chart["x"], column)
             ]
             for column, shown in zip(chart["x"], legend, strict=True):
                 key, name_nb, name_en = SERIES[shown.strip().strip(",").strip().lower()]

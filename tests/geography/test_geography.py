@@ -129,6 +129,23 @@ def test_the_dps_map_has_every_dps_area_of_the_published_figures_wound_for_d3(ge
             assert _signed_area(polygon[0]) < 0, feature["properties"]["name"]
 
 
+def test_the_county_map_has_the_counties_of_the_published_figures_wound_for_d3(geo) -> None:
+    counties = county_boundaries()["features"]
+    names = {f["properties"]["code"]: f["properties"]["name"] for f in counties}
+    assert len(names) == 15 and names["03"] == "Oslo" and names["56"] == "Finnmark"
+    assert geo.area_names()["county"] == names
+    text = (files("variatlas.indicators") / "data" / "skde_atlases.csv").read_text("utf-8")
+    published = {
+        (r["area"], r["area_name"])
+        for r in csv.DictReader(io.StringIO(text))
+        if r["level"] == "county"
+    }
+    assert published == set(names.items())
+    for feature in counties:
+        for polygon in feature["geometry"]["coordinates"]:
+            assert _signed_area(polygon[0]) < 0, feature["properties"]["name"]
+
+
 def test_every_referral_area_has_a_home_trust(geo) -> None:
     trusts = geo.trusts
     homes = set(trusts.loc[trusts["referral_area"] != "", "referral_area"])
