@@ -720,6 +720,10 @@ def mongts_figures(reference: Path, atlas: str) -> list[Figure]:
                 block_rows(figure, block, column, {})
                 figures[(box["data"], f"series {column}")] = figure
         for chart in spec:
+            if chart["type"] == "table" and box["data"] not in DPS_OF:
+                for figure in table_figures(atlas, box, blocks[chart["data"]], chart, spec):
+                    figure.heading = heading
+                    figures[(box["data"], f"table {figure.id}")] = figure
             if chart["type"] == "linechart" and chart["x"] == ["aar"]:
                 national_trend(list(figures.values()), box["data"], blocks[chart["data"]], chart)
     for base, column, block, chart, level in later:
@@ -730,6 +734,65 @@ def mongts_figures(reference: Path, atlas: str) -> list[Figure]:
             figure.source += f"; regions from the block {block['label']}"
         block_rows(figure, block, column, chart, areas=level, joined=True)
     return list(figures.values())
+
+
+def table_figures(
+    atlas: str,
+    box: dict[str, Any],
+    block: dict[str, Any],
+    table: dict[str, Any],
+    spec: list[dict[str, Any]],
+) -> list[Figure]:
+    """The columns of a table that no chart draws and that are figures of their own (bup):
+    contact days (or stays, or consultations) per patient, and the shares of the box's
+    patients with each other condition ("Prosentdel komorbiditet"). Both are shown as
+    published: a mean per patient is not a count of events among independent persons, and
+    SKDE gives no count for a share of comorbidity."""
+    caption = table_caption([table])
+    stem = slug(Path(box["data"]).stem)
+    found: list[Figure] = []
+    if not any(area_of(place_name(r)) for r in block["data"]):
+        return found  # not a block of referral areas
+    for column in table.get("columns", []):
+        per_patient = column["id"] == "kontakt_p_pas"
+        if not (per_patient or "komorbiditet" in caption.lower()) or column["id"] == "area":
+            continue
+        if per_patient:
+            figure_id = f"skde_{atlas}_{stem}_per_patient"
+            # SKDE's column names, spaced and spelt alike ("Kontakt-dagar", "Contacts days").
+            label = (
+                " ".join(column["label_no"].split()).replace("Kontakt-dagar", "Kontaktdagar"),
+                " ".join(column["label_en"].split())
+                .replace("Contacts days", "Contact days")
+                .replace("Admission per", "Admissions per"),
+            )
+        else:
+            name = column["label_no"].strip()
+            figure_id = f"skde_{atlas}_{stem}_comorbidity_{slug(column['id'])}"
+            label = (
+                f"Prosentdel som òg har {lower_first(name)}",
+                f"Percentage who also have {lower_first(column['label_en'].strip())}",
+            )
+        figure = Figure(
+            id=figure_id,
+            atlas=atlas,
+            source=f"result box «{box['overskrift']}», data file {box['data']}, table "
+            f"column {column['id']}",
+            heading=box["overskrift"].strip(),
+            label={"nb": label[0], "en": label[1]},
+            multiplier=1 if per_patient else 100,
+            published_multiplier=None if per_patient else 1,
+            kind="rate" if per_patient else "proportion",
+            selection=plain(box.get("utvalg", "")),
+            assessment=plain(box.get("resultat", "")),
+            language="nn",
+            chart_label=label[0],
+            period=(lambda y: f"{y[1]}-{y[2]}" if y else "")(YEARS.search(table_caption(spec))),
+            countable=False,
+        )
+        block_rows(figure, block, column["id"], {})
+        found.append(figure)
+    return found
 
 
 def national_trend(
