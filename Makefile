@@ -67,6 +67,7 @@ ab:
 bench: $(INSTALLED) $(ASSETS) java ab
 	$(BIN)/python bench/national.py --scales 0.25,0.5,1.0 --years 2019-2024 --doc docs/performance.md
 	$(BIN)/python bench/run.py --engines duckdb,spark
+	$(BIN)/python bench/incremental.py --scale 0.05 --years 2019-2024 --doc docs/performance.md
 	$(BIN)/python bench/api.py
 
 clean:

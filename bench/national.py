@@ -155,7 +155,8 @@ def national(scale: float, years: str, work: Path, reuse: bool) -> dict[str, obj
         )
     stages += [
         run_stage("validate", ["validate", str(folder / "input"), "--out", str(folder / "v")]),
-        run_stage("compute", ["compute", str(folder / "v"), str(folder / "results")]),
+        # --full: the results of an earlier bench in the same folder are not reused.
+        run_stage("compute", ["compute", str(folder / "v"), str(folder / "results"), "--full"]),
         run_stage("publish", ["publish", str(folder / "results"), str(folder / "site")]),
     ]
     report = json.loads((folder / "v" / "validation.json").read_text())

@@ -68,7 +68,8 @@ def engine_reads(accepted: Path, engine: str, ids: list[str]) -> float:
         started = time.perf_counter()
         years = data_years(backend, shipped_population(accepted.parent))
         coverage = data_coverage(backend, load_geography())
-        fetched = Fetched(backend, scans=shared_scans(backend, indicators, years))
+        every = {indicator.id: years for indicator in indicators}
+        fetched = Fetched(backend, scans=shared_scans(backend, indicators, every))
         for indicator in indicators:
             if not missing_tables(indicator, set(backend.tables))[0]:
                 read_indicator(indicator, fetched, years, coverage)

@@ -13,16 +13,26 @@ from pathlib import Path
 
 from variatlas.compute import ComputeOutput, compute_indicators
 from variatlas.compute.provenance import provenance
+from variatlas.compute.reuse import (
+    VALIDATION_KEY,
+    Previous,
+    link_outputs,
+    previous_run,
+    reused_validation,
+    validation_key,
+)
+from variatlas.compute.update import Reuse
 from variatlas.contract import FolderReport, ReadOptions, shipped_population, validate_folder
 from variatlas.disclosure import DisclosedResults
 from variatlas.disclosure import disclose as disclose_results
 from variatlas.engine import EngineOptions, open_engine
+from variatlas.engine.partitions import table_digests
 from variatlas.folders import replaced_whole
 from variatlas.geography import Geography, load_geography
 from variatlas.geography.placement import placement_for
 from variatlas.indicators.model import Indicator, load_catalogue
 from variatlas.publish.site import publish as publish_site
-from variatlas.results import ResultSet, holds_results, write_results
+from variatlas.results import ResultSet, holds_results, write_provenance, write_results
 
 Progress = Callable[[str], None]
 
@@ -63,17 +73,24 @@ def validated(
     geography: Geography,
     engine: EngineOptions | None = None,
     read: ReadOptions | None = None,
+    previous: Previous | None = None,
 ) -> Path:
-    """``input`` itself when it is a validated folder, else validate it into ``out/validated``."""
+    """``input`` itself when it is a validated folder, else validate it into ``out/validated``
+    (the ``previous`` run's validation, linked, where it validated the same files the same
+    way)."""
     if (input / "accepted").is_dir():
         return input
     target = out / "validated"
+    key = validation_key(input, read)
+    if previous is not None and reused_validation(previous, key, target):
+        return target
     report = validate(input, target, geography=geography, engine=engine, read=read)
     if report.refused:
         names = "; ".join(f"{r.file}: {r.refused}" for r in report.refused.values())
         raise InputRefused(
             f"The input folder {input} cannot be used until these are mended: {names}"
         )
+    (target / VALIDATION_KEY).write_text(key + "\n", encoding="utf-8")
     return target
 
 
@@ -87,6 +104,8 @@ def compute(
     read: ReadOptions | None = None,
     indicators: list[str] | None = None,
     on_indicator: Progress | None = None,
+    reuse: Path | None = None,
+    full: bool = False,
 ) -> ComputeOutput:
     """Compute every catalogue indicator (or those named) on ``input`` into ``out``.
 
@@ -94,18 +113,38 @@ def compute(
     by ``validate``. Writes ``results``, ``variation`` and ``provenance.json`` into a new
     folder that replaces ``out`` only when complete (``variatlas.folders``), so a run that
     fails or is killed leaves the previous results whole.
+
+    What the last run in ``out`` (or in ``reuse``) computed from the same inputs and
+    definitions is reused, and the output is the same bytes as a full run's
+    (``variatlas.compute.update``); ``full`` computes everything again.
     """
     started = time.time()
     catalogue = catalogue or load_catalogue()
     geography = geography or load_geography()
     options = engine or EngineOptions()
+    if reuse is not None and full:
+        raise ValueError("give --reuse or --full, not both")
     with replaced_whole(out, ours=holds_results) as new:
-        folder = validated(input, new, geography=geography, engine=options, read=read)
+        previous = None if full else previous_run(reuse if reuse is not None else out)
+        if reuse is not None and previous is None:
+            raise InputRefused(
+                f"{reuse} holds no earlier run of variatlas compute to reuse (no "
+                "cache/manifest.json beside its results): name the OUT of an earlier run"
+            )
+        folder = validated(
+            input, new, geography=geography, engine=options, read=read, previous=previous
+        )
         chosen = [catalogue[i] for i in indicators] if indicators else list(catalogue.values())
+        tables = table_digests(folder / "accepted", previous.tables() if previous else None)
         running = open_engine(options, folder / "accepted")
         try:
             output = compute_indicators(
-                running, chosen, geography, on_indicator, events_only=shipped_population(folder)
+                running,
+                chosen,
+                geography,
+                on_indicator,
+                events_only=shipped_population(folder),
+                reuse=Reuse(tables, previous),
             )
         finally:
             running.close()
@@ -123,8 +162,15 @@ def compute(
             output.problems,
             output.assumed_empty,
             output.coverage,
+            output.reuse,
         )
-        write_results(new, output.results, output.variation, output.provenance)
+        if output.unchanged and previous is not None:
+            link_outputs(previous.folder, new)
+            write_provenance(new, output.provenance)
+        else:
+            write_results(new, output.results, output.variation, output.provenance)
+        if output.kept is not None:
+            output.kept.write(new, output.years, [i.id for i in chosen])
     return output
 
 

@@ -249,6 +249,11 @@ def write_results(
         table = pa.Table.from_pandas(frame, schema=arrow_schema(fields), preserve_index=False)
         pq.write_table(table, folder / f"{name}.parquet")
         frame.to_csv(folder / f"{name}.csv", index=False)
+    write_provenance(folder, provenance)
+
+
+def write_provenance(folder: Path, provenance: Mapping[str, Any]) -> None:
+    """``provenance.json`` alone (``write_results`` writes it with the results)."""
     (folder / "provenance.json").write_text(
         json.dumps(provenance, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )

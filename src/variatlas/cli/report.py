@@ -106,4 +106,12 @@ def print_compute_summary(output: ComputeOutput, out: Path) -> None:
         console.print(
             f"[dim]{name}: the optional {', '.join(tables)} table is absent, taken as empty[/dim]"
         )
+    reuse = output.reuse
+    if reuse.get("from"):
+        console.print(
+            f"Reused {reuse['from']}: {reuse['years_read']} indicator-years read again "
+            f"({reuse['years_reused']} kept), {reuse['periods_computed']} indicator-periods "
+            f"computed again ({reuse['periods_reused']} kept)"
+            + ("; nothing changed." if reuse.get("unchanged") else ".")
+        )
     console.print(f"Written to {out}: results and variation (.parquet, .csv), provenance.json.")

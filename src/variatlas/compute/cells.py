@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
@@ -52,11 +52,21 @@ class Slice:
 
 
 def slices(
-    cells: pd.DataFrame, indicator: Indicator, years: list[int], sexes: tuple[str, ...] = SEXES
+    cells: pd.DataFrame,
+    indicator: Indicator,
+    years: list[int],
+    sexes: tuple[str, ...] = SEXES,
+    only: Collection[str] | None = None,
 ) -> Iterator[Slice]:
-    """Every level × sex, with the cells of each period stacked (a year may be in several)."""
+    """Every level × sex, with the cells of each period stacked (a year may be in several);
+    with ``only``, of those periods alone (each period's cells are the same either way)."""
     mapping = pd.DataFrame(
-        [(label, y) for label, members in periods(years) for y in members],
+        [
+            (label, y)
+            for label, members in periods(years)
+            if only is None or label in only
+            for y in members
+        ],
         columns=["period", "year"],
     )
     expanded = cells.merge(mapping, on="year")

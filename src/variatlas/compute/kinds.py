@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from variatlas import stats
 from variatlas.compute.cells import Slice
@@ -13,6 +14,28 @@ from variatlas.results import CONFIDENCE, FEW_EVENTS, FEW_ROWS, ONE_RESPONDENT, 
 
 def _keys(frame: pd.DataFrame) -> pd.Series:
     return frame["period"].astype(str) + "|" + frame["area"].astype(str)
+
+
+def key_totals(frame: pd.DataFrame, keys: ArrayLike, columns: list[str]) -> pd.DataFrame:
+    """Each column's total per key (sorted keys, as ``groupby(keys).sum()``), added row by
+    row in the rows' order from the key's own rows alone; empty values count as 0.
+
+    Not ``groupby().sum()``: pandas chooses how to add by the whole frame (numpy's
+    ``reduceat`` where the frame happens to be sorted by key and has no empty value, else
+    compensated sums), so that the same rows could get another last digit beside other rows,
+    and a period computed alone would not give the bytes it gives beside the others
+    (``variatlas.compute.update``). Whole-number columns stay whole numbers.
+    """
+    codes, uniques = pd.factorize(np.asarray(keys), sort=True)
+    found = {}
+    for column in columns:
+        values = frame[column].to_numpy(dtype=float)
+        total = np.bincount(
+            codes, weights=np.where(np.isnan(values), 0.0, values), minlength=len(uniques)
+        )
+        whole = pd.api.types.is_integer_dtype(frame[column].dtype)
+        found[column] = total.round().astype(np.int64) if whole else total
+    return pd.DataFrame(found, index=pd.Index(uniques, name="key"))
 
 
 def _split(keys: np.ndarray) -> tuple[list[str], list[str]]:
@@ -62,8 +85,7 @@ def rate_results(
     national["national_rate"] = national["numerator"] / national["population"]
     grid = grid.merge(national[["period", *strata, "national_rate"]], on=["period", *strata])
     grid["expected"] = grid["population"] * grid["national_rate"]
-    keys = _keys(grid).to_numpy()
-    totals = grid.assign(key=keys).groupby("key")[["numerator", "population", "expected"]].sum()
+    totals = key_totals(grid, _keys(grid), ["numerator", "population", "expected"])
     crude = stats.crude_rate(
         totals["numerator"],
         totals["population"],
@@ -124,7 +146,7 @@ def proportion_results(
         cells["expected"] = cells["denominator"] * expected_share.loc[cells.index]
     else:
         cells["expected"] = cells["denominator"] * cells["period"].map(national_share)
-    totals = cells.groupby("key")[["numerator", "denominator", "expected"]].sum()
+    totals = key_totals(cells, cells["key"], ["numerator", "denominator", "expected"])
     result = stats.proportion(
         totals["numerator"],
         totals["denominator"],
@@ -197,7 +219,7 @@ def _mean_duration(indicator: Indicator, part: Slice, grouped: pd.DataFrame) -> 
         total=grouped["numerator"] * grouped["days"],
         squares=grouped["numerator"] * grouped["days"].astype(float) ** 2,
     )
-    totals = weighted.groupby("key")[["numerator", "total", "squares"]].sum()
+    totals = key_totals(weighted, weighted["key"], ["numerator", "total", "squares"])
     n = totals["numerator"].to_numpy(dtype=float)
     return _mean_frame(indicator, part, totals.index.to_numpy(), n, totals, FEW_ROWS)
 
@@ -244,7 +266,7 @@ def mean_results(indicator: Indicator, part: Slice) -> pd.DataFrame:
         total=part.cells["respondents"] * score,
         squares=part.cells["respondents"] * score**2,
     )
-    totals = cells.groupby("key")[["respondents", "total", "squares"]].sum()
+    totals = key_totals(cells, cells["key"], ["respondents", "total", "squares"])
     scale = (0.0, 1.0)
     if indicator.score_range is not None:
         lowest, highest = indicator.score_range

@@ -51,8 +51,13 @@ def provenance(
     problems: dict[str, str],
     assumed_empty: dict[str, list[str]] | None = None,
     coverage: Coverage | None = None,
+    reuse: dict[str, object] | None = None,
 ) -> dict[str, object]:
-    """What ``provenance.json`` records of a compute run."""
+    """What ``provenance.json`` records of a compute run.
+
+    ``computed_at``, ``run_seconds`` and ``reuse`` (what the run took from an earlier one)
+    describe the run; everything else describes the results, and is the same for a run that
+    reused an earlier one as for a full run on the same input."""
     return {
         "variatlas_version": __version__,
         "python": platform.python_version(),
@@ -75,6 +80,7 @@ def provenance(
         "not_computed": problems,
         "optional_tables_absent": assumed_empty or {},
         "coverage": _coverage(coverage),
+        "reuse": reuse or {"from": None},
     }
 
 

@@ -7,6 +7,7 @@ are cores to spare. What several indicators read alike is read once (``Fetched``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import ibis.expr.types as ir
@@ -94,6 +95,45 @@ class Fetched:
         return self.populations[key]
 
 
+def read_cells(indicator: Indicator, fetched: Fetched, years: list[int]) -> pd.DataFrame | None:
+    """What the engine counts for ``indicator`` in ``years``: its cells, in a fixed order
+    (None where its table is absent). A year's cells are the same whichever other years
+    are read with it: each cell is of one year."""
+    engine = fetched.engine
+    if indicator.source not in engine.tables:
+        return None
+    if indicator.id in fetched.scans:
+        return fetched.shared_cells(indicator.id)
+    compiled = compile_indicator(indicator, engine.tables, years)
+    try:
+        return fetch(engine, compiled.cells)
+    finally:
+        for table in compiled.cached:
+            table.release()
+
+
+def read_beside(
+    indicator: Indicator,
+    fetched: Fetched,
+    cells: pd.DataFrame,
+    years: list[int],
+    coverage: Coverage,
+) -> Read:
+    """The input to ``indicator``'s statistics from its ``cells``: a regional extract's
+    residents only, and the population of ``years`` beside a rate (nothing where no cell is
+    left)."""
+    if not coverage.national and indicator.attribution == "residence" and "municipality" in cells:
+        # A regional extract: residents of the municipalities it covers, and no one else.
+        cells = cells[cells["municipality"].isin(coverage.municipalities)]
+    if cells.empty:
+        return Read(indicator)
+    population = None
+    if indicator.population is not None:
+        query = population_cells(fetched.engine.tables["population"], indicator, years)
+        population = fetched.population(query)
+    return Read(indicator, cells=cells, population=population)
+
+
 def read_indicator(
     indicator: Indicator, fetched: Fetched, years: list[int], coverage: Coverage
 ) -> Read:
@@ -103,30 +143,10 @@ def read_indicator(
         if "aggregates" not in engine.tables:
             return Read(indicator)
         return Read(indicator, published=fetched.published(indicator.id))
-    if indicator.source not in engine.tables:
+    cells = read_cells(indicator, fetched, years)
+    if cells is None:
         return Read(indicator)
-    if indicator.id in fetched.scans:
-        cells = fetched.shared_cells(indicator.id)
-        population_query = (
-            population_cells(engine.tables["population"], indicator, years)
-            if indicator.population is not None
-            else None
-        )
-    else:
-        compiled = compile_indicator(indicator, engine.tables, years)
-        try:
-            cells = fetch(engine, compiled.cells)
-        finally:
-            for table in compiled.cached:
-                table.release()
-        population_query = compiled.population
-    if not coverage.national and indicator.attribution == "residence" and "municipality" in cells:
-        # A regional extract: residents of the municipalities it covers, and no one else.
-        cells = cells[cells["municipality"].isin(coverage.municipalities)]
-    if cells.empty:
-        return Read(indicator)
-    population = fetched.population(population_query) if population_query is not None else None
-    return Read(indicator, cells=cells, population=population)
+    return read_beside(indicator, fetched, cells, years, coverage)
 
 
 def _need_covariates(engine: Engine, fact: str, years: list[int]) -> dict[str, pd.Series]:
@@ -155,16 +175,21 @@ def _need_covariates(engine: Engine, fact: str, years: list[int]) -> dict[str, p
 
 
 def shared_scans(
-    engine: Engine, indicators: list[Indicator], years: list[int]
+    engine: Engine, indicators: list[Indicator], years: Mapping[str, list[int]]
 ) -> dict[str, SharedScan]:
-    """One scan per table for the indicators that count its rows alike (two or more)."""
-    by_source: dict[str, list[Indicator]] = {}
+    """One scan per table for the indicators that count its rows alike (two or more) and are
+    read for the same years (``years``, by indicator; an indicator without years is not
+    read)."""
+    by_source: dict[tuple[str, tuple[int, ...]], list[Indicator]] = {}
     for indicator in indicators:
-        if shares_a_scan(indicator) and not missing_tables(indicator, set(engine.tables))[0]:
-            by_source.setdefault(indicator.source, []).append(indicator)
+        wanted = tuple(years.get(indicator.id, ()))
+        if not wanted or not shares_a_scan(indicator):
+            continue
+        if not missing_tables(indicator, set(engine.tables))[0]:
+            by_source.setdefault((indicator.source, wanted), []).append(indicator)
     scans = {}
-    for source, sharing in by_source.items():
+    for (source, wanted), sharing in by_source.items():
         if len(sharing) > 1:
-            scan = compile_shared(source, sharing, engine.tables, years)
+            scan = compile_shared(source, sharing, engine.tables, list(wanted))
             scans.update({indicator.id: scan for indicator in sharing})
     return scans

@@ -1,30 +1,30 @@
-"""Computing indicators on an engine: aggregated cells → result rows and variation summaries."""
+"""Computing indicators on an engine: aggregated cells → result rows and variation summaries.
+
+Each run reuses what an earlier run computed from the same inputs and definitions, where it
+is given one (``variatlas.compute.update``), and keeps what the next run needs.
+"""
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from variatlas.compute.cells import Slice, slices
-from variatlas.compute.kinds import (
-    count_results,
-    duration_results,
-    mean_results,
-    proportion_results,
-    rate_results,
-)
-from variatlas.compute.published import aggregate_results
+from variatlas.compute.cells import periods as _periods
 from variatlas.compute.reading import (
     Fetched,
-    Read,
     fetch,
+    in_order,
     missing_tables,
+    read_beside,
+    read_cells,
     read_indicator,
     shared_scans,
 )
+from variatlas.compute.reuse import Kept, canonical, canonical_cells
+from variatlas.compute.statistics import Task, statistics
+from variatlas.compute.update import Reuse, Update
 from variatlas.engine import Engine
 from variatlas.engine.compile import DATE_OF_ROW
 from variatlas.geography import Coverage, Geography
@@ -32,12 +32,11 @@ from variatlas.indicators.model import Indicator
 from variatlas.results import (
     COMPARATOR_NAMES,
     NATION_CODE,
-    RESULT_COLUMNS,
+    RESULT_FIELDS,
+    VARIATION_FIELDS,
     empty_results,
     empty_variation,
 )
-from variatlas.stats.casemix import logistic_expected_share
-from variatlas.variation import funnel_flags, summarise
 from variatlas.workers import mapped
 
 NO_ROWS = "no input rows to count (its table is empty, or no row meets the definition)"
@@ -62,99 +61,12 @@ class ComputeOutput:
     """Indicator → optional tables the input does not have, taken as empty."""
     coverage: Coverage | None = None
     """What the population table covers (Norway, or a regional extract)."""
-
-
-@dataclass(frozen=True)
-class _Task:
-    """One indicator's statistics, from what was read for it (a worker's task)."""
-
-    read: Read
-    years: list[int]
-    coverage: Coverage
-    names: Mapping[str, Mapping[str, str]]
-    comparator: str
-    need: dict[str, pd.Series] | None
-
-
-def _statistics(task: _Task) -> tuple[str, pd.DataFrame | None, pd.DataFrame | None]:
-    """(indicator, result rows, variation summaries); no rows where nothing was counted."""
-    indicator, coverage = task.read.indicator, task.coverage
-    frame = _results(task.read, task.years)
-    covered = [
-        coverage.covers(level, area)
-        for level, area in zip(frame["level"], frame["area"], strict=True)
-    ]
-    frame = frame[covered]
-    if frame.empty:
-        return indicator.id, None, None
-    frame = _name_areas(frame, task.names)
-    frame["funnel"] = funnel_flags(indicator, frame)
-    summary = summarise(indicator, frame, task.need, task.comparator)
-    return indicator.id, frame.reindex(columns=RESULT_COLUMNS), summary
-
-
-def _results(read: Read, years: list[int]) -> pd.DataFrame:
-    indicator, cells, population = read.indicator, read.cells, read.population
-    if read.published is not None:
-        return aggregate_results(indicator, read.published)
-    if cells is None:
-        return empty_results()
-    frames = []
-    if population is not None:
-        standard = population[population["year"] == max(years)]
-        residence = {"year", "sex", "band", "municipality", "referral_area", "region"}
-        cells = cells.groupby(
-            [c for c in cells.columns if c in residence], as_index=False, dropna=False
-        )["numerator"].sum()
-        pop_parts = {(p.level, p.sex): p for p in slices(population, indicator, years)}
-        for part in slices(cells, indicator, years):
-            people = pop_parts[(part.level, part.sex)].cells
-            frames.append(rate_results(indicator, part, people, standard))
-        return pd.concat(frames, ignore_index=True)
-    for part in slices(cells, indicator, years):
-        frames.append(_kind_results(indicator, part))
-    return pd.concat(frames, ignore_index=True)
-
-
-def _kind_results(indicator: Indicator, part: Slice) -> pd.DataFrame:
-    if indicator.kind == "duration":
-        return duration_results(indicator, part)
-    if indicator.kind == "mean_score":
-        return mean_results(indicator, part)
-    if indicator.kind == "count":
-        return count_results(indicator, part)
-    share = None
-    if indicator.standardisation.method == "logistic":
-        covariates = [
-            "band" if c == "age_band" else c
-            for c in indicator.standardisation.covariates
-            if not (c == "sex" and part.sex != "all")
-        ]
-        cells = part.cells
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            share = pd.Series(
-                logistic_expected_share(
-                    cells["numerator"].to_numpy(dtype=float),
-                    cells["denominator"].to_numpy(dtype=float),
-                    [cells[c].to_numpy() for c in covariates],
-                    cells["period"].to_numpy(),
-                ),
-                index=cells.index,
-            )
-    return proportion_results(indicator, part, share)
-
-
-def _name_areas(results: pd.DataFrame, names: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
-    if "area_name" not in results:
-        results["area_name"] = None
-    results["area_name"] = results["area_name"].astype(object)
-    missing = results["area_name"].isna()
-    for level, lookup in names.items():
-        rows = missing & (results["level"] == level)
-        results.loc[rows, "area_name"] = results.loc[rows, "area"].map(lookup)
-    results["area_name"] = results["area_name"].fillna(results["area"])
-    return results
+    kept: Kept | None = None
+    """What the next run may reuse (``variatlas.compute.reuse``)."""
+    reuse: dict[str, object] = field(default_factory=dict)
+    """What this run reused of an earlier one (for ``provenance.json``)."""
+    unchanged: bool = False
+    """Every indicator was taken whole from the earlier run: its output files are this run's."""
 
 
 def data_coverage(engine: Engine, geography: Geography) -> Coverage:
@@ -194,9 +106,10 @@ def compute_indicators(
     geography: Geography,
     on_indicator: Callable[[str], None] | None = None,
     events_only: bool = False,
+    reuse: Reuse | None = None,
 ) -> ComputeOutput:
     """Every indicator on ``engine``: results, variation summaries and what was not computed
-    (``events_only``: see ``data_years``)."""
+    (``events_only``: see ``data_years``), reusing what ``reuse`` allows."""
     years = data_years(engine, events_only)
     coverage = data_coverage(engine, geography)
     if not years:
@@ -205,46 +118,151 @@ def compute_indicators(
     comparator = "nation" if coverage.national else "data"
     names = geography.area_names()
     names["nation"] = {NATION_CODE: COMPARATOR_NAMES[comparator]}
-    fetched = Fetched(engine, scans=shared_scans(engine, indicators, years))
+    update = Update(reuse or Reuse({}), engine.name, years, coverage, comparator)
+    present = set(engine.tables)
+    computable = [i for i in indicators if not missing_tables(i, present)[0]]
+    stale = {i.id: update.stale_years(i) for i in computable if i.source != "aggregates"}
+    fetched = Fetched(engine, scans=shared_scans(engine, computable, stale))
     problems: dict[str, str] = {}
     assumed: dict[str, list[str]] = {}
+    whole: set[str] = set()
 
-    def tasks() -> Iterator[_Task]:
+    def done(name: str) -> None:
+        if on_indicator is not None:
+            on_indicator(name)
+
+    def task(indicator: Indicator) -> Task | None:
+        """The indicator's statistics to compute, None where taken whole."""
+        need = indicator.need_covariate
+        common = (years, coverage, names, comparator)
+        if indicator.source == "aggregates":
+            if update.published(indicator):
+                return None
+            covariate = fetched.covariate(need, years) if need else None
+            return Task(read_indicator(indicator, fetched, years, coverage), *common, covariate)
+        wanted = stale[indicator.id]
+        fresh = read_cells(indicator, fetched, wanted) if wanted else None
+        if fresh is not None:
+            fresh = in_order(canonical_cells(fresh))
+        planned = update.plan(indicator, wanted, fresh)
+        if planned.whole:
+            return None
+        assert planned.cells is not None
+        asked = [
+            y for label, members in _periods(years) if label in planned.periods for y in members
+        ]
+        read = read_beside(
+            indicator, fetched, planned.cells, sorted({*asked, max(years)}), coverage
+        )
+        covariate = fetched.covariate(need, years) if need and planned.periods else None
+        return Task(
+            read,
+            *common,
+            covariate,
+            periods=planned.periods,
+            kept=update.kept_rows(indicator, planned.periods),
+        )
+
+    def tasks() -> Iterator[Task]:
         # The engine reads in this process while the workers compute what was read.
         for indicator in indicators:
-            needed, optional = missing_tables(indicator, set(engine.tables))
+            needed, optional = missing_tables(indicator, present)
             if needed:
                 problems[indicator.id] = _needs(needed)
-                if on_indicator is not None:
-                    on_indicator(indicator.id)
+                update.needs_tables(indicator)
+                done(indicator.id)
                 continue
             if optional:
                 assumed[indicator.id] = optional
-            need = indicator.need_covariate
-            yield _Task(
-                read_indicator(indicator, fetched, years, coverage),
-                years,
-                coverage,
-                names,
-                comparator,
-                fetched.covariate(need, years) if need else None,
-            )
+            work = task(indicator)
+            if work is None:
+                whole.add(indicator.id)
+                done(indicator.id)
+                continue
+            yield work
 
-    results, summaries = [], []
-    for name, frame, summary in mapped(_statistics, tasks(), parallel=len(indicators) > 1):
-        if on_indicator is not None:
-            on_indicator(name)
-        if frame is None:
-            problems[name] = NO_ROWS
+    computed: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    for name, frame, summary in mapped(statistics, tasks(), parallel=len(indicators) > 1):
+        done(name)
+        if frame is not None and summary is not None:
+            computed[name] = (frame, summary)
+    for indicator in indicators:
+        if indicator.id in problems:
             continue
-        results.append(frame)
-        summaries.append(summary)
+        entry = update.previous.entry(indicator.id) if update.previous is not None else None
+        rows = indicator.id in computed or (
+            indicator.id in whole and entry is not None and bool(entry.get("rows"))
+        )
+        update.kept.indicators[indicator.id]["rows"] = rows
+        if not rows:
+            problems[indicator.id] = NO_ROWS
+    unchanged = _unchanged(update, indicators, whole, problems)
+    if unchanged:
+        # The last run's files are this run's: read as they are, not put together again.
+        assert update.previous is not None
+        results = pd.read_parquet(update.previous.folder / "results.parquet")
+        variation = pd.read_parquet(update.previous.folder / "variation.parquet")
+    else:
+        results, variation = _assembled(update, indicators, computed, whole)
     problems = {i.id: problems[i.id] for i in indicators if i.id in problems}
     return ComputeOutput(
-        pd.concat(results, ignore_index=True) if results else empty_results(),
-        pd.concat(summaries, ignore_index=True) if summaries else empty_variation(),
+        results,
+        variation,
         years,
         problems,
         assumed_empty=assumed,
         coverage=coverage,
+        kept=update.kept,
+        reuse=update.report(unchanged),
+        unchanged=unchanged,
     )
+
+
+def _assembled(
+    update: Update,
+    indicators: list[Indicator],
+    computed: dict[str, tuple[pd.DataFrame, pd.DataFrame]],
+    whole: set[str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every indicator's rows, computed now or the last run's, in the catalogue's order, as
+    they read back from their files (``canonical``)."""
+    parts = []
+    for indicator in indicators:
+        if indicator.id in computed:
+            parts.append(computed[indicator.id])
+        elif indicator.id in whole and update.previous is not None:
+            parts.append(update.previous.rows(indicator.id))
+    parts = [p for p in parts if not p[0].empty]
+    if not parts:
+        return canonical(empty_results(), RESULT_FIELDS), canonical(
+            empty_variation(), VARIATION_FIELDS
+        )
+    return (
+        canonical(pd.concat([p[0] for p in parts], ignore_index=True), RESULT_FIELDS),
+        canonical(pd.concat([p[1] for p in parts], ignore_index=True), VARIATION_FIELDS),
+    )
+
+
+def _unchanged(
+    update: Update,
+    indicators: list[Indicator],
+    whole: set[str],
+    problems: dict[str, str],
+) -> bool:
+    """Every indicator taken whole (or not computable, as before), in the same order, over
+    the same years: the last run's output files are this run's, byte for byte."""
+    previous = update.previous
+    if previous is None:
+        return False
+    if previous.manifest.get("order") != [i.id for i in indicators]:
+        return False
+    if previous.manifest.get("years") != update.years:
+        return False
+    for indicator in indicators:
+        if indicator.id in problems:
+            entry = previous.entry(indicator.id)
+            if not (entry and entry.get("needs_tables")):
+                return False
+        elif indicator.id not in whole:
+            return False
+    return True

@@ -18,7 +18,7 @@ from variatlas.variation.measures import (
     systematic_component_log,
     variation_summary,
 )
-from variatlas.variation.summarise import need_share, summarise
+from variatlas.variation.summarise import need_share, summarise, with_persistence
 from variatlas.variation.xmr import XmrChart, xmr_limits
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "variation_summary",
     "view_figures",
     "view_key",
+    "with_persistence",
     "with_shrinkage",
     "xmr_limits",
 ]

@@ -101,11 +101,14 @@ def summarise(
     results: pd.DataFrame,
     need: dict[str, pd.Series] | None = None,
     comparator: str = "nation",
+    persistent: bool = True,
 ) -> pd.DataFrame:
     """One variation summary row per level (other than the nation), period and sex.
 
     ``comparator`` says what the national rows are: ``nation`` (Norway) or ``data`` (all the
-    areas of a regional extract)."""
+    areas of a regional extract). Without ``persistent``, the persistent outliers are left
+    empty: they look across periods, and a caller that summarises some periods alone adds
+    them over all (``with_persistence``)."""
     nation = results[results["level"] == "nation"].set_index(["period", "sex"])
     national = nation["value"]
     national_denominator = pd.to_numeric(nation.get("denominator", national * np.nan))
@@ -136,7 +139,7 @@ def summarise(
     too_few = (summary["comparison"] == TOO_FEW_AREAS).to_numpy()
     summary.loc[too_few, list(COMPARED)] = np.nan
     summary.loc[too_few, "scv_class"] = ""
-    return _persistence(indicator, results, summary)
+    return with_persistence(indicator, results, summary) if persistent else summary
 
 
 def coverage(found: _Areas, at: np.ndarray, national_denominator: float) -> dict[str, object]:
@@ -220,11 +223,12 @@ FAVOURABLE_SIDE = {"higher_is_better": "High", "lower_is_better": "Low"}
 """The funnel side of good results, for indicators with a direction."""
 
 
-def _persistence(
+def with_persistence(
     indicator: Indicator, results: pd.DataFrame, summary: pd.DataFrame
 ) -> pd.DataFrame:
     """Areas outside the 95 % limits (same side) in at least 2 of the last 3 single years, and
-    of those the ones on the favourable side: places others can learn from."""
+    of those the ones on the favourable side: places others can learn from (in the summaries
+    of the last year; ``summary`` as ``summarise`` leaves it without ``persistent``)."""
     yearly = results[results["period"].str.fullmatch(r"\d{4}") & (results["level"] != "nation")]
     if yearly.empty:
         return summary
