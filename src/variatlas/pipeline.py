@@ -200,11 +200,13 @@ def publish(
     geography: Geography | None = None,
     extra: Callable[[Path], None] | None = None,
     atlases: Iterable[Path] | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> Path:
     """Write the publication (open data, the API's files, the atlas) and swap it in at ``site``.
 
     ``extra`` adds files to the new publication before it is swapped in (a plugin's pages);
-    ``atlases`` are the atlas documents drawn as pages (default: the shipped ones).
+    ``atlases`` are the atlas documents drawn as pages (default: the shipped ones);
+    ``report`` is told, in a sentence each, of an optional atlas left out.
     """
     return publish_site(
         disclosed,
@@ -213,4 +215,5 @@ def publish(
         geography=geography or load_geography(),
         extra=extra,
         atlases=atlases,
+        report=report,
     )

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def example_files() -> tuple[str, str]:
     """The example's ``atlas.yaml`` and chapter, as docs/documents.md has them."""
     text = (ROOT / "docs" / "documents.md").read_text(encoding="utf-8")
-    head, body = re.findall(r"```yaml\n(.*?)```", text.split("## An example", 1)[1], re.S)
+    section = text.split("\n## An example", 1)[1].split("\n## ", 1)[0]
+    head, body = re.findall(r"```yaml\n(.*?)```", section, re.S)
     return head, body
 
 

@@ -46,6 +46,7 @@ PAGE_KINDS = [
     "nb/areas/index.html",
     "nb/atlases/barn2025.html",
     "nn/atlases/psyk2.html",
+    "nn/atlases/variatlas.html",
 ]
 
 
@@ -575,6 +576,53 @@ def test_an_atlas_reads_whole_and_its_boxes_open_their_indicators(watched, atlas
     page.go_back()
     page.wait_for_url("**/nb/atlases/barn2025.html")
     assert page.locator("section.result-box").count() == len(boxes)
+    assert watched.problems == []
+
+
+# The demo's own atlas in each language: the box whose figure the test follows, and its level.
+OWN_ATLAS_BOXES = {
+    "nb": ("barn-sykehuskontakter", "referral_area"),
+    "nn": ("psyk-tvangsandel", "health_trust"),
+    "en": ("kommune-institusjon", "referral_area"),
+}
+
+
+def test_the_demos_own_atlas_reads_whole_in_three_languages_and_opens_its_indicators(
+    watched, atlas_url
+) -> None:
+    document = load_atlas(next(f for f in shipped_atlases() if f.name == "variatlas"))
+    boxes = [b for c in document.chapters.values() for b in c.blocks if isinstance(b, ResultBox)]
+    page = watched.open(atlas_url, drawn=False)
+    page.click("#atlases a[href$='atlases/variatlas.html']")
+    for lang, (followed, level) in OWN_ATLAS_BOXES.items():
+        if lang != "nb":  # each version links to the others
+            page.click(f"a.language[hreflang='{lang}']")
+        page.wait_for_url(f"**/{lang}/atlases/variatlas.html")
+        page.wait_for_load_state("networkidle")
+        assert page.get_attribute("html", "lang") == lang
+        assert page.locator("h1").inner_text() == document.atlas.title[lang]
+        assert "synt" in page.locator("header.document-head .lede").inner_text()  # synthetic
+        assert page.locator("section.chapter").count() == len(document.chapters)
+        shown = page.eval_on_selector_all("section.result-box", "bs => bs.map(b => b.dataset.box)")
+        assert shown == [b.id for b in boxes]
+        for box in boxes:
+            section = page.locator(f"section.result-box[data-box='{box.id}']")
+            assert section.locator("h3").inner_text() == box.title[lang]
+            drawn = section.locator("figure.drawn")
+            assert drawn.count() == len(box.figures), box.id
+            assert drawn.first.locator("tbody tr").count() >= 5, box.id
+            assert "{{" not in section.inner_text(), box.id
+        toc = page.eval_on_selector_all("nav.toc a", "as => as.map(a => a.getAttribute('href'))")
+        assert len(toc) == len(document.chapters) + len(boxes)
+        # A box's figure opens its indicator at the figure's level and period, and back.
+        link = page.locator(f"section.result-box[data-box='{followed}'] figure.drawn a").first
+        link.click()
+        page.wait_for_selector("body[data-drawn]", timeout=20_000)
+        assert page.input_value("#level") == level
+        assert page.input_value("#period") == "2022-2024"
+        page.go_back()
+        page.wait_for_url(f"**/{lang}/atlases/variatlas.html")
+        assert page.locator("section.result-box").count() == len(boxes)
     assert watched.problems == []
 
 

@@ -312,8 +312,18 @@ def publish(
     base_url: Annotated[
         str, typer.Option(help="Where SITE will be served: the sitemap's links start there.")
     ] = "http://127.0.0.1:8000/",
+    atlas: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="An atlas document folder of your own to publish beside the shipped ones "
+            "(docs/documents.md); repeat for more.",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Suppress small numbers, then write open data, the API's files and the atlas to SITE."""
+    from variatlas.documents import load_atlas, shipped_atlases
     from variatlas.geography import load_geography
     from variatlas.indicators.model import load_catalogue
     from variatlas.pipeline import disclose
@@ -330,6 +340,8 @@ def publish(
         errors.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
     catalogue, geography = load_catalogue(), load_geography()
+    for own in atlas or []:
+        load_atlas(own, catalogue)  # its faults now, not after disclosure control
     with progress_bar() as progress:
         task = progress.add_task("Disclosure control", total=found.results["indicator"].nunique())
 
@@ -338,7 +350,15 @@ def publish(
             progress.advance(task)
 
         disclosed = disclose(found, catalogue=catalogue, geography=geography, on_indicator=advance)
-    folder = write_site(disclosed, site, catalogue=catalogue, geography=geography, extra=extra)
+    folder = write_site(
+        disclosed,
+        site,
+        catalogue=catalogue,
+        geography=geography,
+        extra=extra,
+        atlases=[*shipped_atlases(), *atlas] if atlas else None,
+        report=lambda sentence: console.print(sentence, markup=False, highlight=False),
+    )
     suppressed = disclosed.results["flag"].map(is_suppressed).sum()
     console.print(
         f"Published {disclosed.results['indicator'].nunique()} indicators "

@@ -24,10 +24,16 @@ def hash_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _report(validated: Path) -> dict[str, Any]:
+    """The validation report (``validation.json``), or nothing."""
+    report_path = validated / "validation.json"
+    found: dict[str, Any] = json.loads(report_path.read_text()) if report_path.exists() else {}
+    return found
+
+
 def _inputs(validated: Path) -> dict[str, Any]:
     """Per input table: its file, SHA-256 and rows read, accepted and set aside."""
-    report_path = validated / "validation.json"
-    report = json.loads(report_path.read_text()) if report_path.exists() else {}
+    report = _report(validated)
     source = Path(report.get("input", ""))
     inputs = {}
     for name, table in report.get("tables", {}).items():
@@ -40,6 +46,23 @@ def _inputs(validated: Path) -> dict[str, Any]:
             "rows_set_aside": table.get("rows_set_aside"),
         }
     return inputs
+
+
+def _synthetic(validated: Path) -> dict[str, Any] | None:
+    """Synthetic Norway's seed, scale and years where the input folder was made by
+    ``variatlas synth`` (which writes its planted effects to ``truth.json`` there), else None:
+    an atlas written about synthetic data is drawn only from such results (docs/documents.md)."""
+    source = _report(validated).get("input")
+    truth_path = Path(source) / "truth.json" if source else None
+    if truth_path is None or not truth_path.is_file():
+        return None
+    try:
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(truth, dict):
+        return None
+    return {key: truth.get(key) for key in ("seed", "scale", "years")}
 
 
 def provenance(
@@ -81,6 +104,7 @@ def provenance(
         "optional_tables_absent": assumed_empty or {},
         "coverage": _coverage(coverage),
         "reuse": reuse or {"from": None},
+        "synthetic": _synthetic(validated),
     }
 
 

@@ -233,6 +233,14 @@ class Atlas(Strict):
     date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}")
     published: bool = True
     """False: a draft the publisher had not published."""
+    optional: bool = False
+    """True: a publication whose results cannot draw the atlas whole (an indicator of its
+    figures, or a number of its texts, is not in them) leaves it out and says why, where one
+    that is not optional stops. For an atlas shipped over computed indicators (the demo's),
+    which a user's data may lack."""
+    synthetic: bool = False
+    """True: the texts speak of synthetic Norway (``variatlas synth``), so the atlas is drawn
+    only from results computed from synthetic data (their provenance's ``synthetic``)."""
     summary: Text | None = None
     front_page: Text | None = None
     """The words shown with the atlas on a front page."""

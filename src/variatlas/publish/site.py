@@ -16,6 +16,7 @@ from variatlas.geography import (
 )
 from variatlas.indicators.model import Indicator
 from variatlas.publish.atlas import comparator_of, write_atlas
+from variatlas.publish.document_choice import choose_documents
 from variatlas.publish.documents import atlas_listing, load_documents, write_documents
 from variatlas.publish.opendata import data_package, write_open_data
 from variatlas.publish.profiles import write_profiles
@@ -31,6 +32,7 @@ def publish(
     geography: Geography,
     extra: Callable[[Path], None] | None = None,
     atlases: Iterable[Path] | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> Path:
     """Write the publication and make ``site`` point at it atomically.
 
@@ -39,12 +41,17 @@ def publish(
     or the new one, never half of one, and a crash leaves the old one whole. ``extra`` adds
     files to the new folder (a plugin's pages). ``atlases`` are the atlas document folders
     drawn as pages (default: the shipped ones, ``variatlas.documents``); a number in their
-    texts that would print a hidden cell stops the publication (``PlaceholderRefused``).
+    texts that would print a hidden cell stops the publication (``PlaceholderRefused``),
+    except in an optional atlas (the demo's), which these results cannot draw whole and which
+    is left out: ``report`` is told why, in a sentence (``publish.document_choice``).
     Returns the new publication's folder.
     """
     if not isinstance(disclosed, DisclosedResults):
         raise TypeError("publish takes DisclosedResults, made by variatlas.disclosure.disclose")
-    documents = load_documents(atlases, catalogue)
+    documents, left_out = choose_documents(load_documents(atlases, catalogue), disclosed, catalogue)
+    if report is not None:
+        for sentence in left_out:
+            report(sentence)
     with replaced_whole(site, ours=lambda folder: (folder / "datapackage.json").exists()) as new:
         downloads = write_open_data(disclosed, catalogue, new, geography, comparator_of(disclosed))
         _write_catalogue(new, disclosed, [catalogue[i] for i in downloads], downloads, geography)
