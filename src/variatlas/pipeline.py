@@ -154,11 +154,16 @@ def publish(
     geography: Geography | None = None,
     extra: Callable[[Path], None] | None = None,
     atlases: Iterable[Path] | None = None,
+    note: str | None = None,
+    draft: bool = False,
 ) -> Path:
-    """Write the publication (open data, the API's files, the atlas) and swap it in at ``site``.
+    """Write a release (open data, the API's files, the atlas) and swap it in at ``site``.
 
-    ``extra`` adds files to the new publication before it is swapped in (a plugin's pages);
-    ``atlases`` are the atlas documents drawn as pages (default: the shipped ones).
+    Every earlier release stays readable (``variatlas.publish.releases``); a ``draft`` is
+    stored without being shown (``variatlas release`` shows it once its checks pass).
+    ``note`` is the release note (default: what changed, in a sentence). ``extra`` adds files
+    to the new publication before it is stored (a plugin's pages); ``atlases`` are the atlas
+    documents drawn as pages (default: the shipped ones). Returns the release's folder.
     """
     return publish_site(
         disclosed,
@@ -167,4 +172,6 @@ def publish(
         geography=geography or load_geography(),
         extra=extra,
         atlases=atlases,
+        note=note,
+        draft=draft,
     )

@@ -294,8 +294,14 @@ def publish(
     base_url: Annotated[
         str, typer.Option(help="Where SITE will be served: the sitemap's links start there.")
     ] = "http://127.0.0.1:8000/",
+    draft: Annotated[
+        bool, typer.Option(help="Make a draft, shown only under /preview/ until released.")
+    ] = False,
+    note: Annotated[str | None, typer.Option(help="Release note (default: what changed).")] = None,
+    note_file: Annotated[Path | None, typer.Option(help="A text file with the note.")] = None,
 ) -> None:
-    """Suppress small numbers, then write open data, the API's files and the atlas to SITE."""
+    """Suppress small numbers, then write a release (open data, API files, atlas) to SITE."""
+    from variatlas.cli.releases import published_note, release_note
     from variatlas.geography import load_geography
     from variatlas.indicators.model import load_catalogue
     from variatlas.pipeline import disclose
@@ -304,6 +310,7 @@ def publish(
     from variatlas.publish.static_files import BaseUrlInvalid, site_files
     from variatlas.results import ResultsMissing, is_suppressed, read_results
 
+    text = release_note(note, note_file)
     try:
         check_assets()
         extra = site_files(base_url)
@@ -320,12 +327,20 @@ def publish(
             progress.advance(task)
 
         disclosed = disclose(found, catalogue=catalogue, geography=geography, on_indicator=advance)
-    folder = write_site(disclosed, site, catalogue=catalogue, geography=geography, extra=extra)
+    folder = write_site(
+        disclosed,
+        site,
+        catalogue=catalogue,
+        geography=geography,
+        extra=extra,
+        note=text,
+        draft=draft,
+    )
     suppressed = disclosed.results["flag"].map(is_suppressed).sum()
     console.print(
         f"Published {disclosed.results['indicator'].nunique()} indicators "
-        f"({len(disclosed.results):,} rows, {suppressed:,} suppressed) to {site} "
-        f"→ {folder.name}."
+        f"({len(disclosed.results):,} rows, {suppressed:,} suppressed) to {site}. "
+        + published_note(site, folder, draft)
     )
 
 
