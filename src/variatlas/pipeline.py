@@ -21,6 +21,7 @@ from variatlas.folders import replaced_whole
 from variatlas.geography import Geography, load_geography
 from variatlas.geography.placement import placement_for
 from variatlas.indicators.model import Indicator, load_catalogue
+from variatlas.publish.releases import ReleaseStore
 from variatlas.publish.site import publish as publish_site
 from variatlas.results import ResultSet, holds_results, write_results
 
@@ -175,3 +176,9 @@ def publish(
         note=note,
         draft=draft,
     )
+
+
+def earlier_releases(site: Path) -> list[Path]:
+    """The folders of the releases ``site`` has made, newest first: what a reader may hold
+    beside a new release (for an audit of the new release together with them)."""
+    return [release.folder for release in ReleaseStore(site).releases()]

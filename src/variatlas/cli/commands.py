@@ -295,7 +295,8 @@ def publish(
         str, typer.Option(help="Where SITE will be served: the sitemap's links start there.")
     ] = "http://127.0.0.1:8000/",
     draft: Annotated[
-        bool, typer.Option(help="Make a draft, shown only under /preview/ until released.")
+        bool,
+        typer.Option("--draft", help="Make a draft, shown only under /preview/ until released."),
     ] = False,
     note: Annotated[str | None, typer.Option(help="Release note (default: what changed).")] = None,
     note_file: Annotated[Path | None, typer.Option(help="A text file with the note.")] = None,
@@ -342,28 +343,6 @@ def publish(
         f"({len(disclosed.results):,} rows, {suppressed:,} suppressed) to {site}. "
         + published_note(site, folder, draft)
     )
-
-
-@app.command()
-@reported
-def serve(
-    site: Annotated[Path, typer.Argument(help="A folder made by variatlas publish.")],
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
-) -> None:
-    """Serve the atlas and the read-only JSON API (/api, docs at /api/docs)."""
-    import uvicorn
-
-    from variatlas.publish.api import create_app
-
-    if not (site / "catalogue.json").exists():
-        errors.print(f"[red]{site} is not a publication: run variatlas publish first.[/red]")
-        raise typer.Exit(2)
-    console.print(
-        f"Serving the atlas in {site} at http://{host}:{port}/ (English: /en/; "
-        "API docs: /api/docs). Ctrl-C stops."
-    )
-    uvicorn.run(create_app(site), host=host, port=port, log_level="warning")
 
 
 @app.command()

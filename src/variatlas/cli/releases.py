@@ -1,5 +1,6 @@
-"""The commands of releases: ``releases``, ``check``, ``release`` and ``diff``
-(``publish --draft`` makes a draft; docs/releases.md)."""
+"""The commands of releases and of serving them: ``serve``, ``releases``, ``check``,
+``release`` and ``diff`` (``publish`` makes a release, ``publish --draft`` a draft;
+docs/releases.md)."""
 
 from __future__ import annotations
 
@@ -76,6 +77,29 @@ def _chosen(store: ReleaseStore, release_id: str | None, *, draft_first: bool) -
 
 @app.command()
 @reported
+def serve(
+    site: Annotated[Path, typer.Argument(help="A folder made by variatlas publish.")],
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve the atlas and the read-only JSON API (/api, docs at /api/docs), every earlier
+    release at /releases/<id>/ and drafts at /preview/<id>/."""
+    import uvicorn
+
+    from variatlas.publish.api import create_app
+
+    if not (site / "catalogue.json").exists():
+        errors.print(f"[red]{site} is not a publication: run variatlas publish first.[/red]")
+        raise typer.Exit(2)
+    console.print(
+        f"Serving the atlas in {site} at http://{host}:{port}/ (English: /en/; "
+        "API docs: /api/docs; earlier releases: /releases/<id>/). Ctrl-C stops."
+    )
+    uvicorn.run(create_app(site), host=host, port=port, log_level="warning")
+
+
+@app.command()
+@reported
 def releases(site: Site) -> None:
     """List the releases of SITE, newest first, and its drafts."""
     store = _store(site)
@@ -144,7 +168,8 @@ def release(
     ] = None,
     no_browser: NoBrowser = False,
     discard: Annotated[
-        bool, typer.Option(help="Discard the draft instead (and the files only it held).")
+        bool,
+        typer.Option("--discard", help="Discard the draft instead (and the files only it held)."),
     ] = False,
 ) -> None:
     """Release a draft: its checks first (variatlas check), then the site shows it.

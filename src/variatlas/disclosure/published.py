@@ -10,7 +10,8 @@ it, may show what it must not. The check finds
 - a **hidden count a reader can prove small**: the largest value the published counts and the
   relations between them leave it (a linear programme, as in ``audit``: every count at least
   0, every hidden numerator and denominator at least 1, the numerator of a share at most its
-  denominator) is below the threshold.
+  denominator) is below the threshold, and the range it is left does not protect it
+  (``audit.protected``: a complement that may be 0 to 4 at threshold 5 shows no one).
 
 The relations are those a reader can see hold: "total = Σ parts" across areas, sexes and
 periods (``relations.candidate_relations``), taken where every cell is published and the sum
@@ -33,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
 
-from variatlas.disclosure.audit import _highs, equalities
+from variatlas.disclosure.audit import _highs, equalities, protected
 from variatlas.disclosure.counts import COUNTS, DENOMINATOR, NUMERATOR
 from variatlas.disclosure.relations import COMPLEMENT, Cell, Relation, candidate_relations
 from variatlas.geography import Geography
@@ -229,8 +230,8 @@ def _proved_small(
         upper = _optimum(model, len(members), i, maximise=True)
         if upper < rule.threshold - TOLERANCE:
             lower = _optimum(model, len(members), i, maximise=False)
-            yield Leak(indicator, cell, round(lower, 6), round(upper, 6), published=False)
-        highest[i] = upper
+            if not protected(lower, upper, rule.threshold, TOLERANCE):
+                yield Leak(indicator, cell, round(lower, 6), round(upper, 6), published=False)
 
 
 def _model(

@@ -82,10 +82,9 @@ def write_atlas(
     computed: Mapping[str, str] | None = None,
 ) -> None:
     """Write the atlas pages, their view data and the browser assets into ``folder``;
-    the front page lists ``atlases`` (``documents.atlas_listing`` per language), and the
-    pages mark indicators new or revised in this release (``marks``: ``changes``) and say
-    when each indicator's figures were computed (``computed``: for figures unchanged since
-    an earlier release, when that one computed them; default: the results' time)."""
+    the front page lists ``atlases`` (``documents.atlas_listing`` per language); ``marks``
+    (``changes``) and ``computed`` (figures unchanged since an earlier release: when it
+    computed them) are the release's."""
     check_assets()
     # Swagger UI is the API's, served from the package (``apidocs``): 2 MB no page uses.
     unused = shutil.ignore_patterns("swagger-ui")
@@ -113,9 +112,8 @@ def write_atlas(
             json.dumps(view, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         )
         findings[indicator.id] = _front_finding(view)
-    _write_pages(
-        published, findings, downloads, disclosed, folder, atlases or {}, marks or {}, computed
-    )
+    release = (marks or {}, computed or {})
+    _write_pages(published, findings, downloads, disclosed, folder, atlases or {}, *release)
 
 
 PHASE_COLUMNS = ["level", "area", "period", "sex", "value", "lower", "upper", "flag"]
@@ -328,7 +326,7 @@ def _write_pages(
     folder: Path,
     atlases: Mapping[Language, list[dict[str, Any]]],
     marks: Mapping[str, str],
-    computed: Mapping[str, str] | None = None,
+    computed: Mapping[str, str],
 ) -> None:
     templates = environment()
     front = templates.get_template("front.html")
@@ -369,9 +367,7 @@ def _write_pages(
                 downloads=downloads[indicator.id],
                 threshold=disclosed.thresholds.get(indicator.id),
                 counted=indicator.id in counted,
-                provenance=_indicator_provenance(
-                    indicator, provenance, (computed or {}).get(indicator.id)
-                ),
+                provenance=_indicator_provenance(indicator, provenance, computed.get(indicator.id)),
                 strings_json=words_json,
                 marks=marks,
             )

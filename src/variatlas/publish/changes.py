@@ -197,12 +197,13 @@ def _figures(cells: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     keys = [*KEY, "area_name"]
     figures = [*keys, "value_before", "lower_before", "upper_before"]
     figures += ["value_after", "lower_after", "upper_after", "z"]
-    funnel = cells["funnel_before"].isin(OUTLIER_LABELS), cells["funnel_after"].isin(OUTLIER_LABELS)
+    # Outliers among the cells shown in both (one hidden before and shown now is newly shown).
+    funnel = both["funnel_before"].isin(OUTLIER_LABELS), both["funnel_after"].isin(OUTLIER_LABELS)
     sides = [*keys, "funnel_before", "funnel_after"]
     return {
         "figures_beyond_intervals": _records(beyond, figures),
-        "became_outliers": _records(cells[funnel[1] & ~funnel[0]], sides),
-        "ceased_outliers": _records(cells[funnel[0] & ~funnel[1]], sides),
+        "became_outliers": _records(both[funnel[1] & ~funnel[0]], sides),
+        "ceased_outliers": _records(both[funnel[0] & ~funnel[1]], sides),
         "newly_hidden": _records(cells[hidden[1] & ~hidden[0]], keys),
         "newly_shown": _records(cells[hidden[0] & ~hidden[1]], keys),
     }
@@ -306,7 +307,7 @@ def summary(changes: Mapping[str, Any]) -> str:
     if changes.get("previous") is None:
         return f"First release: {len(changes.get('indicators', {}))} indicators."
     parts = [
-        f"{counts[name]} {name.replace('_', ' ')}"
+        f"{name.replace('_', ' ')}: {counts[name]}"
         for name in CLASSES
         if counts.get(name) and not name.startswith("years_")
     ]

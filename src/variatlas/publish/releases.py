@@ -131,8 +131,15 @@ class ReleaseStore:
             status = record.get("status", "draft")
             if status == "draft" and not drafts:
                 continue
-            folder = (self.released if status == "released" else self.drafts) / record["id"]
-            if folder.is_dir():
+            # A draft whose promotion was cut short (killed between its two renames) is in
+            # released/ already; it is still a draft until the index says otherwise.
+            places = (
+                (self.released, self.drafts)
+                if status == "released"
+                else (self.drafts, self.released)
+            )
+            folder = next((f / record["id"] for f in places if (f / record["id"]).is_dir()), None)
+            if folder is not None:
                 found.append(_release(record, folder))
         released = sorted(
             (r for r in found if r.status == "released"),
@@ -177,7 +184,9 @@ class ReleaseStore:
         """A new folder to write a release into (removed if the block fails; one left by a
         killed run is removed by the next)."""
         self.root.mkdir(parents=True, exist_ok=True)
-        remove_stale(self.root)
+        if any(self.root.glob("*.building")):
+            remove_stale(self.root)
+            self._prune_objects()  # those a killed run stored and no release holds
         with building_folder(self.root) as folder:
             yield folder
 
@@ -206,7 +215,8 @@ class ReleaseStore:
             raise ReleaseNotFound(f"{release_id} is released already: there is no draft of it.")
         self.released.mkdir(parents=True, exist_ok=True)
         target = self.released / release_id
-        draft.folder.rename(target)
+        if draft.folder != target:
+            draft.folder.rename(target)
         swap_link(self.site, target)
         index = self._index()
         index[release_id] = {**index[release_id], "status": "released", "released_at": _now()}
@@ -223,6 +233,10 @@ class ReleaseStore:
         del index[release_id]
         self._write_index(index)
         shutil.rmtree(draft.folder)
+        self._prune_objects()
+
+    def _prune_objects(self) -> None:
+        """The stored files no release or draft holds (their only link is the store's)."""
         for path in self.objects.rglob("*"):
             if path.is_file() and path.stat().st_nlink == 1:
                 path.unlink()

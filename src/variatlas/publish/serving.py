@@ -67,6 +67,7 @@ REVALIDATE = "no-cache"
 ASSETS_KEPT = "public, max-age=300"
 IMMUTABLE = "public, max-age=31536000, immutable"
 FINGERPRINT_LENGTH = 16
+SCOPE_FOLDER, SCOPE_PAGES = "variatlas.folder", "variatlas.pages"  # archive: a release, banner
 
 CODINGS = {"br": ".br", "gzip": ".gz"}
 """Content codings, best first, and the suffix of their precompressed files."""
@@ -90,11 +91,6 @@ NOT_FOUND_FALLBACK = (
     '<p><a href="/">Forside</a> · <a href="/en/" lang="en">Front page</a></p></body></html>'
 )
 """The 404 page of a publication made before it had its own (``404.html``)."""
-
-
-SCOPE_FOLDER, SCOPE_PAGES = "variatlas.folder", "variatlas.pages"
-"""Scope keys (``archive``): the release a request's files come from (else the newest, where
-``site`` points), and what writes a banner into its pages."""
 
 
 def is_api(path: str) -> bool:
@@ -236,9 +232,8 @@ class SiteFiles(StaticFiles):
         return await anyio.to_thread.run_sync(self.file_response, full_path, found, scope)
 
     def _lookup(self, path: str, folder: Path) -> tuple[str, os.stat_result | None]:
-        """The file at ``path`` inside ``folder`` (followed to where it points now)."""
+        root = os.path.realpath(folder)  # where ``site`` points now, or a release (archive)
         try:
-            root = os.path.realpath(folder)
             full_path = os.path.realpath(os.path.join(root, path))
             inside = os.path.commonpath([full_path, root]) == root
             return (full_path, os.stat(full_path)) if inside else ("", None)

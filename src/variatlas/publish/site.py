@@ -59,24 +59,8 @@ def publish(
     check_target(site, lambda folder: (folder / "datapackage.json").exists())
     with store.lock(), store.building() as new:
         previous = store.newest()
-        made = dt.datetime.now(dt.UTC)
-        release_id = content_id(made.date(), content_digest(disclosed), store.ids())
         before = _tables(previous)
-        changes = compare(
-            before,
-            Tables(
-                disclosed.results, disclosed.variation, disclosed.provenance, {"id": release_id}
-            ),
-        )
-        record = {
-            "id": release_id,
-            "date": made.date().isoformat(),
-            "made_at": made.isoformat(),
-            "note": note if note and note.strip() else summary(changes),
-            "previous": previous.id if previous else None,
-            "counts": _counts(disclosed, changes),
-            "variatlas_version": __version__,
-        }
+        record, changes = _record(disclosed, store, previous, before, note)
         earlier = _earlier(previous, before)
         downloads = write_open_data(
             disclosed,
@@ -84,10 +68,10 @@ def publish(
             new,
             geography,
             comparator_of(disclosed),
-            release=release_id,
+            release=record["id"],
             earlier=earlier,
         )
-        since = _since(new, downloads, earlier, release_id)
+        since = _since(new, downloads, earlier, record["id"])
         published = [catalogue[i] for i in downloads]
         _write_catalogue(new, disclosed, published, downloads, geography, record, changes, since)
         write_changes(new, changes)
@@ -105,6 +89,30 @@ def publish(
         finish_publication(new)
         release = store.add(new, record, draft=draft)
     return release.folder
+
+
+def _record(
+    disclosed: DisclosedResults,
+    store: ReleaseStore,
+    previous: Release | None,
+    before: Tables | None,
+    note: str | None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The new release's record (``release.json``) and what changed since ``previous``."""
+    made = dt.datetime.now(dt.UTC)
+    release_id = content_id(made.date(), content_digest(disclosed), store.ids())
+    after = Tables(disclosed.results, disclosed.variation, disclosed.provenance, {"id": release_id})
+    changes = compare(before, after)
+    record = {
+        "id": release_id,
+        "date": made.date().isoformat(),
+        "made_at": made.isoformat(),
+        "note": note if note and note.strip() else summary(changes),
+        "previous": previous.id if previous else None,
+        "counts": _counts(disclosed, changes),
+        "variatlas_version": __version__,
+    }
+    return record, changes
 
 
 def content_digest(disclosed: DisclosedResults) -> str:
