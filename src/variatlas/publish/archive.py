@@ -155,7 +155,9 @@ class ReleasesRouting:
         if release is not None and draft and release.status != "draft":
             # Released since it was a draft: sent on to its stable address.
             url = URL(scope=scope).replace(path=f"/releases/{release_id}{rest}")
-            await RedirectResponse(str(url), 301)(scope, receive, send)
+            await RedirectResponse(str(url), 301)(
+                scope, receive, _with_headers(send, SECURITY_HEADERS)
+            )
             return
         if release is None:
             await _not_found(self.store, release_id, rest, draft)(
