@@ -16,6 +16,7 @@ import pytest
 
 from variatlas.folders import versions_of
 from variatlas.pipeline import compute, disclose, publish
+from variatlas.publish.releases import store_of
 from variatlas.results import read_results
 from variatlas.synth import synthesize
 
@@ -47,15 +48,16 @@ def fingerprint(folder: Path) -> dict[str, str]:
     }
 
 
-def kill_while_writing(arguments: list[str], target: Path, written: str) -> None:
-    """Start the command, wait until its new folder holds ``written`` files, SIGKILL it."""
+def kill_while_writing(arguments: list[str], building: Path, written: str) -> None:
+    """Start the command, wait until its new folder (in ``building``) holds ``written``
+    files, SIGKILL it."""
     process = subprocess.Popen(
         CLI + arguments, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 300
     try:
         while time.monotonic() < deadline and process.poll() is None:
-            if any(versions_of(target).glob(f"*.building/{written}")):
+            if any(building.glob(f"*.building/{written}")):
                 break
             time.sleep(0.05)
         assert process.poll() is None, "the command ended before it could be killed"
@@ -70,15 +72,20 @@ def kill_while_writing(arguments: list[str], target: Path, written: str) -> None
 def test_publish_killed_midway_leaves_the_previous_publication_whole(made: Path) -> None:
     site = made / "site"
     before = fingerprint(site)
-    kill_while_writing(["publish", str(made / "out"), str(site)], site, "data/*.xlsx")
+    kill_while_writing(["publish", str(made / "out"), str(site)], store_of(site), "data/*.xlsx")
     assert fingerprint(site) == before
     assert (site / "datapackage.json").is_file()
+    # The next release finishes and removes the killed run's folder.
+    publish(disclose(read_results(made / "out")), site)
+    assert not list(store_of(site).glob("*.building"))
 
 
 def test_compute_killed_midway_leaves_the_previous_results_whole(made: Path) -> None:
     out = made / "out"
     before = fingerprint(out)
-    kill_while_writing(["compute", str(made / "input"), str(out)], out, "validated/*/*")
+    kill_while_writing(
+        ["compute", str(made / "input"), str(out)], versions_of(out), "validated/*/*"
+    )
     assert fingerprint(out) == before
     assert len(read_results(out).results) > 0
     assert list(versions_of(out).glob("*.building"))

@@ -38,24 +38,41 @@ def replaced_whole(
     (it is then kept among the versions); an empty folder is taken over; any other folder is
     refused before anything is written, since moving it would surprise its owner.
     """
-    _check_target(target, ours)
+    check_target(target, ours)
     versions = versions_of(target)
-    versions.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.time_ns() % 10**6:06d}"
-    building = versions / f"{stamp}.building"
-    building.mkdir()
-    try:
+    with building_folder(versions) as building:
         yield building
-        finished = versions / stamp
+        finished = versions / building.name.removesuffix(".building")
         building.rename(finished)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
-    _swap(target, finished)
+    swap_link(target, finished)
     _prune(versions, keep=finished)
 
 
-def _check_target(target: Path, ours: Callable[[Path], bool]) -> None:
+@contextmanager
+def building_folder(parent: Path) -> Iterator[Path]:
+    """A new folder ``STAMP.building`` in ``parent``, removed if the block fails; the caller
+    renames it when it is complete. One left by a killed run is removed by the next run
+    (``remove_stale``)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.time_ns() % 10**6:06d}"
+    building = parent / f"{stamp}.building"
+    building.mkdir()
+    try:
+        yield building
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+
+
+def remove_stale(parent: Path) -> None:
+    """The ``.building`` folders in ``parent`` whose writing process no longer runs."""
+    for stale in parent.glob("*.building"):
+        if _owner_gone(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def check_target(target: Path, ours: Callable[[Path], bool]) -> None:
+    """Refuses a ``target`` that is a file, or a folder of something other than ``ours``."""
     if target.is_symlink() or not target.exists():
         return
     if not target.is_dir():
@@ -67,7 +84,9 @@ def _check_target(target: Path, ours: Callable[[Path], bool]) -> None:
         )
 
 
-def _swap(target: Path, finished: Path) -> None:
+def swap_link(target: Path, finished: Path) -> None:
+    """Makes ``target`` a symbolic link to ``finished`` in one ``rename``; a plain folder of
+    output already at ``target`` is kept among its versions."""
     link = target.parent / f".{target.name}.link-{os.getpid()}"
     if link.is_symlink() or link.exists():
         link.unlink()
@@ -82,9 +101,7 @@ def _swap(target: Path, finished: Path) -> None:
 
 
 def _prune(versions: Path, keep: Path) -> None:
-    for stale in versions.glob("*.building"):
-        if _owner_gone(stale):
-            shutil.rmtree(stale, ignore_errors=True)
+    remove_stale(versions)
     finished = sorted(
         (p for p in versions.iterdir() if p.is_dir() and not p.name.endswith(".building")),
         key=lambda p: p.stat().st_mtime,

@@ -31,6 +31,7 @@ from variatlas.folders import replaced_whole
 from variatlas.geography import Geography, load_geography
 from variatlas.geography.placement import placement_for
 from variatlas.indicators.model import Indicator, load_catalogue
+from variatlas.publish.releases import ReleaseStore
 from variatlas.publish.site import publish as publish_site
 from variatlas.results import ResultSet, holds_results, write_provenance, write_results
 
@@ -201,12 +202,17 @@ def publish(
     extra: Callable[[Path], None] | None = None,
     atlases: Iterable[Path] | None = None,
     report: Callable[[str], None] | None = None,
+    note: str | None = None,
+    draft: bool = False,
 ) -> Path:
-    """Write the publication (open data, the API's files, the atlas) and swap it in at ``site``.
+    """Write a release (open data, the API's files, the atlas) and swap it in at ``site``.
 
-    ``extra`` adds files to the new publication before it is swapped in (a plugin's pages);
-    ``atlases`` are the atlas documents drawn as pages (default: the shipped ones);
-    ``report`` is told, in a sentence each, of an optional atlas left out.
+    Every earlier release stays readable (``variatlas.publish.releases``); a ``draft`` is
+    stored without being shown (``variatlas release`` shows it once its checks pass).
+    ``note`` is the release note (default: what changed, in a sentence). ``extra`` adds files
+    to the new publication before it is stored (a plugin's pages); ``atlases`` are the atlas
+    documents drawn as pages (default: the shipped ones); ``report`` is told, in a sentence
+    each, of an optional atlas left out. Returns the release's folder.
     """
     return publish_site(
         disclosed,
@@ -216,4 +222,12 @@ def publish(
         extra=extra,
         atlases=atlases,
         report=report,
+        note=note,
+        draft=draft,
     )
+
+
+def earlier_releases(site: Path) -> list[Path]:
+    """The folders of the releases ``site`` has made, newest first: what a reader may hold
+    beside a new release (for an audit of the new release together with them)."""
+    return [release.folder for release in ReleaseStore(site).releases()]

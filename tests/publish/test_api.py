@@ -99,7 +99,7 @@ def test_a_failed_publication_leaves_the_previous_one_whole(few_disclosed, tmp_p
         publish(disclosed, site, extra=crash)
     assert site.resolve() == first.resolve()
     assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
-    assert not list(site.parent.glob(".site.versions/*.building"))
+    assert not list(site.parent.glob(".site.releases/*.building"))
     served = TestClient(create_app(site))
     assert served.get("/marker.txt").status_code == 404
     second = publish(disclosed, site, extra=lambda f: (f / "marker.txt").write_text("second"))

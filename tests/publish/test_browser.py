@@ -10,21 +10,17 @@ import functools
 import http.server
 import json
 import os
-import shutil
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from variatlas.documents import load_atlas, shipped_atlases
 from variatlas.documents.model import ResultBox
 from variatlas.indicators import load_catalogue
-from variatlas.publish.api import create_app
+from variatlas.publish.browser import Watched, chromium, launched, served
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -47,109 +43,30 @@ PAGE_KINDS = [
     "nb/atlases/barn2025.html",
     "nn/atlases/psyk2.html",
     "nn/atlases/variatlas.html",
+    "en/whats-new.html",
 ]
 
 
 def _draws(path: str) -> bool:
     """Indicator pages say when their charts are drawn; the others are whole when loaded."""
-    return "index.html" not in path and "/areas/" not in path and "/atlases/" not in path
-
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _chromium() -> str | None:
-    return os.environ.get("VARIATLAS_CHROMIUM") or shutil.which("chromium")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    return not any(k in path for k in ("index.html", "/areas/", "/atlases/", "whats-new"))
 
 
 @pytest.fixture(scope="module")
 def atlas_url(site: Path) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(site), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the atlas server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    executable = _chromium()
-    if executable is None:
+    if chromium() is None:
         message = "chromium is not installed (make test installs Debian's chromium)"
         if os.environ.get("VARIATLAS_REQUIRE_BROWSER"):
             pytest.fail(message)
         pytest.skip(message)
-    with playwright_sync.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
-
-
-class Watched:
-    """A page whose console errors, uncaught exceptions and failed requests are collected."""
-
-    def __init__(self, browser: Any) -> None:
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.page = self.context.new_page()
-        self.problems: list[str] = []
-        self.page.on(
-            "console",
-            lambda m: (
-                self.problems.append(f"console {m.type}: {m.text}")
-                if m.type in ("error", "warning")
-                else None
-            ),
-        )
-        self.page.on("pageerror", lambda e: self.problems.append(f"exception: {e}"))
-        self.page.on("requestfailed", self._failed)
-        self.page.on(
-            "response",
-            lambda r: (
-                self.problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None
-            ),
-        )
-
-    def _failed(self, request: Any) -> None:
-        # Chromium asks for the icon after the page has loaded; a test that moves on as soon
-        # as the page is drawn aborts it (net::ERR_ABORTED), which is no fault of the page.
-        aborted = "ERR_ABORTED" in (request.failure or "")
-        if not (aborted and request.url.endswith("/favicon.svg")):
-            self.problems.append(f"failed: {request.url} ({request.failure})")
-
-    def open(self, url: str, *, drawn: bool = True) -> Any:
-        """Load ``url`` and wait until the atlas has drawn it (or, for other pages, until
-        nothing more loads, so that leaving it aborts no request)."""
-        self.page.goto(url, wait_until="load" if drawn else "networkidle")
-        if drawn:
-            self.page.wait_for_selector("body[data-drawn]", timeout=20_000)
-        return self.page
-
-    def close(self) -> None:
-        self.context.close()
+    with launched() as found:
+        yield found
 
 
 @pytest.fixture()

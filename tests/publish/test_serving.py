@@ -147,8 +147,9 @@ def test_the_api_compresses_its_answers(client: TestClient) -> None:
         assert headers["etag"] == plain.headers["etag"][:-1] + f'-{coding}"'
 
 
-def test_the_api_answers_head_on_every_route(client: TestClient) -> None:
-    values = {"indicator_id": "tonsillectomy_children", "name": "start.js"}
+def test_the_api_answers_head_on_every_route(client: TestClient, site: Path) -> None:
+    release = site.resolve().name
+    values = {"indicator_id": "tonsillectomy_children", "name": "start.js", "release": release}
     app = client.app
     routes = [r for r in app.routes if isinstance(r, Route) and r.path.startswith("/api")]  # type: ignore[attr-defined]
     assert len(routes) >= 10

@@ -321,8 +321,15 @@ def publish(
             file_okay=False,
         ),
     ] = None,
+    draft: Annotated[
+        bool,
+        typer.Option("--draft", help="Make a draft, shown only under /preview/ until released."),
+    ] = False,
+    note: Annotated[str | None, typer.Option(help="Release note (default: what changed).")] = None,
+    note_file: Annotated[Path | None, typer.Option(help="A text file with the note.")] = None,
 ) -> None:
-    """Suppress small numbers, then write open data, the API's files and the atlas to SITE."""
+    """Suppress small numbers, then write a release (open data, API files, atlas) to SITE."""
+    from variatlas.cli.releases import published_note, release_note
     from variatlas.documents import load_atlas, shipped_atlases
     from variatlas.geography import load_geography
     from variatlas.indicators.model import load_catalogue
@@ -332,6 +339,7 @@ def publish(
     from variatlas.publish.static_files import BaseUrlInvalid, site_files
     from variatlas.results import ResultsMissing, is_suppressed, read_results
 
+    text = release_note(note, note_file)
     try:
         check_assets()
         extra = site_files(base_url)
@@ -358,35 +366,15 @@ def publish(
         extra=extra,
         atlases=[*shipped_atlases(), *atlas] if atlas else None,
         report=lambda sentence: console.print(sentence, markup=False, highlight=False),
+        note=text,
+        draft=draft,
     )
     suppressed = disclosed.results["flag"].map(is_suppressed).sum()
     console.print(
         f"Published {disclosed.results['indicator'].nunique()} indicators "
-        f"({len(disclosed.results):,} rows, {suppressed:,} suppressed) to {site} "
-        f"→ {folder.name}."
+        f"({len(disclosed.results):,} rows, {suppressed:,} suppressed) to {site}. "
+        + published_note(site, folder, draft)
     )
-
-
-@app.command()
-@reported
-def serve(
-    site: Annotated[Path, typer.Argument(help="A folder made by variatlas publish.")],
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
-) -> None:
-    """Serve the atlas and the read-only JSON API (/api, docs at /api/docs)."""
-    import uvicorn
-
-    from variatlas.publish.api import create_app
-
-    if not (site / "catalogue.json").exists():
-        errors.print(f"[red]{site} is not a publication: run variatlas publish first.[/red]")
-        raise typer.Exit(2)
-    console.print(
-        f"Serving the atlas in {site} at http://{host}:{port}/ (English: /en/; "
-        "API docs: /api/docs). Ctrl-C stops."
-    )
-    uvicorn.run(create_app(site), host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -28,6 +28,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
     from variatlas.indicators.model import CatalogueError
     from variatlas.pipeline import InputRefused
     from variatlas.publish.atlas import AssetsMissing
+    from variatlas.publish.releases import ReleaseNotFound
     from variatlas.results import ResultsMissing
     from variatlas.workers import WorkersInvalid
 
@@ -41,6 +42,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
         ResultsMissing,
         FolderRefused,
         WorkersInvalid,
+        ReleaseNotFound,
     )
 
 

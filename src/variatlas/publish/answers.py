@@ -92,7 +92,11 @@ def _matching(frame: pd.DataFrame, **wanted: str | None) -> pd.DataFrame:
 class Answers:
     """The answers of one publication's results and variation."""
 
-    def __init__(self, results: pd.DataFrame, variation: pd.DataFrame) -> None:
+    def __init__(
+        self, results: pd.DataFrame, variation: pd.DataFrame, release: str | None = None
+    ) -> None:
+        self.release = release
+        """The release the answers are of (said in each answer)."""
         self._results = _by_indicator(results)
         self._variation = _by_indicator(variation)
         self.results = lru_cache(maxsize=KEPT_ANSWERS)(self._results_answer)
@@ -112,12 +116,16 @@ class Answers:
         if area is not None and frame.empty:
             raise AreaNotFound(area)
         rows = _records(_matching(frame, period=period, sex=sex), RESULT_FIELDS)
-        return Answer.of({"indicator": indicator, "count": len(rows), "rows": rows})
+        return Answer.of(
+            {"indicator": indicator, "release": self.release, "count": len(rows), "rows": rows}
+        )
 
     def _variation_answer(
         self, indicator: str, level: str | None, period: str | None, sex: str | None
     ) -> Answer:
         """The variation summaries of ``indicator`` that match, as ``{"indicator", "rows"}``."""
-        rows = self._variation.get(indicator, _NONE)
-        frame = _matching(rows, level=level, period=period, sex=sex)
-        return Answer.of({"indicator": indicator, "rows": _records(frame, VARIATION_FIELDS)})
+        frame = _matching(
+            self._variation.get(indicator, _NONE), level=level, period=period, sex=sex
+        )
+        rows = _records(frame, VARIATION_FIELDS)
+        return Answer.of({"indicator": indicator, "release": self.release, "rows": rows})

@@ -10,6 +10,7 @@ security headers, HEAD, CORS) is ``serving``'s; the documentation page is ``apid
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,6 +26,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from variatlas import __version__
 from variatlas.publish.answers import Answer, Answers, AreaNotFound
 from variatlas.publish.apidocs import add_docs
+from variatlas.publish.archive import ReleasesRouting
+from variatlas.publish.release_api import Chosen, ReleaseChoice, add_releases
+from variatlas.publish.releases import ReleaseNotFound, ReleaseStore
 from variatlas.publish.serving import Served, SiteFiles, is_api, not_found_page
 from variatlas.results import (
     COMPARATOR_NAMES,
@@ -79,6 +83,14 @@ class IndicatorSummary(BaseModel):
     direction: str
     target: dict[str, Any] | None
     conformance: Conformance
+    mark: str | None = PydanticField(
+        default=None,
+        description="new, revised (redefined, or figures published before changed), updated "
+        "(new periods only) or unchanged since the release before; first in a first release.",
+    )
+    since: str | None = PydanticField(
+        default=None, description="The release that first published its figures as they are."
+    )
 
 
 class Theme(BaseModel):
@@ -108,12 +120,14 @@ VariationRow = _row_model(
 
 class Results(BaseModel):
     indicator: str
+    release: str | None = PydanticField(description="The release the figures belong to.")
     count: int
     rows: list[ResultRow]  # type: ignore[valid-type]
 
 
 class Variation(BaseModel):
     indicator: str
+    release: str | None = PydanticField(description="The release the figures belong to.")
     rows: list[VariationRow]  # type: ignore[valid-type]
 
 
@@ -137,17 +151,18 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 class Publication:
-    """The published files, loaded once."""
+    """The published files of one release, loaded once."""
 
     def __init__(self, site: Path) -> None:
         self.site = site
         catalogue = json.loads((site / "catalogue.json").read_text(encoding="utf-8"))
+        self.release = catalogue.get("release") or {}
         self.indicators = {i["id"]: i for i in catalogue["indicators"]}
         self.areas = catalogue["areas"]
         self.results = pd.read_parquet(site / "data" / "results.parquet")
         self.variation = pd.read_parquet(site / "data" / "variation.parquet")
         self.provenance = json.loads((site / "provenance.json").read_text(encoding="utf-8"))
-        self.answers = Answers(self.results, self.variation)
+        self.answers = Answers(self.results, self.variation, self.release.get("id"))
         nation = self.results.loc[self.results["level"] == "nation", "area_name"]
         self.nation_name = str(nation.iloc[0]) if len(nation) else COMPARATOR_NAMES["nation"]
 
@@ -168,21 +183,38 @@ class NotFound(Exception):
         self.message = message
 
 
+KEPT_RELEASES = 3
+"""Releases whose tables are kept loaded (the newest and those asked for most lately)."""
+
+
 def create_app(site: Path, *, static: bool = True) -> FastAPI:
-    """The API (under /api) and, with ``static``, the site's files at /.
+    """The API (under /api) and, with ``static``, the site's files at /, every earlier
+    release at /releases/<id>/ and drafts at /preview/<id>/ (``archive``).
 
     ``site`` is followed on every request: when ``variatlas publish`` swaps in a new
-    version, the API loads it and the files come from it, without a restart.
+    release, the API loads it and the files come from it, without a restart. The data
+    endpoints answer from an earlier release with ``?release=<id>``.
     """
-    loaded: dict[Path, Publication] = {}
+    loaded: OrderedDict[Path, Publication] = OrderedDict()
+    store = ReleaseStore(site)
 
-    def publication() -> Publication:
-        target = site.resolve()
+    def publication_at(target: Path) -> Publication:
         if target not in loaded:
-            fresh = Publication(target)
-            loaded.clear()
-            loaded[target] = fresh
+            loaded[target] = Publication(target)
+            while len(loaded) > KEPT_RELEASES:
+                loaded.popitem(last=False)
+        loaded.move_to_end(target)
         return loaded[target]
+
+    def publication(choice: ReleaseChoice | None = None) -> Publication:
+        if choice is None or choice.release is None:
+            return publication_at(site.resolve())
+        try:
+            return publication_at(store.find(choice.release, drafts=choice.preview).folder)
+        except ReleaseNotFound:
+            raise NotFound(
+                f"There is no release {choice.release!r}; GET /api/releases lists them."
+            ) from None
 
     known = sorted(publication().indicators)
     # The enum lets clients and fuzzers reach the indicator routes without reading the docs;
@@ -203,6 +235,7 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
     )
     add_docs(app, openapi_url="/api/openapi.json")
     app.add_middleware(Served)
+    app.add_middleware(ReleasesRouting, site=site)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:
@@ -229,39 +262,47 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
     async def not_found(_: Request, error: NotFound) -> JSONResponse:
         return _error(404, error.message)
 
-    def indicator_or_404(indicator_id: str) -> dict[str, Any]:
-        if indicator_id not in publication().indicators:
+    def indicator_or_404(indicator_id: str, choice: ReleaseChoice) -> dict[str, Any]:
+        found = publication(choice)
+        if indicator_id not in found.indicators:
             raise NotFound(
-                f"There is no indicator {indicator_id!r}; GET /api/indicators lists them."
+                f"There is no indicator {indicator_id!r}"
+                + (f" in release {choice.release}" if choice.release else "")
+                + "; GET /api/indicators lists them."
             )
-        return publication().indicators[indicator_id]
+        return found.indicators[indicator_id]
 
     @app.get("/api/themes", response_model=list[Theme], responses=ERRORS)
-    def themes() -> list[Theme]:
+    def themes(choice: Chosen) -> list[Theme]:
         """The four themes and their indicators."""
         grouped: dict[str, list[str]] = {}
-        for indicator in publication().indicators.values():
+        for indicator in publication(choice).indicators.values():
             grouped.setdefault(indicator["theme"], []).append(indicator["id"])
         return [Theme(id=k, indicators=v) for k, v in grouped.items()]
 
     @app.get("/api/indicators", response_model=list[IndicatorSummary], responses=ERRORS)
     def indicators(
+        choice: Chosen,
         theme: Literal["children", "cancer", "mental_health", "municipal"] | None = None,
     ) -> list[IndicatorSummary]:
-        """The published indicators, optionally of one theme."""
-        return [
-            IndicatorSummary(**{k: i.get(k) for k in IndicatorSummary.model_fields})
-            for i in publication().indicators.values()
-            if theme is None or i["theme"] == theme
-        ]
+        """The published indicators, optionally of one theme, with their marks: new or
+        revised in the release."""
+        found = []
+        for entry in publication(choice).indicators.values():
+            if theme is None or entry["theme"] == theme:
+                fields: dict[str, Any] = {k: entry.get(k) for k in IndicatorSummary.model_fields}
+                fields.update({k: (entry.get("release") or {}).get(k) for k in ("mark", "since")})
+                found.append(IndicatorSummary(**fields))
+        return found
 
     @app.get("/api/indicators/{indicator_id}", response_model=dict[str, Any], responses=ERRORS)
-    def indicator(indicator_id: str = indicator_id_parameter) -> dict[str, Any]:
-        """One indicator's definition, documentation and downloads."""
-        return indicator_or_404(indicator_id)
+    def indicator(choice: Chosen, indicator_id: str = indicator_id_parameter) -> dict[str, Any]:
+        """One indicator's definition, documentation, downloads and mark in the release."""
+        return indicator_or_404(indicator_id, choice)
 
     @app.get("/api/indicators/{indicator_id}/results", response_model=Results, responses=ERRORS)
     def results(
+        choice: Chosen,
         indicator_id: str = indicator_id_parameter,
         level: str | None = _one_of(LEVELS),
         area: str | None = Query(default=None, max_length=40),
@@ -269,9 +310,9 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
         sex: str | None = _one_of(SEXES),
     ) -> Response:
         """Results of one indicator, filtered by level, area, period and sex."""
-        indicator_or_404(indicator_id)
+        indicator_or_404(indicator_id, choice)
         try:
-            answer = publication().answers.results(indicator_id, level, area, period, sex)
+            answer = publication(choice).answers.results(indicator_id, level, area, period, sex)
         except AreaNotFound:
             raise NotFound(
                 f"Indicator {indicator_id!r} has no results for area {area!r}"
@@ -282,37 +323,48 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
 
     @app.get("/api/indicators/{indicator_id}/variation", response_model=Variation, responses=ERRORS)
     def variation(
+        choice: Chosen,
         indicator_id: str = indicator_id_parameter,
         level: str | None = _one_of(LEVELS),
         period: str | None = Query(default=None, pattern=r"^\d{4}(-\d{4})?$"),
         sex: str | None = _one_of(SEXES),
     ) -> Response:
         """The variation summaries of one indicator (FT, CV, SCV, funnel outliers, …)."""
-        indicator_or_404(indicator_id)
-        return _json(publication().answers.variation(indicator_id, level, period, sex))
+        indicator_or_404(indicator_id, choice)
+        return _json(publication(choice).answers.variation(indicator_id, level, period, sex))
 
     @app.get("/api/indicators/{indicator_id}/downloads", response_model=Downloads, responses=ERRORS)
-    def downloads(indicator_id: str = indicator_id_parameter) -> Downloads:
-        """Where the indicator's open data files are (CSV, Parquet, JSON-stat 2.0)."""
-        return Downloads(**indicator_or_404(indicator_id)["downloads"])
+    def downloads(choice: Chosen, indicator_id: str = indicator_id_parameter) -> Downloads:
+        """Where the indicator's open data files are (CSV, Parquet, JSON-stat 2.0), from the
+        site's root: an earlier release's under releases/<id>/."""
+        paths = indicator_or_404(indicator_id, choice)["downloads"]
+        newest = publication().release.get("id")
+        if choice.release is None or choice.release == newest:
+            return Downloads(**paths)
+        where = "preview" if choice.preview else "releases"
+        return Downloads(**{k: f"{where}/{choice.release}/{v}" for k, v in paths.items()})
 
     @app.get("/api/areas", response_model=list[Area], responses=ERRORS)
-    def areas(level: str | None = _one_of(LEVELS)) -> list[Area]:
+    def areas(choice: Chosen, level: str | None = _one_of(LEVELS)) -> list[Area]:
         """Area codes and names per level."""
         found = []
-        for name, entries in publication().areas.items():
+        for name, entries in publication(choice).areas.items():
             if level is None or level == name:
                 found += [
                     Area(level=name, code=str(e["code"]), name=str(e["name"])) for e in entries
                 ]
         if level in (None, "nation"):
-            found.append(Area(level="nation", code=NATION_CODE, name=publication().nation_name))
+            found.append(
+                Area(level="nation", code=NATION_CODE, name=publication(choice).nation_name)
+            )
         return found
 
     @app.get("/api/provenance", response_model=dict[str, Any], responses=ERRORS)
-    def provenance() -> dict[str, Any]:
-        """How the publication was made: inputs, engine, thresholds, definition hashes."""
-        return publication().provenance
+    def provenance(choice: Chosen) -> dict[str, Any]:
+        """How the release was made: inputs, engine, thresholds, definition hashes."""
+        return publication(choice).provenance
+
+    add_releases(app, store, ERRORS)
 
     if static:
         app.mount("/", SiteFiles(site), name="site")

@@ -77,9 +77,14 @@ def write_atlas(
     folder: Path,
     geography: Geography,
     atlases: Mapping[Language, list[dict[str, Any]]] | None = None,
+    *,
+    marks: Mapping[str, str] | None = None,
+    computed: Mapping[str, str] | None = None,
 ) -> None:
     """Write the atlas pages, their view data and the browser assets into ``folder``;
-    the front page lists ``atlases`` (``documents.atlas_listing`` per language)."""
+    the front page lists ``atlases`` (``documents.atlas_listing`` per language); ``marks``
+    (``changes``) and ``computed`` (figures unchanged since an earlier release: when it
+    computed them) are the release's."""
     check_assets()
     # Swagger UI is the API's, served from the package (``apidocs``): 2 MB no page uses.
     unused = shutil.ignore_patterns("swagger-ui")
@@ -107,7 +112,8 @@ def write_atlas(
             json.dumps(view, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         )
         findings[indicator.id] = _front_finding(view)
-    _write_pages(published, findings, downloads, disclosed, folder, atlases or {})
+    release = (marks or {}, computed or {})
+    _write_pages(published, findings, downloads, disclosed, folder, atlases or {}, *release)
 
 
 PHASE_COLUMNS = ["level", "area", "period", "sex", "value", "lower", "upper", "flag"]
@@ -319,6 +325,8 @@ def _write_pages(
     disclosed: DisclosedResults,
     folder: Path,
     atlases: Mapping[Language, list[dict[str, Any]]],
+    marks: Mapping[str, str],
+    computed: Mapping[str, str],
 ) -> None:
     templates = environment()
     front = templates.get_template("front.html")
@@ -342,6 +350,7 @@ def _write_pages(
             themes=themes,
             findings=findings,
             atlases=atlases.get(lang, []),
+            marks=marks,
         )
         target = folder / "index.html" if lang == "nb" else folder / lang / "index.html"
         target.write_text(front_html, encoding="utf-8")
@@ -358,8 +367,9 @@ def _write_pages(
                 downloads=downloads[indicator.id],
                 threshold=disclosed.thresholds.get(indicator.id),
                 counted=indicator.id in counted,
-                provenance=_indicator_provenance(indicator, provenance),
+                provenance=_indicator_provenance(indicator, provenance, computed.get(indicator.id)),
                 strings_json=words_json,
+                marks=marks,
             )
             (folder / lang / f"{indicator.id}.html").write_text(html, encoding="utf-8")
 
@@ -369,7 +379,9 @@ def _in(lang: Language, text: Any) -> str:
     return str(getattr(text, lang))
 
 
-def _indicator_provenance(indicator: Indicator, provenance: dict[str, Any]) -> dict[str, Any]:
+def _indicator_provenance(
+    indicator: Indicator, provenance: dict[str, Any], computed_at: str | None = None
+) -> dict[str, Any]:
     inputs = provenance.get("inputs", {})
     tables = [indicator.source]
     if indicator.population is not None:
@@ -377,7 +389,7 @@ def _indicator_provenance(indicator: Indicator, provenance: dict[str, Any]) -> d
     tables += [link.table for link in indicator.links.values()]
     used = {t: inputs[t] for t in dict.fromkeys(tables) if t in inputs}
     return {
-        "computed_at": provenance.get("computed_at", ""),
+        "computed_at": computed_at or provenance.get("computed_at", ""),
         "engine": provenance.get("engine", ""),
         "variatlas_version": provenance.get("variatlas_version", ""),
         "definition": provenance.get("indicators", {}).get(indicator.id, ""),

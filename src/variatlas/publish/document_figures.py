@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -115,6 +115,8 @@ class Drawing:
     published: frozenset[str]
     views: Views
     template: Template
+    marks: Mapping[str, str] = field(default_factory=dict)
+    """Indicators new or revised in this release (``changes``)."""
 
 
 def figure_html(
@@ -161,6 +163,8 @@ def _bound(figure: Figure, ui: str, w: Mapping[str, str], drawing: Drawing) -> d
     cells = drawing.views.cells(main, figure, period) if period else None
     view = {"level": figure.level, "period": period or "", "sex": figure.sex}
     found["href"] = f"../../{ui}/{main}.html#{urlencode(view)}"
+    found["mark"] = drawing.marks.get(main)
+    found["whats_new"] = f"../../{ui}/whats-new.html#indicator-{main}"
     found["where"] = f"{w['level_' + figure.level]}, {period or ''}"
     if cells is None or period is None:
         return {**found, "state": "empty"}

@@ -105,14 +105,19 @@ def write_documents(
     catalogue: Mapping[str, Indicator],
     published: Iterable[str],
     folder: Path,
+    *,
+    marks: Mapping[str, str] | None = None,
 ) -> list[Path]:
-    """Write every page of every atlas into the publication ``folder``; return the pages."""
+    """Write every page of every atlas into the publication ``folder``, its figures' links
+    marked where their indicator is new or revised in this release (``marks``); return the
+    pages."""
     templates = environment()
     drawing = Drawing(
         catalogue,
         frozenset(published),
         views(disclosed.results, bound_indicators(documents)),
         templates.get_template("document_figure.html"),
+        marks or {},
     )
     bindings = Bindings(disclosed.results, disclosed.variation, catalogue)
     page = templates.get_template("document.html")

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import filecmp
 import json
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +52,26 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def json_stat(indicator: Indicator, rows: pd.DataFrame, updated: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Stamp:
+    """Which release an indicator's figures belong to: the release that first published
+    them as they are, and when they were computed. An indicator whose figures did not change
+    keeps the stamp of the release before, so its files are the same bytes in both (and
+    stored once: ``releases``)."""
+
+    release: str
+    updated: str
+
+
+def json_stat(
+    indicator: Indicator, rows: pd.DataFrame, updated: str, release: str | None = None
+) -> dict[str, Any]:
     """One indicator as a JSON-stat 2.0 dataset: area × period × sex × measure.
 
     Areas are qualified by level (``referral_area:3``) because codes repeat across levels;
-    suppressed cells have status ``suppressed`` and no value. Reference: JSON-stat 2.0
-    format, https://json-stat.org/format/.
+    suppressed cells have status ``suppressed`` and no value; ``extension.release`` is the
+    release the figures belong to. Reference: JSON-stat 2.0 format,
+    https://json-stat.org/format/.
     """
     areas = rows[["level", "area", "area_name"]].drop_duplicates()
     area_ids = [f"{r.level}:{r.area}" for r in areas.itertuples()]
@@ -118,6 +134,7 @@ def json_stat(indicator: Indicator, rows: pd.DataFrame, updated: str) -> dict[st
             "theme": indicator.theme,
             "kind": indicator.kind,
             "title_nb": indicator.title.nb,
+            **({"release": release} if release else {}),
         },
     }
 
@@ -148,16 +165,28 @@ def write_excel(rows: pd.DataFrame, path: Path, title: str, created: str = "") -
     workbook.close()
 
 
+def same_figures(written: Path, earlier: Path | None) -> bool:
+    """Whether an indicator's CSV is the same bytes as the release before's (its figures
+    did not change)."""
+    return earlier is not None and earlier.is_file() and filecmp.cmp(written, earlier, False)
+
+
+Earlier = tuple[Path, Stamp]
+"""The release before's CSV of an indicator and the stamp its figures had there."""
+
+
 def _write_indicator(
-    work: tuple[Indicator, pd.DataFrame, Path, str],
+    work: tuple[Indicator, pd.DataFrame, Path, Stamp, Earlier | None],
 ) -> tuple[str, dict[str, str]]:
     """One indicator's files in every format (a worker's task: ``variatlas.workers``)."""
-    indicator, rows, data, updated = work
+    indicator, rows, data, stamp, earlier = work
     stem = data / indicator.id
     rows.to_csv(f"{stem}.csv", index=False)
+    if earlier is not None and same_figures(Path(f"{stem}.csv"), earlier[0]):
+        stamp = earlier[1]
     rows.to_parquet(f"{stem}.parquet", index=False)
-    write_excel(rows, Path(f"{stem}.xlsx"), indicator.id, updated)
-    stat = json_stat(indicator, rows, updated)
+    write_excel(rows, Path(f"{stem}.xlsx"), indicator.id, stamp.updated)
+    stat = json_stat(indicator, rows, stamp.updated, stamp.release or None)
     Path(f"{stem}.jsonstat.json").write_text(json.dumps(stat, ensure_ascii=False))
     return indicator.id, {
         fmt: f"data/{indicator.id}{ending}" for fmt, (_, _, ending) in FORMATS.items()
@@ -170,19 +199,27 @@ def write_open_data(
     folder: Path,
     geography: Geography,
     comparator: str = "nation",
+    *,
+    release: str = "",
+    earlier: Mapping[str, Earlier] | None = None,
 ) -> dict[str, dict[str, str]]:
-    """Write the files into ``folder/data``; returns, per indicator, its download paths."""
+    """Write the files into ``folder/data``; returns, per indicator, its download paths.
+
+    ``release`` is the id of the release being made; ``earlier`` the release before's CSV
+    and stamp of each indicator: where the CSV comes out the same, the spreadsheet and the
+    JSON-stat keep the earlier stamp (``Stamp``)."""
     data = folder / "data"
     data.mkdir(parents=True, exist_ok=True)
     areas_table(geography, COMPARATOR_NAMES[comparator]).to_csv(data / "areas.csv", index=False)
-    updated = str(disclosed.provenance.get("computed_at", ""))
+    stamp = Stamp(release, str(disclosed.provenance.get("computed_at", "")))
     results = disclosed.results
     work = [
         (
             catalogue[str(name)],
             rows.drop(columns=["indicator"]).reset_index(drop=True),
             data,
-            updated,
+            stamp,
+            (earlier or {}).get(str(name)),
         )
         for name, rows in results.groupby("indicator", sort=False)
     ]
@@ -198,8 +235,13 @@ def data_package(
     disclosed: DisclosedResults,
     catalogue: Mapping[str, Indicator],
     downloads: dict[str, dict[str, str]],
+    release: Mapping[str, Any] | None = None,
+    since: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """A Frictionless data package with DCAT-AP-NO fields for the catalogue and each dataset."""
+    """A Frictionless data package with DCAT-AP-NO fields for the catalogue and each dataset.
+
+    Its ``version`` is the release's id (``release``: its record), and each indicator's
+    resources say the release their figures belong to (``since``: ``Stamp.release``)."""
     provenance = disclosed.provenance
     years = [int(y) for y in provenance.get("years") or []]  # type: ignore[attr-defined]
     temporal = (
@@ -217,6 +259,8 @@ def data_package(
                 "title": indicator.title.en,
                 "description": indicator.description.en,
             }
+            if since and indicator_id in since:
+                resource["release"] = since[indicator_id]
             if fmt in TABULAR:
                 resource["schema"] = table_schema(
                     INDICATOR_FIELDS, ["level", "area", "period", "sex"]
@@ -245,7 +289,8 @@ def data_package(
         "description": "Quality indicators per municipality, hospital referral area, health trust, "
         "region and year, with confidence intervals, variation statistics and "
         "small numbers suppressed.",
-        "version": __version__,
+        "version": release["id"] if release else __version__,
+        **({"release": dict(release)} if release else {}),
         "licenses": [LICENCE],
         "created": provenance.get("computed_at"),
         "dcat": {

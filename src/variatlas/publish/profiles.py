@@ -137,9 +137,12 @@ def write_profiles(
     catalogue: Mapping[str, Indicator],
     downloads: Mapping[str, Any],
     folder: Path,
+    *,
+    marks: Mapping[str, str] | None = None,
 ) -> int:
-    """Write every area's profile in both languages, the areas index and the search index;
-    return the number of areas."""
+    """Write every area's profile in both languages, the areas index and the search index,
+    indicators new or revised in this release marked (``marks``); return the number of
+    areas."""
     published = [catalogue[i] for i in downloads]
     table = profiles_table(disclosed, published)
     if table.empty:
@@ -167,6 +170,7 @@ def write_profiles(
             "root": "../../",
             "home": "../../index.html" if lang == "nb" else "../index.html",
             "file": profile_file,
+            "marks": marks or {},
         }
         w = common["w"]
         for area in records:

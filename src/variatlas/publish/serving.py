@@ -67,6 +67,7 @@ REVALIDATE = "no-cache"
 ASSETS_KEPT = "public, max-age=300"
 IMMUTABLE = "public, max-age=31536000, immutable"
 FINGERPRINT_LENGTH = 16
+SCOPE_FOLDER, SCOPE_PAGES = "variatlas.folder", "variatlas.pages"  # archive: a release, banner
 
 CODINGS = {"br": ".br", "gzip": ".gz"}
 """Content codings, best first, and the suffix of their precompressed files."""
@@ -217,10 +218,11 @@ class SiteFiles(StaticFiles):
             raise HTTPException(status_code=405, headers={"Allow": "GET, HEAD"})
         if path.split(os.sep)[0] == "api":
             raise HTTPException(status_code=404)  # the API's own: a JSON 404
-        full_path, found = await anyio.to_thread.run_sync(self._lookup, path)
+        folder = scope.get(SCOPE_FOLDER) or self.site
+        full_path, found = await anyio.to_thread.run_sync(self._lookup, path, folder)
         if found is not None and stat.S_ISDIR(found.st_mode):
             full_path, found = await anyio.to_thread.run_sync(
-                self._lookup, os.path.join(path, "index.html")
+                self._lookup, os.path.join(path, "index.html"), folder
             )
             if found is not None and not scope["path"].endswith("/"):
                 url = URL(scope=scope)
@@ -229,10 +231,13 @@ class SiteFiles(StaticFiles):
             return not_found_page(self.site, scope["path"])
         return await anyio.to_thread.run_sync(self.file_response, full_path, found, scope)
 
-    def _lookup(self, path: str) -> tuple[str, os.stat_result | None]:
+    def _lookup(self, path: str, folder: Path) -> tuple[str, os.stat_result | None]:
+        root = os.path.realpath(folder)  # where ``site`` points now, or a release (archive)
         try:
-            return self.lookup_path(path)
-        except (OSError, ValueError):  # a name too long, a null byte
+            full_path = os.path.realpath(os.path.join(root, path))
+            inside = os.path.commonpath([full_path, root]) == root
+            return (full_path, os.stat(full_path)) if inside else ("", None)
+        except (OSError, ValueError):  # not there, a name too long, a null byte
             return "", None
 
     def file_response(
@@ -246,8 +251,10 @@ class SiteFiles(StaticFiles):
         name = os.fspath(full_path)
         digest = _file_digest(name, stat_result)
         media_type = _media_type(name)
-        relative = os.path.relpath(name, os.path.realpath(self.site))
+        relative = os.path.relpath(name, os.path.realpath(scope.get(SCOPE_FOLDER) or self.site))
         headers = {"Cache-Control": _cache_control(relative, scope, digest)}
+        if scope.get(SCOPE_PAGES) is not None and media_type == "text/html":
+            return scope[SCOPE_PAGES].response(name, relative, headers, request)
         served, served_stat, coding = name, stat_result, None
         if compressible(media_type):
             headers["Vary"] = "Accept-Encoding"
