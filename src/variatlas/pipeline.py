@@ -154,11 +154,17 @@ def publish(
     geography: Geography | None = None,
     extra: Callable[[Path], None] | None = None,
     atlases: Iterable[Path] | None = None,
+    base_url: str | None = None,
+    pdf: bool = False,
+    chromium: str | None = None,
 ) -> Path:
     """Write the publication (open data, the API's files, the atlas) and swap it in at ``site``.
 
     ``extra`` adds files to the new publication before it is swapped in (a plugin's pages);
-    ``atlases`` are the atlas documents drawn as pages (default: the shipped ones).
+    ``atlases`` are the atlas documents drawn as pages (default: the shipped ones);
+    ``base_url`` where it will be served (the atlas boxes' embed snippets; else relative);
+    ``pdf``: each atlas page printed to a PDF by ``chromium`` (``variatlas.publish.pdf``; the
+    command ``variatlas publish`` does unless ``--no-pdf``).
     """
     return publish_site(
         disclosed,
@@ -167,4 +173,7 @@ def publish(
         geography=geography or load_geography(),
         extra=extra,
         atlases=atlases,
+        base_url=base_url,
+        pdf=pdf,
+        chromium=chromium,
     )

@@ -292,8 +292,18 @@ def publish(
     results: Annotated[Path, typer.Argument(help="A folder made by variatlas compute.")],
     site: Annotated[Path, typer.Argument(help="The publication folder (replaced atomically).")],
     base_url: Annotated[
-        str, typer.Option(help="Where SITE will be served: the sitemap's links start there.")
-    ] = "http://127.0.0.1:8000/",
+        str | None,
+        typer.Option(
+            help="Where SITE will be served (default http://127.0.0.1:8000/): the sitemap's "
+            "links start there, and the atlas boxes' embed code is absolute from it."
+        ),
+    ] = None,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            help="Print each atlas page to a PDF beside it (needs chromium; --no-pdf skips)."
+        ),
+    ] = True,
 ) -> None:
     """Suppress small numbers, then write open data, the API's files and the atlas to SITE."""
     from variatlas.geography import load_geography
@@ -301,16 +311,19 @@ def publish(
     from variatlas.pipeline import disclose
     from variatlas.pipeline import publish as write_site
     from variatlas.publish.atlas import AssetsMissing, check_assets
-    from variatlas.publish.static_files import BaseUrlInvalid, site_files
+    from variatlas.publish.pdf import chromium_path
+    from variatlas.publish.static_files import DEFAULT_BASE_URL, BaseUrlInvalid, site_files
+    from variatlas.publish.static_files import base_url as served_at
     from variatlas.results import ResultsMissing, is_suppressed, read_results
 
     try:
         check_assets()
-        extra = site_files(base_url)
+        extra = site_files(base_url or DEFAULT_BASE_URL)
         found = read_results(results)
     except (AssetsMissing, BaseUrlInvalid, ResultsMissing) as error:
         errors.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
+    chromium = chromium_path() if pdf else None  # before the work: one sentence if missing
     catalogue, geography = load_catalogue(), load_geography()
     with progress_bar() as progress:
         task = progress.add_task("Disclosure control", total=found.results["indicator"].nunique())
@@ -320,12 +333,23 @@ def publish(
             progress.advance(task)
 
         disclosed = disclose(found, catalogue=catalogue, geography=geography, on_indicator=advance)
-    folder = write_site(disclosed, site, catalogue=catalogue, geography=geography, extra=extra)
+    folder = write_site(
+        disclosed,
+        site,
+        catalogue=catalogue,
+        geography=geography,
+        extra=extra,
+        base_url=served_at(base_url) if base_url else None,
+        pdf=pdf,
+        chromium=chromium,
+    )
     suppressed = disclosed.results["flag"].map(is_suppressed).sum()
+    pdfs = len(list(folder.glob("*/atlases/*.pdf")))
     console.print(
         f"Published {disclosed.results['indicator'].nunique()} indicators "
-        f"({len(disclosed.results):,} rows, {suppressed:,} suppressed) to {site} "
-        f"→ {folder.name}."
+        f"({len(disclosed.results):,} rows, {suppressed:,} suppressed)"
+        + (f" and {pdfs} atlas PDFs" if pdf else "")
+        + f" to {site} → {folder.name}."
     )
 
 

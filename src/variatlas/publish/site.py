@@ -13,6 +13,7 @@ from variatlas.indicators.model import Indicator
 from variatlas.publish.atlas import comparator_of, write_atlas
 from variatlas.publish.documents import atlas_listing, load_documents, write_documents
 from variatlas.publish.opendata import data_package, write_open_data
+from variatlas.publish.pdf import chromium_path, print_pages
 from variatlas.publish.profiles import write_profiles
 from variatlas.publish.static_files import finish_publication
 from variatlas.publish.wording import LANGUAGES
@@ -26,6 +27,9 @@ def publish(
     geography: Geography,
     extra: Callable[[Path], None] | None = None,
     atlases: Iterable[Path] | None = None,
+    base_url: str | None = None,
+    pdf: bool = False,
+    chromium: str | None = None,
 ) -> Path:
     """Write the publication and make ``site`` point at it atomically.
 
@@ -35,18 +39,27 @@ def publish(
     files to the new folder (a plugin's pages). ``atlases`` are the atlas document folders
     drawn as pages (default: the shipped ones, ``variatlas.documents``); a number in their
     texts that would print a hidden cell stops the publication (``PlaceholderRefused``).
-    Returns the new publication's folder.
+    ``base_url``: the address the publication will be served at (``static_files.base_url``),
+    for the absolute addresses in the atlas boxes' embed snippets (else relative). ``pdf``:
+    print each atlas page to a PDF beside it with ``chromium`` (default: found as
+    ``pdf.chromium_path`` says; ``PdfUnavailable`` before anything is written if there is
+    none). Returns the new publication's folder.
     """
     if not isinstance(disclosed, DisclosedResults):
         raise TypeError("publish takes DisclosedResults, made by variatlas.disclosure.disclose")
     documents = load_documents(atlases, catalogue)
+    printer = chromium_path(chromium) if pdf else None
     with replaced_whole(site, ours=lambda folder: (folder / "datapackage.json").exists()) as new:
         downloads = write_open_data(disclosed, catalogue, new, geography, comparator_of(disclosed))
         _write_catalogue(new, disclosed, [catalogue[i] for i in downloads], downloads, geography)
         listing = {lang: atlas_listing(documents, lang) for lang in LANGUAGES}
         write_atlas(disclosed, catalogue, downloads, new, geography, listing)
-        write_documents(documents, disclosed, catalogue, downloads, new)
+        pages = write_documents(
+            documents, disclosed, catalogue, downloads, new, base_url=base_url, pdf=pdf
+        )
         write_profiles(disclosed, catalogue, downloads, new)
+        if printer is not None:
+            print_pages(pages, printer)
         if extra is not None:
             extra(new)
         finish_publication(new)
