@@ -16,7 +16,7 @@ not hold, says so.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -48,11 +48,16 @@ ViewKey = tuple[str, str, str, str]
 
 @dataclass(frozen=True)
 class Views:
-    """The published rows of the indicators the documents show, by view, and the periods of
-    each (indicator, level, sex), latest first."""
+    """The published rows of the indicators the documents show (their columns, as lists),
+    which rows each view holds, and the periods of each (indicator, level, sex), latest
+    first."""
 
-    rows: Mapping[ViewKey, pd.DataFrame]
+    columns: Mapping[str, list[Any]]
+    places: Mapping[ViewKey, Sequence[int]]
     periods: Mapping[tuple[str, str, str], list[str]]
+    kept: dict[ViewKey, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    """``records`` of each view asked for, made once (a box's map and bars, a period's years
+    for each figure of it)."""
 
     def period(self, figure: Figure, indicator: str) -> str | None:
         """The figure's period, or the latest the indicator has at its level and sex."""
@@ -61,19 +66,21 @@ class Views:
         found = self.periods.get((indicator, figure.level, figure.sex), [])
         return found[0] if found else None
 
-    def cells(self, indicator: str, figure: Figure, period: str) -> pd.DataFrame | None:
-        return self.rows.get((indicator, figure.level, period, figure.sex))
-
-    def nation(self, indicator: str, figure: Figure, period: str) -> pd.DataFrame | None:
-        return self.rows.get((indicator, "nation", period, figure.sex))
+    def has(self, indicator: str, figure: Figure, period: str) -> bool:
+        """Whether the indicator has published the figure's view for ``period``."""
+        return (indicator, figure.level, period, figure.sex) in self.places
 
     def records(self, indicator: str, figure: Figure, period: str) -> dict[str, dict[str, Any]]:
         """The view's rows and the nation's, by area code."""
-        frames = [self.cells(indicator, figure, period), self.nation(indicator, figure, period)]
-        found = [f for f in frames if f is not None]
-        if not found:
-            return {}
-        return {str(r["area"]): r for r in pd.concat(found).to_dict("records")}
+        key = (indicator, figure.level, period, figure.sex)
+        if key not in self.kept:
+            found: dict[str, dict[str, Any]] = {}
+            for view in (key, (indicator, "nation", period, figure.sex)):
+                for i in self.places.get(view, ()):
+                    row = {name: values[i] for name, values in self.columns.items()}
+                    found[str(row["area"])] = row
+            self.kept[key] = found
+        return self.kept[key]
 
     def single_years(self, indicator: str, figure: Figure, period: str) -> list[str]:
         """The years inside a run of years (2022-2024) that the indicator has published at
@@ -82,23 +89,23 @@ class Views:
         if not last:
             return []
         years = [str(year) for year in range(int(first), int(last) + 1)]
-        return [y for y in years if self.cells(indicator, figure, y) is not None]
+        return [y for y in years if self.has(indicator, figure, y)]
 
 
 def views(results: pd.DataFrame, indicators: set[str]) -> Views:
     """The rows of ``indicators`` in the disclosed results, grouped once by view."""
-    shown = results[results["indicator"].isin(indicators)]
-    columns = [c for c in ROW_COLUMNS if c in shown]
+    shown = results[results["indicator"].isin(indicators)].reset_index(drop=True)
     keys = ["indicator", "level", "period", "sex"]
-    rows: dict[ViewKey, pd.DataFrame] = {}
+    places: dict[ViewKey, Sequence[int]] = {}
     periods: dict[tuple[str, str, str], list[str]] = {}
-    for key, frame in shown.groupby(keys, sort=False, observed=True):
+    for key, found in shown.groupby(keys, sort=False, observed=True).indices.items():
         indicator, level, period, sex = (str(k) for k in key)
-        rows[(indicator, level, period, sex)] = frame[columns]
+        places[(indicator, level, period, sex)] = found.tolist()
         periods.setdefault((indicator, level, sex), []).append(period)
-    for found in periods.values():
-        found.sort(key=period_key, reverse=True)
-    return Views(rows, periods)
+    for found_periods in periods.values():
+        found_periods.sort(key=period_key, reverse=True)
+    columns = {c: shown[c].tolist() for c in ROW_COLUMNS if c in shown}
+    return Views(columns, places, periods)
 
 
 def _hidden(row: Mapping[str, Any] | None) -> bool:
@@ -242,11 +249,10 @@ def _bound(figure: Figure, ui: str, w: Mapping[str, str], drawing: Drawing) -> d
     if main not in drawing.published:
         return {**found, "state": "unpublished"}
     period = drawing.views.period(figure, main)
-    cells = drawing.views.cells(main, figure, period) if period else None
     view = {"level": figure.level, "period": period or "", "sex": figure.sex}
     found["href"] = f"../../{ui}/{main}.html#{urlencode(view)}"
     found["where"] = f"{w['level_' + figure.level]}, {period or ''}"
-    if cells is None or period is None:
+    if period is None or not drawing.views.has(main, figure, period):
         return {**found, "state": "empty"}
     series = [main, *(i for i in figure.also if i in drawing.published)]
     found["missing"] = [
