@@ -12,7 +12,7 @@ ASSETS := $(VENDOR)/.vendored
 APT = if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq
 
-.PHONY: demo test test-slow lint bench clean java chromium assets ab
+.PHONY: demo test test-slow lint bench clean java chromium poppler assets ab
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,12 +36,18 @@ java:
 	@command -v java >/dev/null 2>&1 || { \
 	  echo "java is missing: installing openjdk-17-jre-headless"; $(APT) openjdk-17-jre-headless; }
 
-# The browser tests drive Debian's chromium; Playwright never downloads a browser here.
+# The browser tests drive Debian's chromium, and `variatlas publish` prints each atlas to a PDF
+# with it; Playwright never downloads a browser here.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "chromium is missing: installing Debian's chromium"; $(APT) chromium; }
 
-demo: $(INSTALLED) $(ASSETS)
+# The tests read the atlases' PDFs with pdftotext and pdfinfo, from Debian's poppler-utils.
+poppler:
+	@command -v pdftotext >/dev/null 2>&1 || { \
+	  echo "pdftotext is missing: installing Debian's poppler-utils"; $(APT) poppler-utils; }
+
+demo: $(INSTALLED) $(ASSETS) chromium
 	$(BIN)/variatlas synth $(DEMO)/input --years 2019-2024 --scale 0.05 --seed 1
 	$(BIN)/variatlas validate $(DEMO)/input --out $(DEMO)/validated
 	$(BIN)/variatlas compute $(DEMO)/validated $(DEMO)/results
@@ -53,7 +59,7 @@ lint: $(INSTALLED)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: $(INSTALLED) $(ASSETS) java chromium lint
+test: $(INSTALLED) $(ASSETS) java chromium poppler lint
 	VARIATLAS_REQUIRE_BROWSER=1 $(BIN)/pytest -q
 
 test-slow: $(INSTALLED) $(ASSETS)

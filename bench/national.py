@@ -157,7 +157,10 @@ def national(scale: float, years: str, work: Path, reuse: bool) -> dict[str, obj
         run_stage("validate", ["validate", str(folder / "input"), "--out", str(folder / "v")]),
         # --full: the results of an earlier bench in the same folder are not reused.
         run_stage("compute", ["compute", str(folder / "v"), str(folder / "results"), "--full"]),
-        run_stage("publish", ["publish", str(folder / "results"), str(folder / "site")]),
+        # The atlases' PDFs take the same time at any scale (docs/documents.md): left out.
+        run_stage(
+            "publish", ["publish", str(folder / "results"), str(folder / "site"), "--no-pdf"]
+        ),
     ]
     report = json.loads((folder / "v" / "validation.json").read_text())
     rows = sum(t["rows_read"] for t in report["tables"].values())

@@ -72,7 +72,7 @@ def kill_while_writing(arguments: list[str], building: Path, written: str) -> No
 def test_publish_killed_midway_leaves_the_previous_publication_whole(made: Path) -> None:
     site = made / "site"
     before = fingerprint(site)
-    kill_while_writing(["publish", str(made / "out"), str(site)], store_of(site), "data/*.xlsx")
+    kill_while_writing(["publish", str(made / "out"), str(site), "--no-pdf"], store_of(site), "data/*.xlsx")
     assert fingerprint(site) == before
     assert (site / "datapackage.json").is_file()
     # The next release finishes and removes the killed run's folder.
@@ -101,7 +101,7 @@ def test_compute_and_publish_refuse_a_folder_of_other_files(made: Path, tmp_path
     (mine / "thesis.docx").write_text("years of work")
     for arguments in (
         ["compute", str(made / "input"), str(mine), "--indicator", "grommets_children"],
-        ["publish", str(made / "out"), str(mine)],
+        ["publish", str(made / "out"), str(mine), "--no-pdf"],
     ):
         ran = subprocess.run(CLI + arguments, capture_output=True, text=True, timeout=300)
         assert ran.returncode == 1

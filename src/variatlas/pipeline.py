@@ -204,6 +204,9 @@ def publish(
     report: Callable[[str], None] | None = None,
     note: str | None = None,
     draft: bool = False,
+    base_url: str | None = None,
+    pdf: bool = False,
+    chromium: str | None = None,
 ) -> Path:
     """Write a release (open data, the API's files, the atlas) and swap it in at ``site``.
 
@@ -212,7 +215,10 @@ def publish(
     ``note`` is the release note (default: what changed, in a sentence). ``extra`` adds files
     to the new publication before it is stored (a plugin's pages); ``atlases`` are the atlas
     documents drawn as pages (default: the shipped ones); ``report`` is told, in a sentence
-    each, of an optional atlas left out. Returns the release's folder.
+    each, of an optional atlas left out. ``base_url`` is where it will be served (the atlas
+    boxes' embed snippets; else relative); ``pdf``: each atlas page printed to a PDF by
+    ``chromium`` (``variatlas.publish.pdf``; the command ``variatlas publish`` does unless
+    ``--no-pdf``). Returns the release's folder.
     """
     return publish_site(
         disclosed,
@@ -224,6 +230,9 @@ def publish(
         report=report,
         note=note,
         draft=draft,
+        base_url=base_url,
+        pdf=pdf,
+        chromium=chromium,
     )
 
 

@@ -10,6 +10,9 @@ import functools
 import http.server
 import json
 import os
+import re
+import shutil
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,6 +47,7 @@ PAGE_KINDS = [
     "nn/atlases/psyk2.html",
     "nn/atlases/variatlas.html",
     "en/whats-new.html",
+    "nb/atlases/barn2025/total_tot_rb1.html",
 ]
 
 
@@ -308,7 +312,22 @@ def test_a_phone_never_scrolls_sideways(watched, atlas_url) -> None:
         page = watched.open(atlas_url + path, drawn=_draws(path))
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (path, width)
+        if "/atlases/" in path:
+            _check_scroll_hints(page, path)
     assert watched.problems == []
+
+
+def _check_scroll_hints(page: Any, path: str) -> None:
+    """A figure's table wider than the phone says it scrolls sideways, one that fits does
+    not; the table scrolls in its own box."""
+    tables = page.eval_on_selector_all(
+        ".scroll-hint + .table-scroll",
+        """boxes => boxes.map(b => [b.scrollWidth > b.clientWidth + 1,
+              b.previousElementSibling.checkVisibility(), b.getBoundingClientRect().width])""",
+    )
+    assert any(wider for wider, _, _ in tables), path  # the bars and intervals need the room
+    for wider, hinted, box in tables:
+        assert hinted == wider and box <= 390, (path, wider, hinted, box)
 
 
 def test_a_link_reopens_its_view_and_every_chart_downloads(watched, atlas_url) -> None:
@@ -540,6 +559,47 @@ def test_the_demos_own_atlas_reads_whole_in_three_languages_and_opens_its_indica
         page.go_back()
         page.wait_for_url(f"**/{lang}/atlases/variatlas.html")
         assert page.locator("section.result-box").count() == len(boxes)
+    assert watched.problems == []
+
+
+def test_a_box_embeds_in_another_site_and_its_code_copies(
+    browser, watched, atlas_url, tmp_path: Path
+) -> None:
+    page = watched.open(f"{atlas_url}nb/atlases/barn2025.html", drawn=False)
+    box = page.locator("section.result-box", has=page.locator("details.share")).first
+    box.locator("details.share summary").click()
+    code = box.locator("textarea")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    box.locator("details.share button").click()
+    playwright_sync.expect(box.locator(".copied")).to_have_text("Koden er kopiert.")
+    snippet = code.input_value()
+    assert page.evaluate("navigator.clipboard.readText()") == snippet
+    src = re.search(r'<iframe src="([^"]+)"', snippet)
+    assert src is not None and src.group(1).startswith(f"{atlas_url}nb/atlases/barn2025/")
+    title = box.locator("h3").inner_text()
+    # Another site (a server of its own at localhost: another origin, and local, since
+    # chromium lets no public site frame a local address) frames the box's page, and cannot
+    # frame the atlas page.
+    (tmp_path / "framing.html").write_text(
+        f'<iframe src="{src.group(1)}"></iframe><iframe src="{page.url}"></iframe>'
+    )
+    handler = functools.partial(_QuietHandler, directory=str(tmp_path))
+    elsewhere = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=elsewhere.serve_forever, daemon=True).start()
+    other = browser.new_context()
+    try:
+        site = other.new_page()
+        site.goto(f"http://localhost:{elsewhere.server_address[1]}/framing.html")
+        site.wait_for_load_state("networkidle")
+        frames = [frame.url for frame in site.frames[1:]]
+        assert frames == [src.group(1), "chrome-error://chromewebdata/"], frames
+        embedded = site.frames[1]
+        assert embedded.locator("h1").inner_text() == title
+        assert embedded.locator("figure.drawn").count() >= 1
+        assert embedded.evaluate("document.querySelector('base').target") == "_blank"
+    finally:
+        other.close()
+        elsewhere.shutdown()
     assert watched.problems == []
 
 

@@ -358,7 +358,8 @@ def test_the_command_says_the_sentence_and_no_trace(
         found.provenance,
     )
     monkeypatch.setattr("variatlas.publish.documents.shipped_atlases", lambda: [refused_atlas])
-    result = CliRunner().invoke(app, ["publish", str(tmp_path / "results"), str(tmp_path / "s")])
+    arguments = ["publish", str(tmp_path / "results"), str(tmp_path / "s"), "--no-pdf"]
+    result = CliRunner().invoke(app, arguments)
     output = " ".join(result.output.split())
     assert result.exit_code == 1, output
     assert "Traceback" not in output

@@ -62,12 +62,37 @@ def test_every_response_has_the_security_headers(client: TestClient) -> None:
     assert client.get(PAGE).headers["referrer-policy"] == "strict-origin-when-cross-origin"
 
 
+def test_only_an_atlas_box_on_its_own_page_may_be_framed_by_any_site(
+    client: TestClient, site: Path
+) -> None:
+    boxes = sorted(site.glob("*/atlases/*/*.html"))
+    assert boxes  # bup's boxes, over an indicator these three include
+    box = "/" + boxes[0].relative_to(site).as_posix()
+    atlas = box.rsplit("/", 1)[0] + ".html"
+    policies = {}
+    for url in (box, atlas, PAGE, "/", "/assets/atlas.css", ANSWER):
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert "x-frame-options" not in answer.headers  # the policy alone says who may frame
+        policy = answer.headers["content-security-policy"]
+        policies[url] = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert policies[box]["frame-ancestors"] == "*"
+    for url, directives in policies.items():
+        if url != box:
+            assert directives["frame-ancestors"] == "'self'", url
+        # Framing aside, the box's page is held to the same policy as every other.
+        assert {k: v for k, v in directives.items() if k != "frame-ancestors"} == {
+            k: v for k, v in policies[box].items() if k != "frame-ancestors"
+        }
+
+
 def test_the_pages_have_no_inline_script_nor_style(site: Path) -> None:
     """What the policy refuses is not in the pages: scripts are files (a JSON data block is
     not run), and no element has a style attribute or a <style>."""
     pages = [site / "index.html", site / "en" / "index.html", site / PAGE.lstrip("/")]
     pages += [next((site / "nb" / "areas").glob("municipality-*.html")), site / "404.html"]
     pages += [site / "nb" / "atlases" / "barn2025.html", site / "nn" / "atlases" / "psyk2.html"]
+    pages += sorted(site.glob("*/atlases/*/*.html"))[:3]
     for page in pages:
         text = page.read_text(encoding="utf-8")
         for script in re.findall(r"<script\b[^>]*>", text):

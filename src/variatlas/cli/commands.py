@@ -310,8 +310,18 @@ def publish(
     results: Annotated[Path, typer.Argument(help="A folder made by variatlas compute.")],
     site: Annotated[Path, typer.Argument(help="The publication folder (replaced atomically).")],
     base_url: Annotated[
-        str, typer.Option(help="Where SITE will be served: the sitemap's links start there.")
-    ] = "http://127.0.0.1:8000/",
+        str | None,
+        typer.Option(
+            help="Where SITE will be served (default http://127.0.0.1:8000/): the sitemap's "
+            "links start there, and the atlas boxes' embed code is absolute from it."
+        ),
+    ] = None,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            help="Print each atlas page to a PDF beside it (needs chromium; --no-pdf skips)."
+        ),
+    ] = True,
     atlas: Annotated[
         list[Path] | None,
         typer.Option(
@@ -336,17 +346,20 @@ def publish(
     from variatlas.pipeline import disclose
     from variatlas.pipeline import publish as write_site
     from variatlas.publish.atlas import AssetsMissing, check_assets
-    from variatlas.publish.static_files import BaseUrlInvalid, site_files
+    from variatlas.publish.pdf import chromium_path
+    from variatlas.publish.static_files import DEFAULT_BASE_URL, BaseUrlInvalid, site_files
+    from variatlas.publish.static_files import base_url as served_at
     from variatlas.results import ResultsMissing, is_suppressed, read_results
 
     text = release_note(note, note_file)
     try:
         check_assets()
-        extra = site_files(base_url)
+        extra = site_files(base_url or DEFAULT_BASE_URL)
         found = read_results(results)
     except (AssetsMissing, BaseUrlInvalid, ResultsMissing) as error:
         errors.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
+    chromium = chromium_path() if pdf else None  # before the work: one sentence if missing
     catalogue, geography = load_catalogue(), load_geography()
     for own in atlas or []:
         load_atlas(own, catalogue)  # its faults now, not after disclosure control
@@ -368,11 +381,17 @@ def publish(
         report=lambda sentence: console.print(sentence, markup=False, highlight=False),
         note=text,
         draft=draft,
+        base_url=served_at(base_url) if base_url else None,
+        pdf=pdf,
+        chromium=chromium,
     )
     suppressed = disclosed.results["flag"].map(is_suppressed).sum()
+    pdfs = len(list(folder.glob("*/atlases/*.pdf")))
     console.print(
         f"Published {disclosed.results['indicator'].nunique()} indicators "
-        f"({len(disclosed.results):,} rows, {suppressed:,} suppressed) to {site}. "
+        f"({len(disclosed.results):,} rows, {suppressed:,} suppressed)"
+        + (f" and {pdfs} atlas PDFs" if pdf else "")
+        + f" to {site}. "
         + published_note(site, folder, draft)
     )
 

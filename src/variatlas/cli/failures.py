@@ -28,6 +28,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
     from variatlas.indicators.model import CatalogueError
     from variatlas.pipeline import InputRefused
     from variatlas.publish.atlas import AssetsMissing
+    from variatlas.publish.pdf import PdfUnavailable
     from variatlas.publish.releases import ReleaseNotFound
     from variatlas.results import ResultsMissing
     from variatlas.workers import WorkersInvalid
@@ -39,6 +40,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
         PlaceholderError,
         InputRefused,
         AssetsMissing,
+        PdfUnavailable,
         ResultsMissing,
         FolderRefused,
         WorkersInvalid,

@@ -7,6 +7,10 @@ each chapter and result box), then each chapter with its texts, fact boxes and r
 (summary, figures, case definition, assessment). The words around the document are the
 atlas's in bokmål (for a document in bokmål or nynorsk) or English.
 
+Each result box with a figure also has a page of its own to link to and embed
+(``embeds``: ``<lang>/atlases/<id>/<box>.html``), and the atlas page a PDF beside it when the
+publication makes them (``pdf``: ``<lang>/atlases/<id>.pdf``), linked from the page.
+
 Numbers in the texts are filled from the disclosed results (``documents.Bindings``): a
 placeholder that would print a hidden cell, or that cannot be filled, stops the publication
 with its sentence. Figures are drawn by ``document_figures`` from the disclosed results only.
@@ -31,7 +35,9 @@ from variatlas.documents.model import Language as Written
 from variatlas.indicators.model import Indicator
 from variatlas.publish.atlas import comparator_of, environment, page_context
 from variatlas.publish.document_figures import Drawing, figure_html, reason_words, views
+from variatlas.publish.embeds import share, write_box_pages
 from variatlas.publish.markdown import inline, markdown
+from variatlas.publish.pdf import SIZE_MARK
 from variatlas.publish.wording import Language
 
 LANGUAGE_NAMES = {"nb": "Norsk (bokmål)", "nn": "Norsk (nynorsk)", "en": "English"}
@@ -107,10 +113,14 @@ def write_documents(
     folder: Path,
     *,
     marks: Mapping[str, str] | None = None,
+    base_url: str | None = None,
+    pdf: bool = False,
 ) -> list[Path]:
-    """Write every page of every atlas into the publication ``folder``, its figures' links
-    marked where their indicator is new or revised in this release (``marks``); return the
-    pages."""
+    """Write every page of every atlas, and the page of each of its result boxes, into the
+    publication ``folder``, its figures' links marked where their indicator is new or revised
+    in this release (``marks``); return the atlas pages. ``base_url``: the address the
+    publication is served at, for the boxes' embed snippets (else relative); ``pdf``: the
+    pages link to their PDF (``pdf.print_pages`` makes it and fills in its size)."""
     templates = environment()
     drawing = Drawing(
         catalogue,
@@ -121,25 +131,31 @@ def write_documents(
     )
     bindings = Bindings(disclosed.results, disclosed.variation, catalogue)
     page = templates.get_template("document.html")
+    box_template = templates.get_template("document_box.html")
     comparator = comparator_of(disclosed)
     written = []
     for document in documents:
         for lang in document.atlas.languages:
             ui = interface(lang)
             common = page_context(ui, comparator)
-            writer = _Writer(document, lang, common["w"], bindings, drawing)
+            writer = _Writer(document, lang, common["w"], bindings, drawing, base_url)
             target = folder / page_file(document.atlas.id, lang)
             target.parent.mkdir(parents=True, exist_ok=True)
-            html = page.render(
+            context = {
                 **common,
-                page_lang=lang,
-                root="../../",
+                "page_lang": lang,
+                "root": "../../",
+                "atlas": writer.head(),
+                "chapters": writer.chapters(),
+            }
+            html = page.render(
+                **context,
                 home="../../index.html" if ui == "nb" else "../../en/index.html",
                 versions=_versions(document, lang),
-                atlas=writer.head(),
-                chapters=writer.chapters(),
+                pdf={"href": f"{document.atlas.id}.pdf", "size": SIZE_MARK} if pdf else None,
             )
             target.write_text(html, encoding="utf-8")
+            write_box_pages(box_template, target.parent, context, context["chapters"])
             written.append(target)
     return written
 
@@ -166,6 +182,8 @@ class _Writer:
     w: Mapping[str, str]
     bindings: Bindings
     drawing: Drawing
+    served_at: str | None = None
+    """The publication's address (``--base-url``), for the boxes' embed snippets."""
 
     @property
     def base(self) -> str | None:
@@ -255,13 +273,19 @@ class _Writer:
             assessment=text("assessment", box + 1),
         )
         if isinstance(block, ResultBox):
+            figures = self.box_figures(block.figures)
             found.update(
                 id=block.id,
                 anchor=f"box-{block.id}",
                 data=block.data,
                 **reason_words(block.reason, self.lang),
-                figures=self.box_figures(block.figures),
+                figures=figures,
+                share=None,
             )
+            if block.data != "not shipped":
+                title = found["title"].striptags()
+                atlas = self.document.atlas.id
+                found["share"] = share(atlas, block.id, self.lang, title, figures, self.served_at)
         return found
 
     def box_figures(self, figures: list[Figure]) -> list[Markup]:

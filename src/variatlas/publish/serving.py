@@ -9,7 +9,9 @@
   publication shows at once); files under ``assets/`` may be kept five minutes; a file asked for
   with ``?v=`` its fingerprint (``fingerprint``) is ``immutable`` for a year.
 - **Security headers** on every response: ``Content-Security-Policy`` (scripts and styles from
-  the site only, no inline script; the site may frame itself, nobody else may),
+  the site only, no inline script; the site may frame itself, nobody else may, except an
+  atlas's result box on its own page, ``<lang>/atlases/<atlas>/<box>.html``, made to be
+  embedded by any site: ``frame-ancestors *``),
   ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: strict-origin-when-cross-origin``.
 - **The API** (``/api``) answers ``HEAD`` like ``GET`` without the body, any origin may read it
   (``Access-Control-Allow-Origin: *``, no credentials: it is public and read-only), and a path
@@ -22,6 +24,7 @@ import gzip
 import hashlib
 import mimetypes
 import os
+import re
 import stat
 from collections import OrderedDict
 from pathlib import Path
@@ -58,6 +61,14 @@ SECURITY_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
     "x-content-type-options": "nosniff",
     "referrer-policy": "strict-origin-when-cross-origin",
+}
+EMBEDDED = re.compile(r"/[a-z]{2}/atlases/[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9_-]*\.html")
+"""The pages any site may frame: an atlas's result boxes on their own (``publish.embeds``)."""
+EMBED_HEADERS = {
+    **SECURITY_HEADERS,
+    "content-security-policy": CONTENT_SECURITY_POLICY.replace(
+        "frame-ancestors 'self'", "frame-ancestors *"
+    ),
 }
 CORS_HEADERS = {
     "access-control-allow-origin": "*",
@@ -317,9 +328,11 @@ class Served:
             return
         if not is_api(scope["path"]):
 
+            policy = EMBED_HEADERS if EMBEDDED.fullmatch(scope["path"]) else SECURITY_HEADERS
+
             async def secured(message: Message) -> None:
                 if message["type"] == "http.response.start":
-                    _add(message, SECURITY_HEADERS)
+                    _add(message, policy)
                 await send(message)
 
             await self.app(scope, receive, secured)

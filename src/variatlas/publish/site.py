@@ -26,6 +26,7 @@ from variatlas.publish.changes import Tables, compare, summary, tables_of, write
 from variatlas.publish.document_choice import choose_documents
 from variatlas.publish.documents import atlas_listing, load_documents, write_documents
 from variatlas.publish.opendata import Earlier, Stamp, data_package, same_figures, write_open_data
+from variatlas.publish.pdf import chromium_path, print_pages
 from variatlas.publish.profiles import write_profiles
 from variatlas.publish.releases import Release, ReleaseStore, content_id
 from variatlas.publish.static_files import finish_publication
@@ -44,6 +45,9 @@ def publish(
     report: Callable[[str], None] | None = None,
     note: str | None = None,
     draft: bool = False,
+    base_url: str | None = None,
+    pdf: bool = False,
+    chromium: str | None = None,
 ) -> Path:
     """Write a release of the publication and, unless a ``draft``, make ``site`` show it.
 
@@ -59,7 +63,11 @@ def publish(
     number in their texts that would print a hidden cell stops the publication
     (``PlaceholderRefused``), except in an optional atlas (the demo's), which these results
     cannot draw whole and which is left out: ``report`` is told why, in a sentence
-    (``publish.document_choice``). Returns the new release's folder.
+    (``publish.document_choice``). ``base_url``: the address the publication will be served
+    at (``static_files.base_url``), for the absolute addresses in the atlas boxes' embed
+    snippets (else relative). ``pdf``: print each atlas page to a PDF beside it with
+    ``chromium`` (default: found as ``pdf.chromium_path`` says; ``PdfUnavailable`` before
+    anything is written if there is none). Returns the new release's folder.
     """
     if not isinstance(disclosed, DisclosedResults):
         raise TypeError("publish takes DisclosedResults, made by variatlas.disclosure.disclose")
@@ -67,6 +75,7 @@ def publish(
     if report is not None:
         for sentence in left_out:
             report(sentence)
+    printer = chromium_path(chromium) if pdf else None
     store = ReleaseStore(site)
     check_target(site, lambda folder: (folder / "datapackage.json").exists())
     with store.lock(), store.building() as new:
@@ -93,9 +102,20 @@ def publish(
         write_atlas(
             disclosed, catalogue, downloads, new, geography, listing, marks=marks, computed=computed
         )
-        write_documents(documents, disclosed, catalogue, downloads, new, marks=marks)
+        pages = write_documents(
+            documents,
+            disclosed,
+            catalogue,
+            downloads,
+            new,
+            marks=marks,
+            base_url=base_url,
+            pdf=pdf,
+        )
         write_profiles(disclosed, catalogue, downloads, new, marks=marks)
         write_whats_new(new, changes, record, catalogue, comparator_of(disclosed))
+        if printer is not None:
+            print_pages(pages, printer)
         if extra is not None:
             extra(new)
         finish_publication(new)

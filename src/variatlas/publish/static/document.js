@@ -1,0 +1,50 @@
+// An atlas page and its boxes' own pages (publish/documents.py, embeds.py): the hint above a
+// figure's table while the table is wider than its box, the embed code made absolute from
+// where the page is read, and the button that copies it. Without a script the page is whole:
+// the tables scroll (with a shadow at the edge, CSS), the code is there to select by hand.
+(() => {
+  "use strict";
+
+  function hintWideTables() {
+    for (const box of document.querySelectorAll(".table-scroll")) {
+      const hint = box.previousElementSibling;
+      if (hint && hint.classList.contains("scroll-hint")) {
+        hint.hidden = box.scrollWidth <= box.clientWidth + 1;
+      }
+    }
+  }
+  hintWideTables();
+  let pending = 0;
+  window.addEventListener("resize", () => {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(hintWideTables);
+  });
+
+  const served = location.protocol === "http:" || location.protocol === "https:";
+  for (const code of document.querySelectorAll("textarea[data-embed]")) {
+    const relative = code.dataset.embed;
+    if (served && !/^https?:/.test(relative)) {
+      const absolute = new URL(relative, location.href).href;
+      code.value = code.value.replace(`src="${relative}"`, `src="${absolute}"`);
+      const link = code.parentElement.querySelector(`a[href="${relative}"]`);
+      if (link) link.textContent = absolute;
+    }
+    const button = document.querySelector(`button[data-copy="${code.id}"]`);
+    if (!button) continue;
+    const status = button.nextElementSibling;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      let copied = false;
+      try {
+        await navigator.clipboard.writeText(code.value);
+        copied = true;
+      } catch {
+        // No clipboard API (a page not served over https): select it and copy the old way.
+        code.focus();
+        code.select();
+        copied = document.execCommand("copy");
+      }
+      status.textContent = copied ? button.dataset.copied : button.dataset.failed;
+    });
+  }
+})();
