@@ -72,7 +72,8 @@ def kill_while_writing(arguments: list[str], building: Path, written: str) -> No
 def test_publish_killed_midway_leaves_the_previous_publication_whole(made: Path) -> None:
     site = made / "site"
     before = fingerprint(site)
-    kill_while_writing(["publish", str(made / "out"), str(site), "--no-pdf"], store_of(site), "data/*.xlsx")
+    arguments = ["publish", str(made / "out"), str(site), "--no-pdf"]
+    kill_while_writing(arguments, store_of(site), "data/*.xlsx")
     assert fingerprint(site) == before
     assert (site / "datapackage.json").is_file()
     # The next release finishes and removes the killed run's folder.

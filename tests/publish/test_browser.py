@@ -11,8 +11,6 @@ import http.server
 import json
 import os
 import re
-import shutil
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
