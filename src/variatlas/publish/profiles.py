@@ -1,5 +1,5 @@
-"""Area profiles: a page per municipality, referral area, health trust and region, in both
-languages, with every published indicator for that area against the country as a spine
+"""Area profiles: a page per municipality, referral area, health trust and region, in each
+language, with every published indicator for that area against the country as a spine
 chart (drawn here as SVG, so the page needs no script), its trend marker, links to the
 indicator pages and a table twin; an index of all areas; and ``atlas/areas-index.json``
 for the front page's area search.
@@ -23,7 +23,14 @@ from markupsafe import Markup
 from variatlas.disclosure import DisclosedResults
 from variatlas.indicators.model import THEMES, Indicator
 from variatlas.publish.atlas import comparator_of, environment, page_context
-from variatlas.publish.wording import LANGUAGES, Language, decimals, number
+from variatlas.publish.wording import (
+    LANGUAGES,
+    Language,
+    catalogue_language,
+    decimals,
+    number,
+    versions,
+)
 from variatlas.results import is_suppressed
 from variatlas.variation.profiles import PROFILE_LEVELS, indicator_profile
 from variatlas.workers import mapped, worth_workers
@@ -107,8 +114,8 @@ def _entry(
     link = urlencode({"level": row["level"], "period": row["period"], "sex": "all"})
     return {
         "id": indicator.id,
-        "title": getattr(indicator.title, lang),
-        "unit": getattr(indicator.unit, lang),
+        "title": getattr(indicator.title, catalogue_language(lang)),
+        "unit": getattr(indicator.unit, catalogue_language(lang)),
         "href": f"../{indicator.id}.html#{link}&area={row['area']}",
         "period": row["period"],
         "count": number(row["numerator"], lang, 0),
@@ -138,7 +145,7 @@ def write_profiles(
     downloads: Mapping[str, Any],
     folder: Path,
 ) -> int:
-    """Write every area's profile in both languages, the areas index and the search index;
+    """Write every area's profile in each language, the areas index and the search index;
     return the number of areas."""
     published = [catalogue[i] for i in downloads]
     table = profiles_table(disclosed, published)
@@ -177,8 +184,7 @@ def write_profiles(
             themes = [(t, [e for e in entries if catalogue[e["id"]].theme == t]) for t in THEMES]
             html = page.render(
                 **common,
-                other=f"../../{'en' if lang == 'nb' else 'nb'}/areas/"
-                + profile_file(area["level"], area["area"]),
+                versions=versions("../../", f"areas/{profile_file(area['level'], area['area'])}"),
                 area=area,
                 themes=[(t, found) for t, found in themes if found],
                 learn_from=[e for e in entries if e["learn_from"]],
@@ -188,7 +194,7 @@ def write_profiles(
             (target / profile_file(area["level"], area["area"])).write_text(html, "utf-8")
         html = index.render(
             **common,
-            other=f"../../{'en' if lang == 'nb' else 'nb'}/areas/index.html",
+            versions=versions("../../", "areas/index.html"),
             levels=[(level, found) for level, found in listing if found],
         )
         (target / "index.html").write_text(html, "utf-8")
