@@ -22,6 +22,7 @@ from variatlas.documents import load_atlas, shipped_atlases
 from variatlas.documents.model import ResultBox
 from variatlas.indicators import load_catalogue
 from variatlas.publish.browser import Watched, chromium, launched, served
+from variatlas.publish.wording import LANGUAGES, strings
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -46,6 +47,12 @@ PAGE_KINDS = [
     "nn/atlases/variatlas.html",
     "en/whats-new.html",
     "nb/atlases/barn2025/total_tot_rb1.html",
+    # Nynorsk: its words are longer, and the catalogue's bokmål is marked in it.
+    "nn/index.html",
+    "nn/hpv_vaccination.html",
+    "nn/areas/referral_area-1.html",
+    "nn/atlases/barn2025.html",
+    "en/atlases/psyk2.html",
 ]
 
 
@@ -100,7 +107,7 @@ def _table(page: Any, selector: str) -> dict[str, list[str]]:
 
 def test_front_page_shows_the_four_themes_and_every_indicator(watched, atlas_url) -> None:
     catalogue = load_catalogue()
-    for path, lang in (("", "nb"), ("en/index.html", "en")):
+    for path, lang in (("", "nb"), ("nn/index.html", "nn"), ("en/index.html", "en")):
         page = watched.open(atlas_url + path, drawn=False)
         assert page.get_attribute("html", "lang") == lang
         assert page.locator("section.theme").count() == 4
@@ -134,9 +141,9 @@ def _page_kinds() -> list[str]:
     ],
 )
 def test_every_indicator_page_draws_without_errors(watched, atlas_url, indicators) -> None:
-    # Bokmål in the default run (the English page differs only in its words, which
-    # test_every_word_has_both_languages checks); both in the slow run.
-    languages = ("nb", "en") if indicators is load_catalogue else ("nb",)
+    # Bokmål in the default run (the nynorsk and English pages differ only in their words,
+    # which test_every_word_has_every_language checks); all three in the slow run.
+    languages = LANGUAGES if indicators is load_catalogue else ("nb",)
     for indicator in indicators():
         for lang in languages:
             page = watched.open(f"{atlas_url}{lang}/{indicator}.html")
@@ -436,7 +443,7 @@ def test_the_site_works_from_a_plain_static_server(browser, site: Path) -> None:
         server.shutdown()
 
 
-def test_an_area_found_on_the_front_page_has_its_profile_in_both_languages(
+def test_an_area_found_on_the_front_page_has_its_profile_in_every_language(
     watched, atlas_url
 ) -> None:
     page = watched.open(atlas_url, drawn=False)
@@ -457,7 +464,13 @@ def test_an_area_found_on_the_front_page_has_its_profile_in_both_languages(
     assert page.locator("table.spine-chart svg.spine circle").count() >= 20
     assert page.locator("table.profile-twin tbody tr").count() == spine.count()
     assert "Stabilt anslag" in page.locator("table.profile-twin").first.text_content()
-    page.click("a.language")
+    page.click("a.language[hreflang=nn]")
+    page.wait_for_url("**/nn/areas/municipality-1804.html")
+    page.wait_for_load_state("networkidle")
+    assert page.get_attribute("html", "lang") == "nn"
+    assert "samanlikna med landet" in page.locator("table.spine-chart caption").first.inner_text()
+    assert page.locator("table.spine-chart tbody tr").count() == spine.count()
+    page.click("a.language[hreflang=en]")
     page.wait_for_url("**/en/areas/municipality-1804.html")
     page.wait_for_load_state("networkidle")
     assert page.get_attribute("html", "lang") == "en"
@@ -475,14 +488,19 @@ def test_an_area_found_on_the_front_page_has_its_profile_in_both_languages(
     assert watched.problems == []
 
 
-def test_an_atlas_reads_whole_and_its_boxes_open_their_indicators(watched, atlas_url) -> None:
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_atlas_reads_whole_and_its_boxes_open_their_indicators(watched, atlas_url, lang) -> None:
+    """barn2025, written in bokmål, read from each front page: in nynorsk and English its
+    text is bokmål (so marked, and the page says so) among the page's own words."""
     document = load_atlas(next(f for f in shipped_atlases() if f.name == "barn2025"))
-    page = watched.open(atlas_url, drawn=False)
+    page = watched.open(atlas_url + ("" if lang == "nb" else f"{lang}/index.html"), drawn=False)
     page.click("#atlases a[href$='atlases/barn2025.html']")
-    page.wait_for_url("**/nb/atlases/barn2025.html")
+    page.wait_for_url(f"**/{lang}/atlases/barn2025.html")
     page.wait_for_load_state("networkidle")
-    assert page.get_attribute("html", "lang") == "nb"
+    assert page.get_attribute("html", "lang") == lang
     assert page.locator("h1").inner_text() == document.atlas.title["nb"]
+    assert page.get_attribute("h1", "lang") == (None if lang == "nb" else "nb")
+    assert page.locator("nav.toc h2").inner_text() == strings()["document_contents"][lang]
     chapters = page.locator("section.chapter")
     assert chapters.count() == len(document.chapters)
     boxes = [b for c in document.chapters.values() for b in c.blocks if isinstance(b, ResultBox)]
@@ -507,8 +525,9 @@ def test_an_atlas_reads_whole_and_its_boxes_open_their_indicators(watched, atlas
     page.wait_for_selector("body[data-drawn]", timeout=20_000)
     assert page.input_value("#level") == "referral_area"
     assert page.input_value("#period") == href.split("period=")[1].split("&")[0]
+    assert page.get_attribute("html", "lang") == lang
     page.go_back()
-    page.wait_for_url("**/nb/atlases/barn2025.html")
+    page.wait_for_url(f"**/{lang}/atlases/barn2025.html")
     assert page.locator("section.result-box").count() == len(boxes)
     assert watched.problems == []
 

@@ -25,6 +25,7 @@ from variatlas.pipeline import publish
 from variatlas.publish.document_choice import choose_documents
 from variatlas.publish.documents import load_documents, page_file, write_documents
 from variatlas.publish.markdown import link, markdown
+from variatlas.publish.wording import LANGUAGES, strings
 from variatlas.results import is_suppressed, read_results, write_results
 
 INDICATOR = "tonsillectomy_children"
@@ -261,13 +262,40 @@ def test_a_box_whose_data_are_not_shipped_says_why(pages) -> None:
     assert "not among the indicators of the catalogue" in box.group(0)
 
 
-def test_each_language_has_its_page_linked_to_the_other(pages) -> None:
+def test_each_language_has_its_page_linked_to_the_others(pages) -> None:
     site, _ = pages
     english = (site / page_file("tonsils", "en")).read_text(encoding="utf-8")
     assert Outline(english).lang == "en"
     assert "In the area the rate was" in english and "Contents" in english
-    assert '<link rel="alternate" hreflang="nb" href="../../nb/atlases/tonsils.html">' in english
     assert f"../../en/{INDICATOR}.html#level=referral_area" in english
+    for lang in LANGUAGES:
+        html = (site / page_file("tonsils", lang)).read_text(encoding="utf-8")
+        for other in LANGUAGES:
+            href = f"../../{other}/atlases/tonsils.html"
+            assert f'<link rel="alternate" hreflang="{other}" href="{href}">' in html
+            if other != lang:
+                assert f'<a class="language" href="{href}" hreflang="{other}"' in html
+
+
+def test_an_atlas_not_written_in_nynorsk_is_shown_in_bokmal_on_the_nynorsk_page(
+    pages, few_disclosed
+) -> None:
+    """The atlas is written in bokmål and English: its nynorsk page shows the bokmål text,
+    marked so and said once, among nynorsk words, with numbers as Norwegian writes them."""
+    site, shown = pages
+    html = (site / page_file("tonsils", "nn")).read_text(encoding="utf-8")
+    outline = Outline(html)
+    assert outline.lang == "nn"
+    assert '<h1 lang="nb">Mandeloperasjoner hos barn</h1>' in html
+    assert html.count(strings()["document_not_in_language"]["nn"].format(shown="bokmål")) == 1
+    headings = [text for _, text in outline.headings]
+    assert "Innhald" in headings and "Utval" in headings and "Utvalg" not in headings
+    assert "Tala i denne boksen er ikkje med her:" in html
+    assert f"var raten {number(shown['value'], 'nb', decimals(shown['value']))}." in html
+    assert f'href="../../nn/{INDICATOR}.html#level=referral_area' in html
+    # The indicator's title is the catalogue's, in bokmål.
+    title = load_catalogue()[INDICATOR].title.nb
+    assert f'lang="nb">{title}</a>' in html
 
 
 def test_no_raw_html_nor_script_comes_from_a_document(pages) -> None:
@@ -305,13 +333,15 @@ def test_every_shipped_atlas_is_drawn_whole(few_disclosed, tmp_path) -> None:
     written = write_documents(documents, few_disclosed, catalogue, published, tmp_path)
     assert len(documents) == 23  # SKDE's; the demo's own atlas needs more than 3 indicators
     assert [s.split(":")[0] for s in left_out] == ["The atlas variatlas is left out"]
-    assert len(written) == sum(len(d.atlas.languages) for d in documents)
+    assert len(written) == len(LANGUAGES) * len(documents)
     states: Counter[str] = Counter()
     for document in documents:
-        for lang in document.atlas.languages:
+        for lang in LANGUAGES:
             html = (tmp_path / page_file(document.atlas.id, lang)).read_text(encoding="utf-8")
             outline = Outline(html)
             assert outline.lang == lang
+            own = lang in document.atlas.languages
+            assert ('id="text-language"' not in html) == own, (document.atlas.id, lang)
             assert _in_order(outline.headings), document.atlas.id
             boxes = [
                 b.id
@@ -376,13 +406,30 @@ def test_publishing_draws_the_atlases_and_lists_them_on_the_front_page(
     # The demo's own atlas is optional, and three indicators cannot draw it: it is left out.
     assert len(left_out) == 1 and left_out[0].startswith("The atlas variatlas is left out: ")
     documents = [d for d in documents if d.atlas.id != "variatlas"]
-    for front, root in ((site / "index.html", site), (site / "en" / "index.html", site / "en")):
+    drafts = {d.atlas.id for d in documents if not d.atlas.published}
+    assert drafts == {"psyk2-1"}
+    for lang in LANGUAGES:
+        front = site / ("index.html" if lang == "nb" else f"{lang}/index.html")
         html = front.read_text(encoding="utf-8")
         listed = re.findall(r'<li data-atlas="([^"]+)"><a href="([^"]+)"', html)
-        assert {atlas for atlas, _ in listed} == {d.atlas.id for d in documents}
-        for _, href in listed:
-            assert (root / href).resolve().is_file(), href
+        # Every atlas but the draft, each linked to its page in the front page's language.
+        assert {atlas for atlas, _ in listed} == {d.atlas.id for d in documents} - drafts
+        for atlas, href in listed:
+            assert (front.parent / href).resolve() == (site / page_file(atlas, lang)), href
         assert 'data-atlas="barn2025"><a href="' in html and "SKDE, 2025" in html
+    # SKDE's nynorsk atlas: in nynorsk words on its nynorsk page, in nynorsk text (so marked)
+    # among bokmål words on its bokmål page.
     nynorsk = (site / page_file("psyk2", "nn")).read_text(encoding="utf-8")
-    assert '<html lang="nn">' in nynorsk and '<header class="site" lang="nb">' in nynorsk
-    assert "nn/atlases/psyk2.html" in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert '<html lang="nn">' in nynorsk and '<header class="site">' in nynorsk
+    assert "Innhald" in nynorsk and "Innhold" not in nynorsk and 'id="text-language"' not in nynorsk
+    bokmal = (site / page_file("psyk2", "nb")).read_text(encoding="utf-8")
+    assert '<html lang="nb">' in bokmal and "Innhold" in bokmal
+    assert re.search(r'<h1 lang="nn">', bokmal)
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "nn/atlases/psyk2.html" in sitemap and "nb/atlases/psyk2.html" in sitemap
+    # The draft is written, said to be one and kept from search engines.
+    for lang in LANGUAGES:
+        draft = (site / page_file("psyk2-1", lang)).read_text(encoding="utf-8")
+        assert '<meta name="robots" content="noindex">' in draft
+        assert strings()["document_draft"][lang] in draft
+    assert "psyk2-1" not in sitemap

@@ -93,6 +93,8 @@ def test_the_pages_have_no_inline_script_nor_style(site: Path) -> None:
     pages += [next((site / "nb" / "areas").glob("municipality-*.html")), site / "404.html"]
     pages += [site / "nb" / "atlases" / "barn2025.html", site / "nn" / "atlases" / "psyk2.html"]
     pages += sorted(site.glob("*/atlases/*/*.html"))[:3]
+    pages += [site / "nn" / "index.html", site / "nn" / "tonsillectomy_children.html"]
+    pages += [site / "404.nn.html", site / "nn" / "atlases" / "barn2025.html"]
     for page in pages:
         text = page.read_text(encoding="utf-8")
         for script in re.findall(r"<script\b[^>]*>", text):
@@ -226,6 +228,9 @@ def test_a_missing_page_is_an_html_404_and_a_missing_answer_json(client: TestCli
     assert '<html lang="en">' in english.text
     # Links from the root: the page is sent for addresses at any depth.
     assert 'href="/assets/atlas.css"' in english.text
+    nynorsk = client.get("/nn/areas/no_such_area.html")
+    assert nynorsk.status_code == 404 and "Fann ikkje sida" in nynorsk.text
+    assert '<html lang="nn">' in nynorsk.text and 'href="/nn/"' in nynorsk.text
     for url in ("/api/no_such_route", "/api", "/api/indicators/no_such_thing"):
         answer = client.get(url)
         assert answer.status_code == 404, url
@@ -260,14 +265,21 @@ def test_robots_and_the_sitemap_list_every_page_with_absolute_hreflang(
         for u in tree.iter(f"{SITEMAP}url")
     }
     pages = [p for p in site.rglob("*.html") if not p.name.startswith("404")]
-    assert len(entries) == len(pages)
+    drafts = [p for p in pages if "noindex" in p.read_text(encoding="utf-8")]
+    assert {p.name for p in drafts} == {"psyk2-1.html"}  # SKDE's draft, in each language
+    assert len(entries) == len(pages) - len(drafts) and not any("psyk2-1" in e for e in entries)
     base = "http://127.0.0.1:8000/"
     front = entries[base]
-    assert front == {"nb": base, "en": base + "en/", "x-default": base}
+    assert front == {"nb": base, "nn": base + "nn/", "en": base + "en/", "x-default": base}
+    assert entries[base + "nn/"] == front
     page = entries[base + "en/tonsillectomy_children.html"]
     assert page["nb"] == base + "nb/tonsillectomy_children.html"
+    assert page["nn"] == base + "nn/tonsillectomy_children.html"
     assert page["en"] == base + "en/tonsillectomy_children.html"
+    assert entries[base + "nb/areas/"]["nn"] == base + "nn/areas/"
     assert entries[base + "nb/areas/"]["en"] == base + "en/areas/"
+    atlas = entries[base + "nn/atlases/psyk2.html"]
+    assert set(atlas) == {"nb", "nn", "en", "x-default"}
     for loc, links in entries.items():
         assert loc is not None and loc.startswith(base)
         assert all(href.startswith(base) for href in links.values()), loc

@@ -1,10 +1,10 @@
-"""The web atlas: static pages in bokmål and English over per-indicator view data.
+"""The web atlas: static pages in bokmål, nynorsk and English over per-indicator view data.
 
 ``write_atlas`` adds to a publication folder:
 
-- ``index.html`` (bokmål) and ``en/index.html``: the four themes, each indicator with a
-  one-line finding from its variation summary;
-- ``nb/<id>.html`` and ``en/<id>.html``: the indicator page (map, sorted bars, funnel plot,
+- ``index.html`` (bokmål), ``nn/index.html`` and ``en/index.html``: the four themes, each
+  indicator with a one-line finding from its variation summary;
+- ``<lang>/<id>.html`` (``nb``, ``nn``, ``en``): the indicator page (map, sorted bars, funnel plot,
   trend, reading, definition, provenance, downloads), drawn in the browser by
   ``assets/atlas.js`` with Observable Plot and d3 shipped in ``assets/vendor``;
 - ``atlas/<id>.json``: what the page draws, all of it from the disclosed results: the rows,
@@ -17,7 +17,6 @@ Everything is relative links, so the folder works from any static web server.
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import shutil
@@ -29,12 +28,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from variatlas import __version__
 from variatlas.disclosure import DisclosedResults
 from variatlas.geography import Geography
 from variatlas.indicators.model import THEMES, Indicator
-from variatlas.publish.wording import LANGUAGES, Language, decimals, finding, reading, strings
+from variatlas.publish.wording import (
+    LANGUAGES,
+    Language,
+    catalogue_language,
+    decimals,
+    finding,
+    reading,
+    strings,
+    versions,
+)
 from variatlas.results import RESULT_COLUMNS, SUMMARY_COLUMNS
 from variatlas.variation import funnel_kind, view_key
 
@@ -301,13 +310,19 @@ def words(lang: Language, comparator: str = "nation") -> dict[str, str]:
 
 
 def page_context(lang: Language, comparator: str) -> dict[str, Any]:
-    """What every page's template is given: its language, words, version and whether the
-    data are a regional extract."""
+    """What every page's template is given: its language, words, version, whether the data
+    are a regional extract, and the catalogue's texts (indicator titles, descriptions) in
+    ``lang``'s nearest written language: ``text`` picks it from a ``Text``, ``text_lang`` names
+    it and ``text_attr`` is the ``lang`` attribute to mark it with where it is not ``lang``."""
+    text_lang = catalogue_language(lang)
     return {
         "lang": lang,
         "w": words(lang, comparator),
         "version": __version__,
         "regional": comparator == "data",
+        "text": lambda text: str(getattr(text, text_lang)),
+        "text_lang": text_lang,
+        "text_attr": Markup(f' lang="{text_lang}"') if text_lang != lang else "",
     }
 
 
@@ -346,7 +361,7 @@ def _write_pages(
             root="" if lang == "nb" else "../",
             home="index.html",
             pages="nb/" if lang == "nb" else "",
-            other="en/index.html" if lang == "nb" else "../index.html",
+            versions=versions("" if lang == "nb" else "../", "index.html"),
             themes=themes,
             findings=findings,
             atlases=atlases.get(lang, []),
@@ -355,15 +370,13 @@ def _write_pages(
         target = folder / "index.html" if lang == "nb" else folder / lang / "index.html"
         target.write_text(front_html, encoding="utf-8")
         for indicator in published:
-            other = "en" if lang == "nb" else "nb"
             html = page.render(
                 **common,
                 root="../",
                 pages="",
-                other=f"../{other}/{indicator.id}.html",
+                versions=versions("../", f"{indicator.id}.html"),
                 home="../index.html" if lang == "nb" else "index.html",
                 indicator=indicator,
-                text=functools.partial(_in, lang),
                 downloads=downloads[indicator.id],
                 threshold=disclosed.thresholds.get(indicator.id),
                 counted=indicator.id in counted,
@@ -372,11 +385,6 @@ def _write_pages(
                 marks=marks,
             )
             (folder / lang / f"{indicator.id}.html").write_text(html, encoding="utf-8")
-
-
-def _in(lang: Language, text: Any) -> str:
-    """A bilingual text (``Text``) in ``lang``, for the templates."""
-    return str(getattr(text, lang))
 
 
 def _indicator_provenance(

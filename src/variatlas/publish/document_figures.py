@@ -31,6 +31,7 @@ from variatlas.documents.placeholders import decimals, number
 from variatlas.indicators.model import Indicator
 from variatlas.publish.atlas import period_key
 from variatlas.publish.markdown import inline
+from variatlas.publish.wording import Language, catalogue_language
 from variatlas.results import NATION_CODE, is_suppressed
 
 BAR_WIDTH, BAR_HEIGHT = 160, 12
@@ -219,21 +220,26 @@ class Drawing:
 def figure_html(
     figure: Figure,
     lang: Written,
-    ui: str,
+    ui: Language,
     w: Mapping[str, str],
     drawing: Drawing,
     *,
     repeated: bool = False,
 ) -> Markup:
-    """A figure of a document in ``lang`` (its words in ``ui``), as HTML; ``repeated``: the
-    box has shown its numbers already (SKDE's map beside its bars), so it links only."""
+    """A figure of a document in ``lang`` on a page in ``ui`` (its words), as HTML;
+    ``repeated``: the box has shown its numbers already (SKDE's map beside its bars), so it
+    links only. Text not in ``ui`` is marked with its ``lang``: the document's, the
+    catalogue's indicator titles (bokmål on a nynorsk page) and the reasons (English)."""
+    titles = catalogue_language(ui)
     context: dict[str, Any] = {
         "w": w,
         "lang": lang,
         "repeated": repeated,
         "title": inline(figure.title[lang]) if figure.title else None,
         "caption": inline(figure.caption[lang]) if figure.caption else None,
-        **reason_words(figure.reason, lang),
+        **reason_words(figure.reason, ui),
+        "own": Markup(f' lang="{lang}"') if lang != ui else "",
+        "title_attr": Markup(f' lang="{titles}"') if titles != ui else "",
         "state": "not shipped",
     }
     if figure.indicator is not None:
@@ -248,11 +254,12 @@ def reason_words(reason: Reason, lang: str) -> dict[str, str | None]:
     return {"reason": text, "reason_lang": None if written == lang else written}
 
 
-def _bound(figure: Figure, ui: str, w: Mapping[str, str], drawing: Drawing) -> dict[str, Any]:
+def _bound(figure: Figure, ui: Language, w: Mapping[str, str], drawing: Drawing) -> dict[str, Any]:
     """A bound figure's link and table, or why it has none in this publication."""
     main = str(figure.indicator)
     indicator = drawing.catalogue[main]
-    title = str(getattr(indicator.title, ui))
+    titles = catalogue_language(ui)
+    title = str(getattr(indicator.title, titles))
     found: dict[str, Any] = {"indicator": main, "indicator_title": title}
     if main not in drawing.published:
         return {**found, "state": "unpublished"}
@@ -266,10 +273,13 @@ def _bound(figure: Figure, ui: str, w: Mapping[str, str], drawing: Drawing) -> d
         return {**found, "state": "empty"}
     series = [main, *(i for i in figure.also if i in drawing.published)]
     found["missing"] = [
-        str(getattr(drawing.catalogue[i].title, ui)) for i in figure.also if i not in series
+        str(getattr(drawing.catalogue[i].title, titles)) for i in figure.also if i not in series
     ]
     found["series"] = [
-        {"title": str(getattr(drawing.catalogue[i].title, ui)), "unit": _unit(drawing, i, ui)}
+        {
+            "title": str(getattr(drawing.catalogue[i].title, titles)),
+            "unit": _unit(drawing, i, titles),
+        }
         for i in series
     ]
     found.update(_table(figure, series, period, ui, w, drawing.views))

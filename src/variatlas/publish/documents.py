@@ -1,11 +1,14 @@
 """The atlas documents drawn as pages of the web atlas.
 
-Each atlas (``variatlas.documents``: SKDE's 23 are shipped) becomes one page per language it
-has, ``<lang>/atlases/<id>.html`` beside the indicator pages (``nb/``, ``en/``, and ``nn/``
-for an atlas in nynorsk), read front to back: the title, the summary, the contents (a link to
-each chapter and result box), then each chapter with its texts, fact boxes and result boxes
-(summary, figures, case definition, assessment). The words around the document are the
-atlas's in bokmål (for a document in bokmål or nynorsk) or English.
+Each atlas (``variatlas.documents``: SKDE's 23 are shipped) becomes one page per interface
+language, ``<lang>/atlases/<id>.html`` beside the indicator pages (``nb/``, ``nn/``, ``en/``),
+read front to back: the title, the summary, the contents (a link to each chapter and result
+box), then each chapter with its texts, fact boxes and result boxes (summary, figures, case
+definition, assessment). The words around the document are the page's language; the
+document's own text is in that language where the atlas is written in it, else in the
+nearest language it is written in (``NEAREST``), marked with its ``lang`` and with a line
+saying so. A draft (``published: false``) is written with a banner, ``noindex`` and no place
+on the front pages or in the sitemap.
 
 Each result box with a figure also has a page of its own to link to and embed
 (``embeds``: ``<lang>/atlases/<id>/<box>.html``), and the atlas page a PDF beside it when the
@@ -38,10 +41,15 @@ from variatlas.publish.document_figures import Drawing, figure_html, reason_word
 from variatlas.publish.embeds import share, write_box_pages
 from variatlas.publish.markdown import inline, markdown
 from variatlas.publish.pdf import SIZE_MARK
-from variatlas.publish.wording import Language
+from variatlas.publish.wording import LANGUAGES, Language, versions
 
-LANGUAGE_NAMES = {"nb": "Norsk (bokmål)", "nn": "Norsk (nynorsk)", "en": "English"}
-"""Each language named in itself, for the links between an atlas's versions."""
+NEAREST: dict[Language, tuple[Written, ...]] = {
+    "nb": ("nb", "nn", "en"),
+    "nn": ("nn", "nb", "en"),
+    "en": ("en", "nb", "nn"),
+}
+"""For a page in each interface language, the atlas's languages to show its text in, best
+first: the other written Norwegian before English, bokmål before nynorsk for English."""
 FIGURE_MARK = "VARIATLASFIGURE{}END"
 """What a ``{{ figure ID }}`` becomes in the Markdown, replaced by the figure once rendered
 (letters and digits, which Markdown leaves as they are)."""
@@ -53,9 +61,9 @@ def page_file(atlas: str, lang: str) -> str:
     return f"{lang}/atlases/{atlas}.html"
 
 
-def interface(lang: str) -> Language:
-    """The language of the words around a document: English for English, else bokmål."""
-    return "en" if lang == "en" else "nb"
+def text_language(languages: Sequence[Written], ui: Language) -> Written:
+    """The language an atlas written in ``languages`` is shown in on a page in ``ui``."""
+    return next(lang for lang in NEAREST[ui] if lang in languages)
 
 
 def load_documents(
@@ -68,12 +76,15 @@ def load_documents(
 
 
 def atlas_listing(documents: Sequence[Document], ui: Language) -> list[dict[str, Any]]:
-    """The front page's list in ``ui``: each atlas's title, publisher, year and page (in
-    ``ui``'s language if it has it, else its first), newest first."""
+    """The front page's list in ``ui``: each published atlas's title (in the language its
+    page shows it in), publisher, year and page in ``ui``, newest first; drafts are left
+    out."""
     listed = []
     for document in documents:
         atlas = document.atlas
-        lang = ui if ui in atlas.languages else atlas.languages[0]
+        if not atlas.published:
+            continue
+        lang = text_language(atlas.languages, ui)
         listed.append(
             {
                 "id": atlas.id,
@@ -81,8 +92,7 @@ def atlas_listing(documents: Sequence[Document], ui: Language) -> list[dict[str,
                 "lang": lang,
                 "publisher": atlas.publisher,
                 "year": atlas.year,
-                "draft": not atlas.published,
-                "page": page_file(atlas.id, lang),
+                "page": page_file(atlas.id, ui),
             }
         )
     return sorted(listed, key=lambda a: (-a["year"], a["title"]))
@@ -116,11 +126,12 @@ def write_documents(
     base_url: str | None = None,
     pdf: bool = False,
 ) -> list[Path]:
-    """Write every page of every atlas, and the page of each of its result boxes, into the
-    publication ``folder``, its figures' links marked where their indicator is new or revised
-    in this release (``marks``); return the atlas pages. ``base_url``: the address the
-    publication is served at, for the boxes' embed snippets (else relative); ``pdf``: the
-    pages link to their PDF (``pdf.print_pages`` makes it and fills in its size)."""
+    """Write every atlas's page in every interface language, and the page of each of its
+    result boxes, into the publication ``folder``, its figures' links marked where their
+    indicator is new or revised in this release (``marks``); return the atlas pages.
+    ``base_url``: the address the publication is served at, for the boxes' embed snippets
+    (else relative); ``pdf``: the pages link to their PDF (``pdf.print_pages`` makes it and
+    fills in its size)."""
     templates = environment()
     drawing = Drawing(
         catalogue,
@@ -135,24 +146,28 @@ def write_documents(
     comparator = comparator_of(disclosed)
     written = []
     for document in documents:
-        for lang in document.atlas.languages:
-            ui = interface(lang)
+        atlas = document.atlas
+        for ui in LANGUAGES:
+            lang = text_language(atlas.languages, ui)
             common = page_context(ui, comparator)
-            writer = _Writer(document, lang, common["w"], bindings, drawing, base_url)
-            target = folder / page_file(document.atlas.id, lang)
+            writer = _Writer(document, lang, ui, common["w"], bindings, drawing, base_url)
+            target = folder / page_file(atlas.id, ui)
             target.parent.mkdir(parents=True, exist_ok=True)
             context = {
                 **common,
-                "page_lang": lang,
+                "page_lang": ui,
                 "root": "../../",
+                "document_lang": lang,
+                "own": Markup(f' lang="{lang}"') if lang != ui else "",
                 "atlas": writer.head(),
                 "chapters": writer.chapters(),
             }
             html = page.render(
                 **context,
-                home="../../index.html" if ui == "nb" else "../../en/index.html",
-                versions=_versions(document, lang),
-                pdf={"href": f"{document.atlas.id}.pdf", "size": SIZE_MARK} if pdf else None,
+                home="../../index.html" if ui == "nb" else "../index.html",
+                versions=versions("../../", f"atlases/{atlas.id}.html"),
+                noindex=not atlas.published,
+                pdf={"href": f"{atlas.id}.pdf", "size": SIZE_MARK} if pdf else None,
             )
             target.write_text(html, encoding="utf-8")
             write_box_pages(box_template, target.parent, context, context["chapters"])
@@ -160,25 +175,14 @@ def write_documents(
     return written
 
 
-def _versions(document: Document, lang: str) -> list[dict[str, str]]:
-    """The atlas's pages in its other languages, for the links between them."""
-    return [
-        {
-            "lang": other,
-            "name": LANGUAGE_NAMES[other],
-            "href": f"../../{page_file(document.atlas.id, other)}",
-        }
-        for other in document.atlas.languages
-        if other != lang
-    ]
-
-
 @dataclass
 class _Writer:
-    """One atlas in one language: its texts filled and rendered, its figures drawn."""
+    """One atlas in one language (``lang``) on a page in ``ui``: its texts filled and rendered,
+    its figures drawn."""
 
     document: Document
     lang: Written
+    ui: Language
     w: Mapping[str, str]
     bindings: Bindings
     drawing: Drawing
@@ -278,14 +282,14 @@ class _Writer:
                 id=block.id,
                 anchor=f"box-{block.id}",
                 data=block.data,
-                **reason_words(block.reason, self.lang),
+                **reason_words(block.reason, self.ui),
                 figures=figures,
                 share=None,
             )
             if block.data != "not shipped":
                 title = found["title"].striptags()
                 atlas = self.document.atlas.id
-                found["share"] = share(atlas, block.id, self.lang, title, figures, self.served_at)
+                found["share"] = share(atlas, block.id, self.ui, title, figures, self.served_at)
         return found
 
     def box_figures(self, figures: list[Figure]) -> list[Markup]:
@@ -300,8 +304,7 @@ class _Writer:
         return drawn
 
     def figure(self, figure: Figure, *, repeated: bool = False) -> Markup:
-        ui = interface(self.lang)
-        return figure_html(figure, self.lang, ui, self.w, self.drawing, repeated=repeated)
+        return figure_html(figure, self.lang, self.ui, self.w, self.drawing, repeated=repeated)
 
     def fill(self, markdown_text: str, where: str, marks: list[str] | None = None) -> str:
         """A text with its numbers printed; ``{{ figure ID }}`` marked in ``marks`` (none

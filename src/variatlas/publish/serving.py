@@ -92,7 +92,7 @@ MEDIA_TYPES = {
     ".parquet": "application/vnd.apache.parquet",
 }
 
-NOT_FOUND_PAGES = {"nb": "404.html", "en": "404.en.html"}
+NOT_FOUND_PAGES = {"nb": "404.html", "nn": "404.nn.html", "en": "404.en.html"}
 """The 404 pages ``publish`` writes at the top of the publication (static hosts serve
 ``404.html``)."""
 NOT_FOUND_FALLBACK = (
@@ -203,10 +203,12 @@ class KeptCodings:
 
 
 def not_found_page(site: Path | None, path: str) -> Response:
-    """The publication's HTML 404 page (the English one under ``/en/``)."""
+    """The publication's HTML 404 page (the nynorsk one under ``/nn/``, the English one under
+    ``/en/``)."""
     names = [NOT_FOUND_PAGES["nb"]]
-    if path.startswith("/en/"):
-        names.insert(0, NOT_FOUND_PAGES["en"])
+    for lang, name in NOT_FOUND_PAGES.items():
+        if lang != "nb" and path.startswith(f"/{lang}/"):
+            names.insert(0, name)
     folder = site.resolve() if site is not None else None
     for name in names:
         if folder is not None and (folder / name).is_file():

@@ -1,10 +1,11 @@
 """What a web server needs beside the pages, written into the publication by ``publish``.
 
-- ``robots.txt`` and ``sitemap.xml``: every page, with its other language as an
-  ``xhtml:link rel="alternate" hreflang`` (absolute URLs from the base URL the site is served
-  at: ``variatlas publish --base-url``);
-- ``404.html`` (bokmål, with a line in English: what static hosts send) and ``404.en.html``
-  (English, sent under ``/en/`` by ``variatlas serve``): the page for an address not there;
+- ``robots.txt`` and ``sitemap.xml``: every page but a draft's (``noindex``), with itself in
+  every language as an ``xhtml:link rel="alternate" hreflang`` (absolute URLs from the base
+  URL the site is served at: ``variatlas publish --base-url``);
+- ``404.html`` (bokmål, with a line in English: what static hosts send), ``404.nn.html`` and
+  ``404.en.html`` (nynorsk and English, sent under ``/nn/`` and ``/en/`` by ``variatlas
+  serve``): the page for an address not there;
 - a ``.gz`` (gzip) and a ``.br`` (Brotli) beside every text file worth compressing, for any
   server that sends them when asked (nginx's ``gzip_static`` and ``brotli_static``, Caddy's
   ``precompressed``, ``variatlas serve``), so that no file is compressed per request.
@@ -28,7 +29,7 @@ import brotli
 
 from variatlas.publish.atlas import environment, page_context
 from variatlas.publish.serving import NOT_FOUND_PAGES
-from variatlas.publish.wording import LANGUAGES, Language
+from variatlas.publish.wording import LANGUAGES, Language, versions
 from variatlas.workers import mapped
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
@@ -51,7 +52,7 @@ NOT_FOUND = """{% extends "base.html" %}
 {% block title %}{{ heading }} · {{ w.site_short }}{% endblock %}
 {% block main %}
 <h1>{{ heading }}</h1>
-<p class="lede">{{ text }}</p>
+<p class="lede">{{ message }}</p>
 <p><a href="{{ home }}">{{ w.front_page }}</a> ·
 <a href="{{ pages }}areas/index.html">{{ w.areas_heading }}</a></p>
 <p lang="{{ other_lang }}">{{ other_text }}</p>
@@ -60,12 +61,17 @@ NOT_FOUND = """{% extends "base.html" %}
 NOT_FOUND_WORDS: dict[Language, dict[str, str]] = {
     "nb": {
         "heading": "Fant ikke siden",
-        "text": "Det finnes ingen side på denne adressen. Den kan ha blitt flyttet, eller "
+        "message": "Det finnes ingen side på denne adressen. Den kan ha blitt flyttet, eller "
         "adressen kan være skrevet feil.",
+    },
+    "nn": {
+        "heading": "Fann ikkje sida",
+        "message": "Det finst inga side på denne adressa. Ho kan ha blitt flytta, eller adressa "
+        "kan vere skriven feil.",
     },
     "en": {
         "heading": "Page not found",
-        "text": "There is no page at this address. It may have moved, or the address may be "
+        "message": "There is no page at this address. It may have moved, or the address may be "
         "mistyped.",
     },
 }
@@ -128,27 +134,34 @@ def _address(page: str) -> str:
     return page.removesuffix("index.html")
 
 
-def _other_language(page: str) -> tuple[str, str]:
-    """The same page in the other language: (language, page)."""
-    if page == "index.html":
-        return "en", "en/index.html"
-    if page.startswith("en/"):
-        rest = page.removeprefix("en/")
-        return "nb", "index.html" if rest == "index.html" else f"nb/{rest}"
-    return "en", f"en/{page.removeprefix('nb/')}"
+NOINDEX = b'<meta name="robots" content="noindex">'
+"""What a page that is not to be found by search engines (a draft atlas) says in its head."""
 
 
-def _language(page: str) -> Language:
-    return "en" if page.startswith("en/") else "nb"
+def _page_of(path: str) -> tuple[Language, str] | None:
+    """A page's language and its address within the language (``index.html`` for the front
+    page, ``<id>.html``, ``areas/...``), or None for a page in no language."""
+    if path == "index.html":
+        return "nb", path
+    for lang in LANGUAGES:
+        if path.startswith(f"{lang}/"):
+            return lang, path.removeprefix(f"{lang}/")
+    return None
+
+
+def _indexed(page: Path) -> bool:
+    """Whether a page is for search engines: not a draft's (``NOINDEX`` in its head)."""
+    with page.open("rb") as read:
+        return NOINDEX not in read.read(2048)
 
 
 def sitemap(folder: Path, base: str) -> str:
-    """Every page of the publication, with its other language (and ``x-default``, the
-    bokmål page) as absolute ``hreflang`` alternates."""
+    """Every page of the publication but the drafts', with itself in every language it has
+    (and ``x-default``, the bokmål page) as absolute ``hreflang`` alternates."""
     pages = sorted(
         str(p.relative_to(folder))
         for p in folder.rglob("*.html")
-        if p.name not in NOT_FOUND_PAGES.values() and p.is_file()
+        if p.name not in NOT_FOUND_PAGES.values() and p.is_file() and _indexed(p)
     )
     if len(pages) > 50_000:
         raise ValueError(f"{len(pages)} pages: a sitemap holds 50,000 (split it in an index)")
@@ -160,12 +173,14 @@ def sitemap(folder: Path, base: str) -> str:
     ]
     for page in pages:
         lines += ["<url>", f"  <loc>{escape(base + _address(page))}</loc>"]
-        other_lang, other = _other_language(page)
-        if other in known:
-            versions = {_language(page): page, other_lang: other}
-            for lang in ("nb", "en"):
-                lines.append(_alternate(lang, base + _address(versions[lang])))
-            lines.append(_alternate("x-default", base + _address(versions["nb"])))
+        found = _page_of(page)
+        if found is not None:
+            same = {v["lang"]: v["href"] for v in versions("", found[1]) if v["href"] in known}
+            if len(same) > 1:
+                for lang, other in same.items():
+                    lines.append(_alternate(lang, base + _address(other)))
+                if "nb" in same:
+                    lines.append(_alternate("x-default", base + _address(same["nb"])))
         lines.append("</url>")
     lines += ["</urlset>", ""]
     return "\n".join(lines)
@@ -180,16 +195,16 @@ def _write_not_found(folder: Path, path: str) -> None:
     any depth."""
     template = environment().from_string(NOT_FOUND)
     for lang in LANGUAGES:
-        other: Language = "en" if lang == "nb" else "nb"
-        home = path if lang == "nb" else f"{path}en/"
+        other: Language = "nb" if lang == "en" else "en"
+        home = path if lang == "nb" else f"{path}{lang}/"
         page = template.render(
             **page_context(lang, _comparator(folder)),
             root=path,
             home=home,
             pages=f"{path}{lang}/",
-            other=path if lang == "en" else f"{path}en/",
+            versions=[{**v, "href": _address(v["href"])} for v in versions(path, "index.html")],
             other_lang=other,
-            other_text=NOT_FOUND_WORDS[other]["text"],
+            other_text=NOT_FOUND_WORDS[other]["message"],
             **NOT_FOUND_WORDS[lang],
         )
         (folder / NOT_FOUND_PAGES[lang]).write_text(page, encoding="utf-8")

@@ -18,7 +18,7 @@ from typing import Any
 from variatlas.indicators.model import Indicator
 from variatlas.publish.atlas import environment, page_context
 from variatlas.publish.changes import CLASSES
-from variatlas.publish.wording import LANGUAGES, Language, decimals, number
+from variatlas.publish.wording import LANGUAGES, Language, decimals, number, versions
 
 PAGE = "whats-new.html"
 EXAMPLES = 40
@@ -97,12 +97,11 @@ def write_whats_new(
             for indicator, found in sorted(changes["indicators"].items())
             if found["mark"] in ("new", "revised", "updated")
         ]
-        other: Language = "en" if lang == "nb" else "nb"
         html = template.render(
             **page_context(lang, comparator),
             root="../",
             home="../index.html" if lang == "nb" else "index.html",
-            other=f"../{other}/{PAGE}",
+            versions=versions("../", PAGE),
             release=record,
             changes=changes,
             classes=CLASSES,

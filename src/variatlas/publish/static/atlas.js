@@ -7,10 +7,13 @@
 
   const body = document.body;
   const lang = body.dataset.lang;
+  // The catalogue's titles and units are in bokmål and English: a nynorsk page shows bokmål.
+  const textLang = body.dataset.textLang;
   const root = body.dataset.root;
   const id = body.dataset.indicator;
   const w = JSON.parse(document.getElementById("strings").textContent);
-  const locale = lang === "nb" ? "nb-NO" : "en-GB";
+  // Bokmål and nynorsk write numbers alike (1 234,5).
+  const locale = lang === "en" ? "en-GB" : "nb-NO";
   const $ = (selector) => document.querySelector(selector);
   const state = { level: null, period: null, sex: "all", highlight: "" };
   const PROFILE_LEVELS = ["municipality", "referral_area", "health_trust", "region"];
@@ -36,7 +39,7 @@
   const count = (value) => fmt(value, 0);
   const isSuppressed = (row) => row.flag.startsWith("suppressed");
   const isYear = (period) => /^\d{4}$/.test(period);
-  const unit = () => view.unit[lang];
+  const unit = () => view.unit[textLang];
 
   function position(label) {
     if (!label) return "";
@@ -256,7 +259,7 @@
     const projection = d3.geoTransverseMercator().rotate([-15, -65]).fitSize([width, height], shapes);
     const path = d3.geoPath(projection);
     const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`)
-      .attr("role", "group").attr("aria-label", `${w.map_heading}: ${view.title[lang]}`);
+      .attr("role", "group").attr("aria-label", `${w.map_heading}: ${view.title[textLang]}`);
     const pattern = svg.append("defs").append("pattern").attr("id", "suppressed")
       .attr("patternUnits", "userSpaceOnUse").attr("width", 6).attr("height", 6)
       .attr("patternTransform", "rotate(45)");
@@ -328,7 +331,7 @@
     const mapRows = own
       ? shapes.features.map((f) => rowFor(f.properties.code)).filter(Boolean)
       : selected();
-    $("#map-table").replaceChildren(table(`${w.map_heading}: ${view.title[lang]}, ${state.period}`, [
+    $("#map-table").replaceChildren(table(`${w.map_heading}: ${view.title[textLang]}, ${state.period}`, [
       ...valueColumns().slice(0, 2),
       { label: w.class, text: (r) => (r.value === null ? "" : String(classOf(r.value, breaks) + 1)) },
     ], [...mapRows].sort((a, b) => a.area_name.localeCompare(b.area_name, locale))));
@@ -437,11 +440,11 @@
         Plot.text(hidden, { x: 0, y: "area_name", text: () => w.status_suppressed, textAnchor: "start", dx: 4, fill: "#595959", fontStyle: "italic" }),
         ...referenceMarks(),
       ],
-      ariaLabel: `${w.bars_heading}: ${view.title[lang]}`,
+      ariaLabel: `${w.bars_heading}: ${view.title[textLang]}`,
     });
     $("#bars").replaceChildren(chart);
     const byArea = d3.group(yearly, (r) => r.area);
-    $("#bars-table").replaceChildren(table(`${view.title[lang]}, ${w[`levels_${state.level}`]}, ${state.period}`, [
+    $("#bars-table").replaceChildren(table(`${view.title[textLang]}, ${w[`levels_${state.level}`]}, ${state.period}`, [
       ...valueColumns(),
       ...(view.published_by ? [{ label: w.published_value, number: true, text: (r) => fmt(r.published_value), raw: (r) => r.published_value }] : []),
       ...(yearly.length ? [{ label: w.years, text: (r) => (byArea.get(r.area) || []).map((y) => `${y.period}: ${fmt(y.value)}`).join("; ") }] : []),
@@ -533,10 +536,10 @@
           title: (p) => `${describe(p)}\n${w.funnel_position}: ${p.where}`, tip: true,
         }),
       ],
-      ariaLabel: `${w.funnel_heading}: ${view.title[lang]}`,
+      ariaLabel: `${w.funnel_heading}: ${view.title[textLang]}`,
     });
     $("#funnel").replaceChildren(chart);
-    $("#funnel-table").replaceChildren(table(`${w.funnel_heading}: ${view.title[lang]}, ${state.period}`, [
+    $("#funnel-table").replaceChildren(table(`${w.funnel_heading}: ${view.title[textLang]}, ${state.period}`, [
       { label: w.area, text: (p) => p.area_name },
       { label: ratio ? w.funnel_x_ratio : w.funnel_x_proportion, number: true, text: (p) => fmt(p.fx, ratio ? 1 : 0), raw: (p) => p.fx },
       { label: ratio ? w.funnel_y_ratio : w.value, number: true, text: (p) => fmt(p.fy, ratio ? 2 : view.decimals), raw: (p) => p.fy },
@@ -589,11 +592,11 @@
         Plot.dot(chosen, { x: "year", y: "value", fill: "#6a3d9a", r: 4 }),
         Plot.text(chosen.slice(-1), { x: "year", y: "value", text: "area_name", textAnchor: "start", dx: 8, fill: "#6a3d9a" }),
       ],
-      ariaLabel: `${w.trend_heading}: ${view.title[lang]}`,
+      ariaLabel: `${w.trend_heading}: ${view.title[textLang]}`,
     });
     $("#trend").replaceChildren(chart);
     const byArea = d3.group(series, (r) => r.area);
-    $("#trend-table").replaceChildren(table(`${w.trend_heading}: ${view.title[lang]}`, [
+    $("#trend-table").replaceChildren(table(`${w.trend_heading}: ${view.title[textLang]}`, [
       { label: w.area, text: (r) => r.area_name },
       ...periods.map((p) => ({
         label: p, number: true,
@@ -641,7 +644,7 @@
         Plot.barX(segments, { x: "value", y: "area_name", fill: "phase", title: (r) => `${r.area_name}, ${r.phase}: ${fmt(r.value)}`, tip: true }),
         Plot.ruleX([0]),
       ],
-      ariaLabel: `${w.phases_heading}: ${view.title[lang]}`,
+      ariaLabel: `${w.phases_heading}: ${view.title[textLang]}`,
     });
     $("#phases").replaceChildren(chart);
     const byArea = d3.group(segments, (r) => r.area);
