@@ -18,7 +18,14 @@ from typing import Any
 from variatlas.indicators.model import Indicator
 from variatlas.publish.atlas import environment, page_context
 from variatlas.publish.changes import CLASSES
-from variatlas.publish.wording import LANGUAGES, Language, decimals, number, versions
+from variatlas.publish.wording import (
+    LANGUAGES,
+    Language,
+    catalogue_language,
+    decimals,
+    number,
+    versions,
+)
 
 PAGE = "whats-new.html"
 EXAMPLES = 40
@@ -83,7 +90,8 @@ def write_whats_new(
     per_indicator = _by_indicator(changes)
     written = []
     for lang in LANGUAGES:
-        titles = {i: str(getattr(c.title, lang)) for i, c in catalogue.items()}
+        shown = catalogue_language(lang)
+        titles = {i: str(getattr(c.title, shown)) for i, c in catalogue.items()}
         marked = [
             {
                 "id": indicator,
