@@ -275,6 +275,21 @@ def test_skde_figures_show_the_atlas_words_and_the_dps_map(watched, atlas_url) -
     assert watched.problems == []
 
 
+def test_drug_use_by_county_is_drawn_on_the_county_map_from_its_atlas_box(
+    watched, atlas_url
+) -> None:
+    page = watched.open(f"{atlas_url}nb/atlases/barn2025.html")
+    link = page.locator("a[href*='skde_barn2025_aad_tot_fylke_drugs.html'][href*='level=county']")
+    assert link.count() >= 1
+    link.first.click()
+    page.wait_for_function("document.querySelectorAll('#map path.area').length === 15")
+    assert page.locator("#level").input_value() == "county"
+    assert "fylkene" in page.locator("#map-note").inner_text()
+    assert page.locator("#map rect.inset").count() == 0
+    assert page.locator("#bars-table tbody tr").count() == 15
+    assert watched.problems == []
+
+
 def test_a_lead_time_shows_where_the_time_goes(watched, atlas_url) -> None:
     page = watched.open(f"{atlas_url}en/cancer_pathway_median_lead_time_breast_surgery.html")
     section = page.locator("#phases-section")
