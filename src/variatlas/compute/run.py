@@ -277,10 +277,10 @@ def _unchanged(
     if previous.manifest.get("years") != update.years:
         return False
     for indicator in indicators:
-        if indicator.id in problems:
-            entry = previous.entry(indicator.id)
-            if not (entry and entry.get("needs_tables")):
-                return False
-        elif indicator.id not in whole:
+        if indicator.id in whole:
+            continue  # with its rows, or with none (not computed for that reason, as before)
+        entry = previous.entry(indicator.id)
+        needs = indicator.id in problems and problems[indicator.id] != NO_ROWS
+        if not (needs and entry is not None and entry.get("needs_tables")):
             return False
     return True
