@@ -172,6 +172,9 @@ def compute(
             write_results(new, output.results, output.variation, output.provenance)
         if output.kept is not None:
             output.kept.write(new, output.years, [i.id for i in chosen])
+    if output.unchanged:
+        # Read, if asked for, from this run's folder (the last run's may be pruned).
+        output.frames = out.resolve()
     return output
 
 

@@ -9,7 +9,7 @@ Two kinds of piece are kept between runs (``variatlas.compute.reuse``):
   code, the definition, the digests of the cells of the period's years, the population of
   those years where it is a rate, the reference population where it is directly
   standardised, the need covariate's inputs and what the areas are compared with
-  (``period_key``).
+  (``period_keys``).
 
 Which partitions a year's cells are read from (``read_rules``): a row counts in the year of
 its date, so the year's own partition, unless the indicator looks further. The first row
@@ -110,18 +110,21 @@ def _parts(table: TableDigest | None, rule: str, year: int) -> list[tuple[str, s
     return sorted((p, parts.get(p, "")) for p in chosen)
 
 
-def engine_key(
+def engine_keys(
     indicator: Indicator,
-    year: int,
+    definition: str,
+    years: list[int],
     tables: Mapping[str, TableDigest],
     engine: str,
-) -> str:
-    """The key of ``indicator``'s cells for ``year`` (see the module's docstring)."""
-    read = [
-        (name, rule, _parts(tables.get(name), rule, year))
-        for name, rule in sorted(read_rules(indicator).items())
-    ]
-    return digest("cells", code_digest(), engine, indicator.definition_hash, year, read)
+) -> dict[int, str]:
+    """The key of ``indicator``'s cells for each year (see the module's docstring);
+    ``definition`` is its definition hash (taken once: it is a dump of the whole model)."""
+    rules = sorted(read_rules(indicator).items())
+    found = {}
+    for year in years:
+        read = [(name, rule, _parts(tables.get(name), rule, year)) for name, rule in rules]
+        found[year] = digest("cells", code_digest(), engine, definition, year, read)
+    return found
 
 
 def cells_digests(cells: pd.DataFrame, years: list[int]) -> dict[int, str]:
@@ -138,45 +141,49 @@ def cells_digests(cells: pd.DataFrame, years: list[int]) -> dict[int, str]:
     return found
 
 
-def period_key(
+def period_keys(
     indicator: Indicator,
-    period: str,
-    members: list[int],
+    definition: str,
+    labels: list[tuple[str, list[int]]],
     cells: Mapping[int, str],
     tables: Mapping[str, TableDigest],
-    last_year: int,
     context: str,
-) -> str:
-    """The key of ``indicator``'s results for ``period`` (the years ``members``), from the
+) -> dict[str, str]:
+    """The key of ``indicator``'s results for each period (label and its years), from the
     digests of its cells (``cells``, by year) and of the tables beside them."""
     population = tables.get("population")
     people = population.parts if population is not None else {}
-    beside: list[object] = []
-    if indicator.population is not None:
-        beside.append(("population", [people.get(str(y), "") for y in members]))
-        if indicator.standardisation.method == "direct":
-            # Directly standardised to the population of the last year: a new year changes
-            # every period's rates.
-            beside.append(("standard", last_year, people.get(str(last_year), "")))
-    if indicator.need_covariate:
-        facts = tables.get("municipal_facts")
-        beside.append(
-            ("need", sorted(facts.parts.items()) if facts else None, people.get(str(last_year)))
+    last = max(y for _, members in labels for y in members)
+    facts = tables.get("municipal_facts")
+    found = {}
+    for period, members in labels:
+        beside: list[object] = []
+        if indicator.population is not None:
+            beside.append(("population", [people.get(str(y), "") for y in members]))
+            if indicator.standardisation.method == "direct":
+                # Directly standardised to the population of the last year: a new year
+                # changes every period's rates.
+                beside.append(("standard", last, people.get(str(last), "")))
+        if indicator.need_covariate:
+            parts = sorted(facts.parts.items()) if facts else None
+            beside.append(("need", parts, people.get(str(last))))
+        found[period] = digest(
+            "period",
+            code_digest(),
+            definition,
+            context,
+            period,
+            [cells.get(y, "") for y in members],
+            beside,
         )
-    return digest(
-        "period",
-        code_digest(),
-        indicator.definition_hash,
-        context,
-        period,
-        [cells.get(y, "") for y in members],
-        beside,
-    )
+    return found
 
 
-def published_key(indicator: Indicator, tables: Mapping[str, TableDigest], context: str) -> str:
+def published_key(
+    definition: str, indicator: str, tables: Mapping[str, TableDigest], context: str
+) -> str:
     """The key of a published-figures indicator's results: its rows of the aggregates table
     (a partition of its own: ``engine.partitions``)."""
     aggregates = tables.get("aggregates")
-    rows = aggregates.parts.get(indicator.id, "") if aggregates is not None else None
-    return digest("published", code_digest(), indicator.definition_hash, context, rows)
+    rows = aggregates.parts.get(indicator, "") if aggregates is not None else None
+    return digest("published", code_digest(), definition, context, rows)

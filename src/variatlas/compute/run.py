@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -52,8 +53,9 @@ class ComputeOutput:
     """Results and variation summaries of a run, the years it covered and what it could not
     compute (indicator → reason); ``provenance`` is filled in by the pipeline."""
 
-    results: pd.DataFrame
-    variation: pd.DataFrame
+    frames: tuple[pd.DataFrame, pd.DataFrame] | Path
+    """The results and variation summaries, or the folder whose files hold them, read when
+    first asked for (an unchanged run links the last run's files and need not read them)."""
     years: list[int]
     problems: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, object] = field(default_factory=dict)
@@ -67,6 +69,23 @@ class ComputeOutput:
     """What this run reused of an earlier one (for ``provenance.json``)."""
     unchanged: bool = False
     """Every indicator was taken whole from the earlier run: its output files are this run's."""
+
+    @property
+    def results(self) -> pd.DataFrame:
+        return self._read()[0]
+
+    @property
+    def variation(self) -> pd.DataFrame:
+        return self._read()[1]
+
+    def _read(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if isinstance(self.frames, Path):
+            folder = self.frames
+            self.frames = (
+                pd.read_parquet(folder / "results.parquet"),
+                pd.read_parquet(folder / "variation.parquet"),
+            )
+        return self.frames
 
 
 def data_coverage(engine: Engine, geography: Geography) -> Coverage:
@@ -114,7 +133,7 @@ def compute_indicators(
     coverage = data_coverage(engine, geography)
     if not years:
         # No population row was accepted: no indicator has a year to be computed for.
-        return ComputeOutput(empty_results(), empty_variation(), [], coverage=coverage)
+        return ComputeOutput((empty_results(), empty_variation()), [], coverage=coverage)
     comparator = "nation" if coverage.national else "data"
     names = geography.area_names()
     names["nation"] = {NATION_CODE: COMPARATOR_NAMES[comparator]}
@@ -197,17 +216,16 @@ def compute_indicators(
         if not rows:
             problems[indicator.id] = NO_ROWS
     unchanged = _unchanged(update, indicators, whole, problems)
+    frames: tuple[pd.DataFrame, pd.DataFrame] | Path
     if unchanged:
-        # The last run's files are this run's: read as they are, not put together again.
+        # The last run's files are this run's, as they are: not put together again.
         assert update.previous is not None
-        results = pd.read_parquet(update.previous.folder / "results.parquet")
-        variation = pd.read_parquet(update.previous.folder / "variation.parquet")
+        frames = update.previous.folder
     else:
-        results, variation = _assembled(update, indicators, computed, whole)
+        frames = _assembled(update, indicators, computed, whole)
     problems = {i.id: problems[i.id] for i in indicators if i.id in problems}
     return ComputeOutput(
-        results,
-        variation,
+        frames,
         years,
         problems,
         assumed_empty=assumed,
@@ -259,10 +277,10 @@ def _unchanged(
     if previous.manifest.get("years") != update.years:
         return False
     for indicator in indicators:
-        if indicator.id in problems:
-            entry = previous.entry(indicator.id)
-            if not (entry and entry.get("needs_tables")):
-                return False
-        elif indicator.id not in whole:
+        if indicator.id in whole:
+            continue  # with its rows, or with none (not computed for that reason, as before)
+        entry = previous.entry(indicator.id)
+        needs = indicator.id in problems and problems[indicator.id] != NO_ROWS
+        if not (needs and entry is not None and entry.get("needs_tables")):
             return False
     return True

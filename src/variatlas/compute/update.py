@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from variatlas.compute.cells import periods
-from variatlas.compute.keys import cells_digests, digest, engine_key, period_key, published_key
+from variatlas.compute.keys import cells_digests, digest, engine_keys, period_keys, published_key
 from variatlas.compute.reading import in_order
 from variatlas.compute.reuse import Kept, Previous, canonical_cells
 from variatlas.engine.partitions import TableDigest
@@ -64,6 +64,7 @@ class Update:
         )
     )
     _engine_keys: dict[str, dict[int, str]] = field(default_factory=dict)
+    _definitions: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.kept.tables = self.reuse.tables
@@ -77,10 +78,16 @@ class Update:
     def previous(self) -> Previous | None:
         return self.reuse.previous
 
+    def definition(self, indicator: Indicator) -> str:
+        """The indicator's definition hash, taken once (it dumps the whole model)."""
+        if indicator.id not in self._definitions:
+            self._definitions[indicator.id] = indicator.definition_hash
+        return self._definitions[indicator.id]
+
     def before(self, indicator: Indicator) -> dict[str, Any] | None:
         """The last run's entry for the indicator, where it can be reused."""
         entry = self.previous.entry(indicator.id) if self.previous is not None else None
-        if entry is None or entry.get("definition") != indicator.definition_hash:
+        if entry is None or entry.get("definition") != self.definition(indicator):
             return None
         if "cells" in entry and not self.previous.cells_file(indicator.id).is_file():  # type: ignore[union-attr]
             return None
@@ -88,13 +95,15 @@ class Update:
 
     def needs_tables(self, indicator: Indicator) -> None:
         self.kept.indicators[indicator.id] = {
-            "definition": indicator.definition_hash,
+            "definition": self.definition(indicator),
             "needs_tables": True,
         }
 
     def stale_years(self, indicator: Indicator) -> list[int]:
         """The years whose cells the engine reads again."""
-        keys = {y: engine_key(indicator, y, self.reuse.tables, self.engine) for y in self.years}
+        keys = engine_keys(
+            indicator, self.definition(indicator), self.years, self.reuse.tables, self.engine
+        )
         self._engine_keys[indicator.id] = keys
         before = self.before(indicator)
         known = before.get("engine", {}) if before is not None else {}
@@ -102,11 +111,9 @@ class Update:
 
     def published(self, indicator: Indicator) -> bool:
         """Whether a published-figures indicator is taken whole from the last run."""
-        key = published_key(indicator, self.reuse.tables, self.context)
-        self.kept.indicators[indicator.id] = {
-            "definition": indicator.definition_hash,
-            "published": key,
-        }
+        definition = self.definition(indicator)
+        key = published_key(definition, indicator.id, self.reuse.tables, self.context)
+        self.kept.indicators[indicator.id] = {"definition": definition, "published": key}
         before = self.before(indicator)
         whole = before is not None and before.get("published") == key
         self._count(indicator, [], [] if whole else ["all"], 1, 0)
@@ -119,19 +126,16 @@ class Update:
         found = {y: old_cells.get(str(y), "") for y in self.years if y not in stale}
         if fresh is not None:
             found.update(cells_digests(fresh, stale))
-        last = max(self.years)
-        keys = {
-            label: period_key(
-                indicator, label, members, found, self.reuse.tables, last, self.context
-            )
-            for label, members in periods(self.years)
-        }
+        definition = self.definition(indicator)
+        keys = period_keys(
+            indicator, definition, periods(self.years), found, self.reuse.tables, self.context
+        )
         old_periods: dict[str, str] = before.get("periods", {}) if before is not None else {}
         todo = tuple(label for label, key in keys.items() if old_periods.get(label) != key)
         whole = before is not None and not todo and set(old_periods) == set(keys)
         changed = before is None or any(old_cells.get(str(y)) != found[y] for y in stale)
         self.kept.indicators[indicator.id] = {
-            "definition": indicator.definition_hash,
+            "definition": definition,
             "engine": {str(y): k for y, k in self._engine_keys[indicator.id].items()},
             "cells": {str(y): found[y] for y in self.years},
             "periods": keys,
