@@ -294,6 +294,13 @@ def publish(
     base_url: Annotated[
         str, typer.Option(help="Where SITE will be served: the sitemap's links start there.")
     ] = "http://127.0.0.1:8000/",
+    earlier: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="A release published before (a publication's folder); repeat for each. "
+            "No small count of it or of this release may be recoverable from them together."
+        ),
+    ] = None,
 ) -> None:
     """Suppress small numbers, then write open data, the API's files and the atlas to SITE."""
     from variatlas.geography import load_geography
@@ -319,7 +326,13 @@ def publish(
             progress.update(task, description=f"Disclosure control: {name}")
             progress.advance(task)
 
-        disclosed = disclose(found, catalogue=catalogue, geography=geography, on_indicator=advance)
+        disclosed = disclose(
+            found,
+            catalogue=catalogue,
+            geography=geography,
+            on_indicator=advance,
+            earlier=earlier or [],
+        )
     folder = write_site(disclosed, site, catalogue=catalogue, geography=geography, extra=extra)
     suppressed = disclosed.results["flag"].map(is_suppressed).sum()
     console.print(

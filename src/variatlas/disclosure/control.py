@@ -5,7 +5,7 @@ See the package documentation and docs/disclosure.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from variatlas.disclosure import counts
+from variatlas.disclosure import counts, together
 from variatlas.disclosure.audit import audit, determined
 from variatlas.disclosure.counts import COMPLEMENT, COUNTS, complement_rule
 from variatlas.disclosure.disclosed import _TOKEN, DisclosedResults, IndicatorDisclosure, cost
@@ -24,6 +24,7 @@ from variatlas.disclosure.relations import (
     exact_relations,
     relations_by_cell,
 )
+from variatlas.disclosure.releases import Earlier, Release, across, distinct, linked_releases
 from variatlas.disclosure.suppression import primary, secondary
 from variatlas.disclosure.widen import more_room
 from variatlas.geography import Geography
@@ -84,6 +85,7 @@ def suppress(
     threshold: float,
     *,
     sensitive: Set[Cell] | None = None,
+    forced: Set[Cell] = frozenset(),
     close: Callable[[set[Cell]], set[Cell]] = _unchanged,
     releasable: Callable[[set[Cell]], set[Cell]] = _unchanged,
     carrier: Callable[[Cell], Cell] = _itself,
@@ -104,10 +106,11 @@ def suppress(
     adds nothing to what it knows. Counts of non-persons (threshold ≤ 1) are not suppressed.
 
     ``sensitive`` are the primary cells (by default every count from 1 to the threshold − 1);
-    ``close`` gives what the publication hides when a set of cells is hidden (the numerator
-    with its denominator, say), ``releasable`` the hidden cells that can be published on
-    their own, and ``carrier`` the cell to hide so that a cell is hidden (a complement is
-    hidden by hiding its numerator).
+    ``forced`` cells are hidden from the start and protected like any hidden cell (those an
+    earlier release makes this one hide: ``together``); ``close`` gives what the publication
+    hides when a set of cells is hidden (the numerator with its denominator, say),
+    ``releasable`` the hidden cells that can be published on their own, and ``carrier`` the
+    cell to hide so that a cell is hidden (a complement is hidden by hiding its numerator).
 
     A cell the audit finds protected stays protected as more cells are hidden (every point a
     reader could take before is still open to them), so each round after the first attacks
@@ -125,7 +128,7 @@ def suppress(
             if cells == done:
                 return done
 
-    hidden = settle(small)
+    hidden = settle(small | set(forced))
     by_cell = relations_by_cell(relations)
     fallback: set[Cell] = set()
     rounds = 0
@@ -195,12 +198,16 @@ def protect(
     *,
     bounded: bool = False,
     persons: bool = False,
+    earlier: Sequence[Earlier] = (),
 ) -> IndicatorDisclosure:
     """Primary and secondary suppression of one indicator's numerators and denominators, as
     one system with their complements (``counts``).
 
     ``bounded``: a reader knows that the numerator is at most the denominator (a share);
-    ``persons``: the complement counts persons, and is protected like a numerator.
+    ``persons``: the complement counts persons, and is protected like a numerator;
+    ``earlier``: the releases that published the indicator before, under the same definition
+    (oldest first): no small count of theirs or of this one may be pinned by a reader who
+    holds them all (``together``).
     """
     candidates = candidate_relations(frame, geography)
     values, relations = {}, {}
@@ -217,15 +224,31 @@ def protect(
         for cell in primary(found, threshold)
     }
     joint, links = counts.joined(values, relations)
-    done = suppress(
-        joint,
-        links,
-        threshold,
-        sensitive=small,
-        close=partial(counts.close, joint),
-        releasable=counts.releasable,
-        carrier=counts.carrier,
+
+    def run(forced: set[Cell]) -> Suppression:
+        return suppress(
+            joint,
+            links,
+            threshold,
+            sensitive=small,
+            forced=forced,
+            close=partial(counts.close, joint),
+            releasable=counts.releasable,
+            carrier=counts.carrier,
+        )
+
+    linked = (
+        together.linked(joint, relations, earlier, bounded=bounded or persons, persons=persons)
+        if earlier and threshold > 1
+        else None
     )
+    for_releases: set[Cell] = set()
+    if linked is None:
+        done = run(set())
+    else:
+        done, for_releases = together.consistent(
+            run, joint, links, linked, threshold, counts.carrier
+        )
     parts = {
         name: counts.split(cells)
         for name, cells in (
@@ -235,11 +258,20 @@ def protect(
             ("released", done.released),
         )
     }
+    per_count = {
+        name: {column: parts[name].get(column, set()) for column in values} for name in parts
+    }
     return IndicatorDisclosure(
         threshold,
         values,
         relations,
-        *({column: parts[name].get(column, set()) for column in values} for name in parts),
+        per_count["primary"],
+        per_count["hidden"],
+        per_count["fallback"],
+        per_count["released"],
+        linked=tuple(e.name for e in earlier) if linked is not None else (),
+        for_releases=counts.split(for_releases),
+        contradicted=linked.contradicted if linked is not None else 0,
     )
 
 
@@ -282,6 +314,7 @@ class _Work:
     results: pd.DataFrame
     variation: pd.DataFrame
     geography: Geography
+    releases: tuple[Earlier, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -299,7 +332,12 @@ def _disclose_one(work: _Work) -> _Done:
     indicator, frame, earlier = work.indicator, work.results, work.variation
     bounded, persons = complement_rule(indicator)
     detail = protect(
-        frame, indicator.minimum_count, work.geography, bounded=bounded, persons=persons
+        frame,
+        indicator.minimum_count,
+        work.geography,
+        bounded=bounded,
+        persons=persons,
+        earlier=work.releases,
     )
     # Shrinkage after suppression: its prior is fitted to published cells only.
     safe = with_shrinkage(indicator, _apply(frame, detail))
@@ -326,17 +364,33 @@ def disclose(
     catalogue: Mapping[str, Indicator],
     geography: Geography,
     on_indicator: Callable[[str], None] | None = None,
+    earlier: Sequence[Release] = (),
 ) -> DisclosedResults:
     """Suppress what must not be published and recompute the variation summaries on the rest.
 
     The variation summaries are computed again from the published cells only, so that no
     minimum, maximum or outlier count comes from a hidden cell; the share of variation that
     need explains is carried over (a fit over many areas).
+
+    ``earlier`` are the releases published before (``releases.release``): a reader may hold
+    them all, so each indicator with the same definition in them is suppressed so that no
+    small count of any release can be pinned from them together (``together``).
     """
     results = results[publishable(results)]
-    earlier = {str(name): rows for name, rows in variation.groupby("indicator", sort=False)}
+    summaries_before = {
+        str(name): rows for name, rows in variation.groupby("indicator", sort=False)
+    }
+    releases = distinct(earlier)
+    definitions = provenance.get("indicators", {})
+    definitions = definitions if isinstance(definitions, Mapping) else {}
     work = [
-        _Work(catalogue[str(name)], frame, earlier.get(str(name), variation.iloc[:0]), geography)
+        _Work(
+            catalogue[str(name)],
+            frame,
+            summaries_before.get(str(name), variation.iloc[:0]),
+            geography,
+            linked_releases(str(name), definitions.get(str(name)), releases),
+        )
         for name, frame in results.groupby("indicator", sort=False)
     ]
     disclosed, summaries, details, figures = [], [], {}, {}
@@ -350,7 +404,7 @@ def disclose(
     public = pd.concat(disclosed, ignore_index=True) if disclosed else results.iloc[:0]
     summary_table = pd.concat(summaries, ignore_index=True) if summaries else variation.iloc[:0]
     record = dict(provenance)
-    record["disclosure"] = {
+    control: dict[str, object] = {
         "thresholds": {name: d.threshold for name, d in details.items()},
         "rule": "primary: a numerator, denominator or complement of persons (denominator − "
         "numerator) from 1 to the threshold − 1; secondary: complementary cells across areas, "
@@ -361,4 +415,7 @@ def disclose(
         "suppressed_rows": int(public["flag"].str.startswith("suppressed").sum()),
         **cost(details.values()),
     }
+    if releases:
+        control["earlier_releases"] = across(releases, details.values(), definitions)
+    record["disclosure"] = control
     return DisclosedResults(public, summary_table, record, details, figures, _token=_TOKEN)
