@@ -238,7 +238,15 @@ def protect(
         )
 
     linked = (
-        together.linked(joint, relations, earlier, bounded=bounded or persons, persons=persons)
+        together.linked(
+            joint,
+            relations,
+            candidates,
+            earlier,
+            threshold,
+            bounded=bounded or persons,
+            persons=persons,
+        )
         if earlier and threshold > 1
         else None
     )

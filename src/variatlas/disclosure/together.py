@@ -60,6 +60,9 @@ EARLIER, LATE = "earlier", "late"
 ROUNDS = 20
 """Rounds of ``more_room`` before the joint fallback hides every connected cell."""
 TOLERANCE = 1e-6
+GUESSED_SUM, FLOOR, LINK, SUM = 0.5, 1.0, 1e2, 1e4
+"""What breaking each costs in ``_point``: a sum that does not hold in this release (it may
+have held in the earlier), a hidden count's floor of 1, a link, a sum that holds now."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ class Joint:
     guarded: set[Cell]
     """The earlier releases' hidden counts of persons, each protected as if it were small."""
     contradicted: int
-    """Sums, floors and links that the earlier releases' published cells contradict."""
+    """Sums and links that the earlier releases' published cells contradict."""
 
 
 def _cell(kind: str, release: int, count: str, key: Cell) -> Cell:
@@ -126,16 +129,26 @@ def _cells_of(found: Earlier, bounded: bool) -> tuple[dict[str, dict[Cell, float
 def linked(
     values: dict[Cell, float],
     relations: dict[str, list[Relation]],
+    candidates: list[Relation],
     earlier: Sequence[Earlier],
+    threshold: float,
     *,
     bounded: bool,
     persons: bool,
 ) -> Joint:
     """The earlier releases' cells, sums and links: ``values`` are this release's counts as
-    one system (``counts.joined``), ``relations`` its exact sums per count."""
+    one system (``counts.joined``), ``relations`` its exact sums per count, ``candidates``
+    every sum that might hold (``relations.candidate_relations``).
+
+    A sum that holds in this release held in the earlier ones (what lies outside its parts
+    is a count too, and late registrations only add to it). One that does not hold now may
+    have held then: it is taken to have held wherever the published cells allow, as a reader
+    who guesses it would (``_point``). The earlier releases' hidden counts are guarded as if
+    each were small, except those the earlier releases alone bound as narrowly already:
+    complementary cells, large counts an earlier audit had no need to keep wide."""
     known: dict[Cell, float] = {}
     variables: set[Cell] = set()
-    own: list[Relation] = []
+    own: list[tuple[Relation, float]] = []
     guarded: set[Cell] = set()
     links: list[Link] = []
     chain: list[Link] = []
@@ -149,19 +162,22 @@ def linked(
             if count != COMPLEMENT or persons:
                 guarded |= {_cell(EARLIER, i, count, key) for key in hidden[count]}
             present = published[count].keys() | hidden[count]
-            for r in relations.get(count, []):
+            holds = set(relations.get(count, []))
+            for r in candidates:
                 cells = (r.total, *r.parts)
                 if all(c in present for c in cells) and any(c in hidden[count] for c in cells):
-                    own.append(
-                        Relation(
-                            _cell(EARLIER, i, count, r.total),
-                            tuple(_cell(EARLIER, i, count, p) for p in r.parts),
-                        )
+                    mapped = Relation(
+                        _cell(EARLIER, i, count, r.total),
+                        tuple(_cell(EARLIER, i, count, p) for p in r.parts),
                     )
+                    own.append((mapped, SUM if r in holds else GUESSED_SUM))
         own += [
-            Relation(
-                _cell(EARLIER, i, DENOMINATOR, key),
-                (_cell(EARLIER, i, NUMERATOR, key), _cell(EARLIER, i, COMPLEMENT, key)),
+            (
+                Relation(
+                    _cell(EARLIER, i, DENOMINATOR, key),
+                    (_cell(EARLIER, i, NUMERATOR, key), _cell(EARLIER, i, COMPLEMENT, key)),
+                ),
+                SUM,
             )
             for key in sorted(hidden.get(COMPLEMENT, ()))
         ]
@@ -177,16 +193,18 @@ def linked(
             lambda count, key: (count, *key) if (count, *key) in values else None,
         )
     point, floors, own, kept, contradicted = _point(known, values, variables, own, chain + links)
-    chain = [c for c in kept if c.later[0] == EARLIER]
-    links = [c for c in kept if c.later[0] != EARLIER]
+    own += [c.relation() for c in kept if c.later[0] == EARLIER]
+    hidden = variables | {c.late for c in kept if c.later[0] == EARLIER}
+    everything = {**known, **point}
+    already = audit(everything, own, hidden, threshold, guarded, floors)
     return Joint(
-        {**known, **point},
-        own + [c.relation() for c in chain],
-        links,
-        variables | {c.late for c in chain},
+        everything,
+        own,
+        [c for c in kept if c.later[0] != EARLIER],
+        hidden,
         floors,
         set(known),
-        guarded,
+        guarded - {e.cell for e in already},
         contradicted,
     )
 
@@ -224,19 +242,22 @@ def _point(
     known: dict[Cell, float],
     values: dict[Cell, float],
     variables: set[Cell],
-    own: list[Relation],
+    own: list[tuple[Relation, float]],
     links: list[Link],
 ) -> tuple[dict[Cell, float], dict[Cell, float], list[Relation], list[Link], int]:
     """A point for the earlier releases' hidden counts and the late registrations that keeps
     every sum and link, each hidden count at least 1, where the published cells allow.
 
-    One linear programme finds the point that breaks the least: a floor of 1 (a hidden zero:
-    a numerator hidden with its small denominator), then a link (a count that fell), then a
-    sum (one that held in this release and not in the earlier), each at a higher price. What
-    it breaks is left out of the joint audit; the rest holds at the point, so the joint audit
-    can take it for the true values (``audit`` needs one feasible point, not the truth)."""
+    One linear programme finds the point that breaks the least, by price: a guessed sum (one
+    that does not hold in this release), a floor of 1 (a hidden zero: a numerator hidden
+    with its small denominator), a link (a count that fell), a sum that holds in this
+    release. What it breaks is left out of the joint audit; the rest holds at the point, so
+    the joint audit can take it for the true values (``audit`` needs one feasible point, not
+    the truth). Every constraint kept that the truth does not satisfy narrows what the audit
+    takes a reader to know to less than the truth allows, never more: it errs on the safe
+    side."""
     constants = {**known, **values}
-    rows: list[tuple[Relation | Link, float]] = [(r, 1e4) for r in own]
+    rows: list[tuple[Relation | Link, float]] = list(own)
     fixed_late: dict[Cell, float] = {}
     resolved: list[Link] = []
     for link in links:
@@ -246,7 +267,7 @@ def _point(
             fixed_late[link.late] = abs(change) if fell else max(change, 0.0)
             resolved.append(Link(link.later, link.earlier, link.late, fell))
         else:
-            rows.append((link, 1e2))
+            rows.append((link, LINK))
     order = sorted(variables | {r.late for r, _ in rows if isinstance(r, Link)})
     index = {c: i for i, c in enumerate(order)}
     floored = [index[c] for c in sorted(variables)]
@@ -270,7 +291,7 @@ def _point(
     lift = coo_matrix((-np.ones(m), (np.arange(m), floored)), shape=(m, n))
     a_ub = hstack([lift, -identity(m), csr_matrix((m, 2 * k))])
     weights = np.array([w for _, w in rows])
-    cost = np.concatenate([np.zeros(n), np.ones(m), weights, weights])
+    cost = np.concatenate([np.zeros(n), np.full(m, FLOOR), weights, weights])
     bounds = [(0, None)] * n + [(0, 1)] * m + [(0, None)] * (2 * k)
     solved = linprog(
         cost,
@@ -290,10 +311,10 @@ def _point(
     for cell, i in index.items():
         point[cell] = float(x[i])
         floors[cell] = 1.0 if cell[0] == EARLIER and x[i] >= 1 - TOLERANCE else 0.0
-    lowered = sum(1 for i in floored if x[i] < 1 - TOLERANCE)
-    own = [r for r in kept if isinstance(r, Relation)]
+    sums = [r for r in kept if isinstance(r, Relation)]
     links = resolved + [c for c in kept if isinstance(c, Link)]
-    return point, floors, own, links, int(broken.sum()) + lowered
+    hard = np.array([w > GUESSED_SUM for _, w in rows])
+    return point, floors, sums, links, int((broken & hard).sum())
 
 
 class Outcome(Protocol):
@@ -344,26 +365,17 @@ def _system(
 def _exposures(
     joint: Joint, system: _System, lates: set[Cell], primary: set[Cell], threshold: float
 ) -> list[Exposure]:
-    """The small counts of this release, and the earlier releases' hidden counts, that the
-    releases together pin and that the earlier releases alone did not."""
+    """The small counts of this release, and the earlier releases' guarded counts, that the
+    releases together pin. An earlier count proved at least the threshold, or proved zero,
+    is no small count."""
     touched = _reach(lates, system.relations, system.hidden)
     kept = [r for r in system.relations if r.total in touched or any(p in touched for p in r.parts)]
     sensitive = (primary | joint.guarded) & touched
-    found = audit(system.values, kept, touched, threshold, sensitive, joint.floors)
-    mine = [e for e in found if e.cell not in joint.guarded]
-    # An earlier count proved at least the threshold is no small count.
-    theirs = [e for e in found if e.cell in joint.guarded and e.lower < threshold - TOLERANCE]
-    if theirs:
-        already = audit(
-            system.values,
-            joint.own,
-            joint.hidden,
-            threshold,
-            {e.cell for e in theirs},
-            joint.floors,
-        )
-        theirs = [e for e in theirs if e.cell not in {a.cell for a in already}]
-    return mine + theirs
+    return [
+        e
+        for e in audit(system.values, kept, touched, threshold, sensitive, joint.floors)
+        if e.cell not in joint.guarded or (e.lower < threshold - TOLERANCE and e.upper > TOLERANCE)
+    ]
 
 
 def consistent(
@@ -375,22 +387,28 @@ def consistent(
     carrier: Callable[[Cell], Cell],
 ) -> tuple[Done, set[Cell]]:
     """This release's suppression (``run``, given the cells to hide from the start) made
-    safe together with the earlier releases; and the cells hidden for that."""
+    safe together with the earlier releases; and the cells hidden for that (beyond what
+    this release alone hides).
+
+    Each round keeps every cell the round before hid and adds those the joint audit needs,
+    so the hidden cells only grow: a cell ``more_room`` counted on being hidden stays so."""
+    alone = done = run(set())
     forced: set[Cell] = set()
     rounds = 0
     while True:
-        done = run(forced)
         system, lates = _system(joint, values, relations, done.hidden)
         exposed = _exposures(joint, system, lates, done.primary, threshold)
         if not exposed:
-            return done, forced & done.hidden
+            return done, done.hidden - alone.hidden
         added: set[Cell] = set()
         if rounds < ROUNDS:
+            # Every link, not only the active ones: a published cell that moves is hidden, and
+            # then its link to the earlier release holds it (later ≥ earlier) as well.
             moved = more_room(
                 exposed,
                 system.values,
-                system.relations,
-                system.hidden,
+                relations + joint.own + [c.relation() for c in joint.links],
+                system.hidden | {c.late for c in joint.links},
                 threshold,
                 floors=joint.floors,
                 fixed=joint.fixed,
@@ -404,5 +422,6 @@ def consistent(
             added = {carrier(c) for c in reach if c in values} - done.hidden
         if not added:
             raise RuntimeError(f"releases together pin {exposed[0].cell} with all hidden")
-        forced |= added
+        forced = forced | done.hidden | added
+        done = run(forced)
         rounds += 1
