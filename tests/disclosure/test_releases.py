@@ -11,16 +11,32 @@ fail.
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from variatlas.disclosure import DisclosedResults, disclose, protect, release
+from variatlas.disclosure import (
+    DisclosedResults,
+    complement_rule,
+    disclose,
+    protect,
+    publishable,
+    release,
+)
 from variatlas.disclosure.control import _apply
 from variatlas.disclosure.releases import earlier_cells, linked_releases
 from variatlas.geography import load_geography
 from variatlas.indicators import load_catalogue
-from variatlas.results import RESULT_COLUMNS, SUMMARY_COLUMNS, ResultSet
+from variatlas.pipeline import compute
+from variatlas.pipeline import disclose as pipeline_disclose
+from variatlas.results import RESULT_COLUMNS, SUMMARY_COLUMNS, ResultSet, read_results
+from variatlas.synth import synthesize
 
 GEOGRAPHY = load_geography()
 
@@ -212,3 +228,95 @@ def test_no_small_count_of_two_releases_is_recoverable_from_both(
     found = releases_intruder([before, after], [first, second], threshold, GEOGRAPHY, bounded=True)
     exposed = {t: b for t, b in found.items() if pinned(*b, threshold)}
     assert exposed == {}, exposed
+
+
+def _as_first_registered(source: Path, target: Path, *, share: float, seed: int) -> None:
+    """``source``'s input as it stood at the start of its last year: that year not there yet,
+    and ``share`` of the year before's episodes, cancer pathways and vaccinations not yet
+    registered (the later release gets them: late registrations)."""
+    rng = np.random.default_rng(seed)
+    target.mkdir(parents=True)
+    population = pd.read_parquet(source / "population.parquet")
+    last = int(population["year"].max())
+    dated = {
+        "episodes": "start_date",
+        "cancer_pathways": "referral_received",
+        "care_services": "start_date",
+        "deaths": "date_of_death",
+        "vaccinations": "date",
+        "coercive_measures": "date",
+    }
+    kept_episodes: set[object] = set()
+    for path in sorted(source.glob("*.parquet")):
+        frame = pd.read_parquet(path)
+        if path.stem in dated:
+            when = pd.to_datetime(frame[dated[path.stem]])
+            keep = (when.dt.year < last).to_numpy()
+            if path.stem in ("episodes", "cancer_pathways", "vaccinations"):
+                keep &= ~((when.dt.year == last - 1).to_numpy() & (rng.random(len(frame)) < share))
+            frame = frame[keep]
+        elif "year" in frame:
+            frame = frame[frame["year"] < last]
+        if path.stem == "episodes":
+            kept_episodes = set(frame["episode_id"])
+        frame.to_parquet(target / path.name, index=False)
+    coercive = pd.read_parquet(target / "coercive_measures.parquet")
+    coercive[coercive["episode_id"].isin(kept_episodes)].to_parquet(
+        target / "coercive_measures.parquet", index=False
+    )
+    for other in source.iterdir():
+        if other.is_file() and other.suffix != ".parquet":
+            shutil.copy(other, target / other.name)
+
+
+def _publication(found: DisclosedResults, folder: Path) -> Path:
+    """What ``variatlas publish`` writes of the disclosed results (``read_published``)."""
+    (folder / "data").mkdir(parents=True)
+    found.results.to_parquet(folder / "data" / "results.parquet", index=False)
+    found.variation.to_parquet(folder / "data" / "variation.parquet", index=False)
+    (folder / "provenance.json").write_text(json.dumps(found.provenance, default=str))
+    return folder
+
+
+RELEASED = ["tonsillectomy_children", "hpv_vaccination", "cancer_surgery_survival_30d"]
+
+
+@pytest.mark.slow
+def test_two_releases_of_synthetic_norway_leave_no_small_count_recoverable(
+    tmp_path: Path, releases_intruder
+) -> None:
+    """Synthetic Norway at 2 %, 2021–2024 (release B), and its input a year before (release
+    A: 2021–2023, 3 % of 2023's events not yet registered), each computed and disclosed as
+    ``variatlas publish`` would, B once alone and once with A's publication: a reader who
+    holds A and B-alone pins small counts; holding A and B-with-A, none."""
+    later, earlier = tmp_path / "B", tmp_path / "A"
+    synthesize(later / "input", [2021, 2022, 2023, 2024], scale=0.02, seed=5)
+    _as_first_registered(later / "input", earlier / "input", share=0.03, seed=7)
+    for folder in (earlier, later):
+        compute(folder / "input", folder / "out", indicators=RELEASED)
+    first = pipeline_disclose(read_results(earlier / "out"))
+    site = _publication(first, earlier / "site")
+    found = read_results(later / "out")
+    alone = pipeline_disclose(found)
+    together = pipeline_disclose(found, earlier=[site, site])
+    record = together.provenance["disclosure"]["earlier_releases"]
+    assert len(record["releases"]) == 1 and record["releases"][0]["linked_indicators"] == 3
+    assert record["hidden_cells"] > 0
+    catalogue = load_catalogue()
+    truths = [read_results(f / "out").results for f in (earlier, later)]
+    pinned_alone, pinned_together = {}, {}
+    for name in RELEASED:
+        threshold = catalogue[name].minimum_count
+        bounded, persons = complement_rule(catalogue[name])
+        held = [t[(t["indicator"] == name) & publishable(t)] for t in truths]
+        for second, found_pins in ((alone, pinned_alone), (together, pinned_together)):
+            publications = [d.results[d.results["indicator"] == name] for d in (first, second)]
+            found_pins[name] = {
+                target: bounds
+                for target, bounds in releases_intruder(
+                    held, publications, threshold, GEOGRAPHY, bounded=bounded, persons=persons
+                ).items()
+                if pinned(*bounds, threshold)
+            }
+    assert any(pinned_alone.values()), pinned_alone
+    assert not any(pinned_together.values()), pinned_together

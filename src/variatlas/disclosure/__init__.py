@@ -19,9 +19,10 @@ and both sexes together (``publishable``).
 """
 
 from variatlas.disclosure.audit import Exposure, audit, feasible_intervals
-from variatlas.disclosure.control import disclose, protect, publishable, suppress
+from variatlas.disclosure.control import protect, publishable, suppress
 from variatlas.disclosure.counts import audit_disclosure, complement_rule
 from variatlas.disclosure.disclosed import DisclosedResults, IndicatorDisclosure
+from variatlas.disclosure.publication import disclose
 from variatlas.disclosure.releases import Release, release
 
 __all__ = [

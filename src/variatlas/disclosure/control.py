@@ -1,6 +1,8 @@
-"""Primary and secondary suppression of every indicator, audited, and the ``DisclosedResults``.
+"""Primary and secondary suppression of one indicator, audited (with the releases before it,
+where there are: ``together``), and what its publication hides.
 
-See the package documentation and docs/disclosure.md.
+The whole publication, every indicator, is ``publication.disclose``. See the package
+documentation and docs/disclosure.md.
 """
 
 from __future__ import annotations
@@ -8,15 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from variatlas.disclosure import counts, together
+from variatlas.disclosure import counts, linking, together
 from variatlas.disclosure.audit import audit, determined
-from variatlas.disclosure.counts import COMPLEMENT, COUNTS, complement_rule
-from variatlas.disclosure.disclosed import _TOKEN, DisclosedResults, IndicatorDisclosure, cost
+from variatlas.disclosure.counts import COMPLEMENT, COUNTS
+from variatlas.disclosure.disclosed import IndicatorDisclosure
 from variatlas.disclosure.relations import (
     Cell,
     Relation,
@@ -24,14 +25,11 @@ from variatlas.disclosure.relations import (
     exact_relations,
     relations_by_cell,
 )
-from variatlas.disclosure.releases import Earlier, Release, across, distinct, linked_releases
+from variatlas.disclosure.releases import Earlier
 from variatlas.disclosure.suppression import primary, secondary
 from variatlas.disclosure.widen import more_room
 from variatlas.geography import Geography
-from variatlas.indicators.model import Indicator
 from variatlas.results import NUMERIC_COLUMNS, SUPPRESSED_FLAG
-from variatlas.variation import summarise, view_figures, with_shrinkage
-from variatlas.workers import mapped, worth_workers
 
 HIDDEN_WITH_A_COUNT = [
     "numerator",
@@ -238,7 +236,7 @@ def protect(
         )
 
     linked = (
-        together.linked(
+        linking.linked(
             joint,
             relations,
             candidates,
@@ -314,116 +312,3 @@ def publishable(results: pd.DataFrame) -> pd.Series:
     multi_year = results["period"].astype(str).str.contains("-")
     both = results["sex"] == "all"
     return (multi_year | both) & (~municipal | (multi_year & both))
-
-
-@dataclass(frozen=True)
-class _Work:
-    indicator: Indicator
-    results: pd.DataFrame
-    variation: pd.DataFrame
-    geography: Geography
-    releases: tuple[Earlier, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Done:
-    indicator: str
-    safe: pd.DataFrame
-    detail: IndicatorDisclosure
-    summary: pd.DataFrame
-    figures: dict[str, dict[str, Any]]
-
-
-def _disclose_one(work: _Work) -> _Done:
-    """One indicator's suppression, its stable estimates, summaries and figures (a worker's
-    task: see ``variatlas.workers``)."""
-    indicator, frame, earlier = work.indicator, work.results, work.variation
-    bounded, persons = complement_rule(indicator)
-    detail = protect(
-        frame,
-        indicator.minimum_count,
-        work.geography,
-        bounded=bounded,
-        persons=persons,
-        earlier=work.releases,
-    )
-    # Shrinkage after suppression: its prior is fitted to published cells only.
-    safe = with_shrinkage(indicator, _apply(frame, detail))
-    comparator = (
-        str(earlier["comparator"].iloc[0])
-        if "comparator" in earlier and len(earlier) and pd.notna(earlier["comparator"].iloc[0])
-        else "nation"
-    )
-    summary = summarise(
-        indicator, safe.assign(funnel=safe["funnel"].fillna("")), comparator=comparator
-    )
-    carried = earlier.set_index(["level", "period", "sex"])["need_explained"]
-    summary["need_explained"] = [
-        carried.get((r.level, r.period, r.sex), np.nan) for r in summary.itertuples()
-    ]
-    return _Done(indicator.id, safe, detail, summary, view_figures(indicator, safe, summary))
-
-
-def disclose(
-    results: pd.DataFrame,
-    variation: pd.DataFrame,
-    provenance: Mapping[str, object],
-    *,
-    catalogue: Mapping[str, Indicator],
-    geography: Geography,
-    on_indicator: Callable[[str], None] | None = None,
-    earlier: Sequence[Release] = (),
-) -> DisclosedResults:
-    """Suppress what must not be published and recompute the variation summaries on the rest.
-
-    The variation summaries are computed again from the published cells only, so that no
-    minimum, maximum or outlier count comes from a hidden cell; the share of variation that
-    need explains is carried over (a fit over many areas).
-
-    ``earlier`` are the releases published before (``releases.release``): a reader may hold
-    them all, so each indicator with the same definition in them is suppressed so that no
-    small count of any release can be pinned from them together (``together``).
-    """
-    results = results[publishable(results)]
-    summaries_before = {
-        str(name): rows for name, rows in variation.groupby("indicator", sort=False)
-    }
-    releases = distinct(earlier)
-    definitions = provenance.get("indicators", {})
-    definitions = definitions if isinstance(definitions, Mapping) else {}
-    work = [
-        _Work(
-            catalogue[str(name)],
-            frame,
-            summaries_before.get(str(name), variation.iloc[:0]),
-            geography,
-            linked_releases(str(name), definitions.get(str(name)), releases),
-        )
-        for name, frame in results.groupby("indicator", sort=False)
-    ]
-    disclosed, summaries, details, figures = [], [], {}, {}
-    for done in mapped(_disclose_one, work, parallel=worth_workers(len(results))):
-        if on_indicator is not None:
-            on_indicator(done.indicator)
-        disclosed.append(done.safe)
-        summaries.append(done.summary)
-        details[done.indicator] = done.detail
-        figures[done.indicator] = done.figures
-    public = pd.concat(disclosed, ignore_index=True) if disclosed else results.iloc[:0]
-    summary_table = pd.concat(summaries, ignore_index=True) if summaries else variation.iloc[:0]
-    record = dict(provenance)
-    control: dict[str, object] = {
-        "thresholds": {name: d.threshold for name, d in details.items()},
-        "rule": "primary: a numerator, denominator or complement of persons (denominator − "
-        "numerator) from 1 to the threshold − 1; secondary: complementary cells across areas, "
-        "sexes and periods (greedy, LP-audited with every hidden count at least 1 and every "
-        "numerator of a share at most its denominator; where that does not settle, whole "
-        "relation groups); complements the published cells determine exactly are released; "
-        "one flag for every hidden cell",
-        "suppressed_rows": int(public["flag"].str.startswith("suppressed").sum()),
-        **cost(details.values()),
-    }
-    if releases:
-        control["earlier_releases"] = across(releases, details.values(), definitions)
-    record["disclosure"] = control
-    return DisclosedResults(public, summary_table, record, details, figures, _token=_TOKEN)
