@@ -23,7 +23,7 @@ from variatlas.compute.reuse import (
 )
 from variatlas.compute.update import Reuse
 from variatlas.contract import FolderReport, ReadOptions, shipped_population, validate_folder
-from variatlas.disclosure import DisclosedResults
+from variatlas.disclosure import DisclosedResults, release
 from variatlas.disclosure import disclose as disclose_results
 from variatlas.engine import EngineOptions, open_engine
 from variatlas.engine.partitions import table_digests
@@ -33,7 +33,13 @@ from variatlas.geography.placement import placement_for
 from variatlas.indicators.model import Indicator, load_catalogue
 from variatlas.publish.releases import ReleaseStore
 from variatlas.publish.site import publish as publish_site
-from variatlas.results import ResultSet, holds_results, write_provenance, write_results
+from variatlas.results import (
+    ResultSet,
+    holds_results,
+    read_published,
+    write_provenance,
+    write_results,
+)
 
 Progress = Callable[[str], None]
 
@@ -184,8 +190,14 @@ def disclose(
     catalogue: Mapping[str, Indicator] | None = None,
     geography: Geography | None = None,
     on_indicator: Progress | None = None,
+    earlier: Iterable[Path] = (),
 ) -> DisclosedResults:
-    """Apply disclosure control to what ``compute`` wrote (``variatlas.results.read_results``)."""
+    """Apply disclosure control to what ``compute`` wrote (``variatlas.results.read_results``).
+
+    ``earlier`` are the folders of releases published before (a publication, or a release in
+    its archive): a reader may hold them all, so no small count of any of them, or of this
+    one, may be recoverable from them together (docs/disclosure.md, "Releases together").
+    """
     return disclose_results(
         found.results,
         found.variation,
@@ -193,6 +205,7 @@ def disclose(
         catalogue=catalogue or load_catalogue(),
         geography=geography or load_geography(),
         on_indicator=on_indicator,
+        earlier=[release(str(folder), read_published(folder)) for folder in earlier],
     )
 
 

@@ -293,3 +293,30 @@ def read_results(folder: Path) -> ResultSet:
                 "written by this version of variatlas compute; run it again."
             )
     return found
+
+
+PUBLISHED_FILES = ("data/results.parquet", "data/variation.parquet", "provenance.json")
+"""Where a publication (``variatlas publish``) keeps its disclosed results and provenance."""
+
+
+def read_published(folder: Path) -> ResultSet:
+    """The disclosed results of a publication, or of one of its releases: what any reader
+    can download. ``ResultsMissing`` names the folder and what it lacks."""
+    import pandas as pd
+
+    missing = [name for name in PUBLISHED_FILES if not (folder / name).exists()]
+    if missing:
+        raise ResultsMissing(
+            f"{folder} is not a publication made by variatlas publish (it has no "
+            f"{', '.join(missing)})."
+        )
+    try:
+        return ResultSet(
+            pd.read_parquet(folder / PUBLISHED_FILES[0]),
+            pd.read_parquet(folder / PUBLISHED_FILES[1]),
+            json.loads((folder / PUBLISHED_FILES[2]).read_text(encoding="utf-8")),
+        )
+    except (OSError, ValueError, pa.ArrowException) as error:
+        raise ResultsMissing(
+            f"The publication in {folder} cannot be read ({' '.join(str(error).split())})."
+        ) from error

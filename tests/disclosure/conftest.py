@@ -273,3 +273,150 @@ def intrude(
 def intruder():  # type: ignore[no-untyped-def]
     """``intrude(truth, published, threshold, geography, bounded=..., small_only=...)``."""
     return intrude
+
+
+Held = tuple[int, str, Key]
+"""(release, count, cell): a count of one release a reader holds."""
+
+
+def _exact_sums(true: dict[Key, float], geography: Geography) -> Iterator[Sum]:
+    for total, parts in _sums(set(true), geography):
+        kept = [p for p in parts if p in true]
+        exact = total in true and abs(true[total] - sum(true[p] for p in kept)) <= 1e-6 * max(
+            1.0, true[total]
+        )
+        if kept and exact:
+            yield total, kept
+
+
+def intrude_releases(
+    truths: list[pd.DataFrame],
+    publications: list[pd.DataFrame],
+    threshold: float,
+    geography: Geography,
+    *,
+    bounded: bool,
+    persons: bool = True,
+) -> dict[Held, tuple[float, float]]:
+    """A reader who holds several releases of one indicator (oldest first): every count from
+    1 to ``threshold`` − 1 of any of them (and, where ``persons``, every complement that
+    small) that is hidden → (least, most) it can be proved to be.
+
+    Besides what ``intrude`` knows of each release (the sums, that a hidden count is not zero
+    wherever it is not, that a share's numerator is at most its denominator), the reader
+    knows that late registrations only add: a numerator or denominator of the same cell is
+    at least as large in the later release. Where that does not hold in truth (a count
+    fell) the reader knows it fell: the worst case, as with the sums."""
+    counts = ("numerator", "denominator")
+    true: dict[tuple[int, str], dict[Key, float]] = {}
+    shown: dict[tuple[int, str], dict[Key, float]] = {}
+    for r, (truth, published) in enumerate(zip(truths, publications, strict=True)):
+        for c in counts:
+            true[(r, c)], shown[(r, c)] = _cells(truth, c), _cells(published, c)
+        if bounded:
+            numerators, denominators = true[(r, "numerator")], true[(r, "denominator")]
+            true[(r, "complement")] = {
+                k: denominators[k] - n
+                for k, n in numerators.items()
+                if k in denominators and denominators[k] >= n
+            }
+            shown[(r, "complement")] = {
+                k: v
+                for k, v in true[(r, "complement")].items()
+                if k in shown[(r, "numerator")] and k in shown[(r, "denominator")]
+            }
+
+    def value(target: Held) -> float:
+        r, c, k = target
+        return true[(r, c)][k]
+
+    def known(target: Held) -> bool:
+        r, c, k = target
+        return k in shown[(r, c)]
+
+    rows: list[list[tuple[Held, float]]] = []
+    for (r, c), cells in true.items():
+        for total, parts in _exact_sums(cells, geography):
+            rows.append([((r, c, total), 1.0), *(((r, c, p), -1.0) for p in parts)])
+        if c == "complement":
+            rows += [
+                [((r, "denominator", k), 1.0), ((r, "numerator", k), -1.0), ((r, c, k), -1.0)]
+                for k in cells
+            ]
+    late: dict[Held, float] = {}
+    for r in range(len(truths) - 1):
+        for c in counts:
+            before, after = true[(r, c)], true[(r + 1, c)]
+            for k in sorted(before.keys() & after.keys()):
+                change = after[k] - before[k]
+                name: Held = (r, f"late {c}", k)
+                late[name] = abs(change)
+                first, second = (
+                    ((r + 1, c, k), (r, c, k)) if change >= 0 else ((r, c, k), (r + 1, c, k))
+                )
+                rows.append([(first, 1.0), (second, -1.0), (name, -1.0)])
+    variables: list[Held] = sorted({t for row in rows for t, _ in row if t in late or not known(t)})
+    index = {v: i for i, v in enumerate(variables)}
+    rows = [row for row in rows if any(t in index for t, _ in row)]
+    lower = np.array([0.0 if v in late else _floor(value(v)) for v in variables])
+    parent = list(range(len(variables)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for row in rows:
+        members = [index[t] for t, _ in row if t in index]
+        for other in members[1:]:
+            parent[root(other)] = root(members[0])
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(variables)):
+        groups[root(i)].append(i)
+    by_group: dict[int, list[list[tuple[Held, float]]]] = defaultdict(list)
+    for row in rows:
+        by_group[root(next(index[t] for t, _ in row if t in index))].append(row)
+    found: dict[Held, tuple[float, float]] = {}
+    for group, members in groups.items():
+        targets = [
+            i
+            for i in members
+            if variables[i] not in late
+            and (variables[i][1] != "complement" or persons)
+            and 0 < value(variables[i]) < threshold
+        ]
+        if not targets:
+            continue
+        local = {variables[i]: j for j, i in enumerate(members)}
+        used = by_group[group]
+        matrix = lil_matrix((len(used), len(members)))
+        rhs = np.zeros(len(used))
+        for k, row in enumerate(used):
+            for target, sign in row:
+                if target in local:
+                    matrix[k, local[target]] += sign
+                else:
+                    rhs[k] -= sign * value(target)
+        bounds = [(lower[i], None) for i in members]
+        for i in targets:
+            objective = np.zeros(len(members))
+            objective[local[variables[i]]] = 1.0
+            low = linprog(objective, A_eq=matrix.tocsr(), b_eq=rhs, bounds=bounds)
+            high = linprog(-objective, A_eq=matrix.tocsr(), b_eq=rhs, bounds=bounds)
+            assert low.status == 0 and high.status in (0, 3), (variables[i], low.message)
+            found[variables[i]] = (
+                float(low.fun),
+                float(-high.fun) if high.status == 0 else float("inf"),
+            )
+    for (r, c), cells in true.items():
+        for k, v in cells.items():
+            if k in shown[(r, c)] and 0 < v < threshold and (c != "complement" or persons):
+                found[(r, c, k)] = (v, v)
+    return found
+
+
+@pytest.fixture(scope="session")
+def releases_intruder():  # type: ignore[no-untyped-def]
+    """``intrude_releases(truths, publications, threshold, geography, bounded=...)``."""
+    return intrude_releases

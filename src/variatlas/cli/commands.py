@@ -337,13 +337,20 @@ def publish(
     ] = False,
     note: Annotated[str | None, typer.Option(help="Release note (default: what changed).")] = None,
     note_file: Annotated[Path | None, typer.Option(help="A text file with the note.")] = None,
+    earlier: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="A release published before (a publication's folder); repeat for each. "
+            "No small count of it or of this release may be recoverable from them together."
+        ),
+    ] = None,
 ) -> None:
     """Suppress small numbers, then write a release (open data, API files, atlas) to SITE."""
     from variatlas.cli.releases import published_note, release_note
     from variatlas.documents import load_atlas, shipped_atlases
     from variatlas.geography import load_geography
     from variatlas.indicators.model import load_catalogue
-    from variatlas.pipeline import disclose
+    from variatlas.pipeline import disclose, earlier_releases
     from variatlas.pipeline import publish as write_site
     from variatlas.publish.atlas import AssetsMissing, check_assets
     from variatlas.publish.pdf import chromium_path
@@ -370,7 +377,13 @@ def publish(
             progress.update(task, description=f"Disclosure control: {name}")
             progress.advance(task)
 
-        disclosed = disclose(found, catalogue=catalogue, geography=geography, on_indicator=advance)
+        disclosed = disclose(
+            found,
+            catalogue=catalogue,
+            geography=geography,
+            on_indicator=advance,
+            earlier=[*(earlier or []), *earlier_releases(site)],
+        )
     folder = write_site(
         disclosed,
         site,

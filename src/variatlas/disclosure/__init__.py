@@ -10,19 +10,26 @@ same flag. A hidden count hides everything that would give it back: the value, i
 the crude value, the expected count and the funnel position. Only this module can make a
 ``DisclosedResults``; ``variatlas.publish`` accepts nothing else.
 
+A reader may hold every release: ``disclose(..., earlier=...)`` takes the releases published
+before (``release``), and no small count of any of them, or of the new one, can be recovered
+from them together (``together``).
+
 Sexes are published separately for 3-year periods only, and municipalities for 3-year periods
 and both sexes together (``publishable``).
 """
 
 from variatlas.disclosure.audit import Exposure, audit, feasible_intervals
-from variatlas.disclosure.control import disclose, protect, publishable, suppress
+from variatlas.disclosure.control import protect, publishable, suppress
 from variatlas.disclosure.counts import audit_disclosure, complement_rule
 from variatlas.disclosure.disclosed import DisclosedResults, IndicatorDisclosure
+from variatlas.disclosure.publication import disclose
+from variatlas.disclosure.releases import Release, release
 
 __all__ = [
     "DisclosedResults",
     "Exposure",
     "IndicatorDisclosure",
+    "Release",
     "audit",
     "audit_disclosure",
     "complement_rule",
@@ -30,5 +37,6 @@ __all__ = [
     "feasible_intervals",
     "protect",
     "publishable",
+    "release",
     "suppress",
 ]

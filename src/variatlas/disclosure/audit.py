@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Set
+from collections.abc import Callable, Iterator, Mapping, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -184,17 +184,27 @@ class _Intervals:
         return np.array(self.highs.getSolution().col_value)
 
 
-def _floors(members: list[Cell], values: dict[Cell, float]) -> np.ndarray:
-    return np.array([least(c, values[c]) for c in members], dtype=float)
+Floors = Mapping[Cell, float]
+"""The least a reader takes some hidden cells to be, where it is not ``least`` of their value:
+an earlier release's hidden counts, whose true values are not known here, and the late
+registrations between two releases (at least 0: ``together``)."""
+
+
+def _floors(members: list[Cell], values: dict[Cell, float], floors: Floors | None) -> np.ndarray:
+    given = floors or {}
+    return np.array([given[c] if c in given else least(c, values[c]) for c in members], dtype=float)
 
 
 def feasible_intervals(
-    values: dict[Cell, float], relations: list[Relation], hidden: set[Cell]
+    values: dict[Cell, float],
+    relations: list[Relation],
+    hidden: set[Cell],
+    floors: Floors | None = None,
 ) -> dict[Cell, tuple[float, float]]:
     """The exact (min, max) each hidden cell can take given the published cells and relations."""
     intervals: dict[Cell, tuple[float, float]] = {}
     for members, a_eq, rhs in _component_systems(values, relations, hidden):
-        solver = _Intervals(a_eq, rhs, _floors(members, values))
+        solver = _Intervals(a_eq, rhs, _floors(members, values, floors))
         for i, cell in enumerate(members):
             intervals[cell] = solver.of(i)
     return intervals
@@ -215,6 +225,7 @@ def _spread(
     rng: np.random.Generator,
     wanted: np.ndarray,
     settled: Settled,
+    floors: Floors | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The lowest and highest value of each cell over a few feasible points: a lower bound
     on its feasible width.
@@ -233,7 +244,7 @@ def _spread(
     objectives += [rng.choice([-1.0, 1.0], len(members)) for _ in range(4)]
     # One model re-solved per objective (scipy's linprog rebuilds it each time, at many
     # times the cost of the solve).
-    box = _Intervals(a_eq, rhs, _floors(members, values), cap)
+    box = _Intervals(a_eq, rhs, _floors(members, values, floors), cap)
     for objective in objectives:
         point = box.vertex(objective)
         if point is not None:
@@ -262,6 +273,7 @@ def _exact_intervals(
     wanted: Set[Cell],
     settled: Settled,
     seed: int,
+    floors: Floors | None = None,
 ) -> Iterator[tuple[Cell, float, float]]:
     """The exact (min, max) of each ``wanted`` hidden cell whose range over the feasible
     points found so far (lowest, highest) does not already ``settle`` it.
@@ -274,7 +286,7 @@ def _exact_intervals(
         if not any(cell in wanted for cell in members):
             continue
         mask = np.array([cell in wanted for cell in members])
-        seen = _spread(members, values, a_eq, rhs, rng, mask, settled)
+        seen = _spread(members, values, a_eq, rhs, rng, mask, settled, floors)
         solver: _Intervals | None = None
         for i, cell in enumerate(members):
             if solver is not None and solver.seen is not None:
@@ -282,7 +294,7 @@ def _exact_intervals(
             if not mask[i] or settled(seen[0][i : i + 1], seen[1][i : i + 1])[0]:
                 continue
             if solver is None:
-                solver = _Intervals(a_eq, rhs, _floors(members, values))
+                solver = _Intervals(a_eq, rhs, _floors(members, values, floors))
                 solver.seen = seen
             low, high = solver.of(i)
             yield cell, low, high
@@ -294,6 +306,7 @@ def audit(
     hidden: set[Cell],
     threshold: float,
     sensitive: Set[Cell] | None = None,
+    floors: Floors | None = None,
 ) -> list[Exposure]:
     """Sensitive hidden cells an attacker can bound to an interval that does not protect
     them (``protected``).
@@ -301,7 +314,8 @@ def audit(
     ``sensitive`` defaults to the hidden counts from 1 to ``threshold`` − 1 (the primary
     cells); a complementary cell is a count large enough to publish, so pinning it down reveals
     no one, and the attacker's use of it is inside the LP anyway. Exact: cells not already
-    shown free enough by feasible points get their own pair of linear programmes.
+    shown free enough by feasible points get their own pair of linear programmes. ``floors``
+    overrides ``least`` for the cells it names.
     """
     if sensitive is None:
         sensitive = {c for c in hidden if 0 < values[c] < threshold}
@@ -316,6 +330,7 @@ def audit(
                 (high - low >= threshold - 1 - 1e-9) & ((low <= 1e-9) | (high >= threshold - 1e-9))
             ),
             seed=0,
+            floors=floors,
         )
         if not protected(low, high, threshold)
     ]

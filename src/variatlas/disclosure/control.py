@@ -1,22 +1,23 @@
-"""Primary and secondary suppression of every indicator, audited, and the ``DisclosedResults``.
+"""Primary and secondary suppression of one indicator, audited (with the releases before it,
+where there are: ``together``), and what its publication hides.
 
-See the package documentation and docs/disclosure.md.
+The whole publication, every indicator, is ``publication.disclose``. See the package
+documentation and docs/disclosure.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from variatlas.disclosure import counts
+from variatlas.disclosure import counts, linking, together
 from variatlas.disclosure.audit import audit, determined
-from variatlas.disclosure.counts import COMPLEMENT, COUNTS, complement_rule
-from variatlas.disclosure.disclosed import _TOKEN, DisclosedResults, IndicatorDisclosure, cost
+from variatlas.disclosure.counts import COMPLEMENT, COUNTS
+from variatlas.disclosure.disclosed import IndicatorDisclosure
 from variatlas.disclosure.relations import (
     Cell,
     Relation,
@@ -24,13 +25,11 @@ from variatlas.disclosure.relations import (
     exact_relations,
     relations_by_cell,
 )
+from variatlas.disclosure.releases import Earlier
 from variatlas.disclosure.suppression import primary, secondary
 from variatlas.disclosure.widen import more_room
 from variatlas.geography import Geography
-from variatlas.indicators.model import Indicator
 from variatlas.results import NUMERIC_COLUMNS, SUPPRESSED_FLAG
-from variatlas.variation import summarise, view_figures, with_shrinkage
-from variatlas.workers import mapped, worth_workers
 
 HIDDEN_WITH_A_COUNT = [
     "numerator",
@@ -84,6 +83,7 @@ def suppress(
     threshold: float,
     *,
     sensitive: Set[Cell] | None = None,
+    forced: Set[Cell] = frozenset(),
     close: Callable[[set[Cell]], set[Cell]] = _unchanged,
     releasable: Callable[[set[Cell]], set[Cell]] = _unchanged,
     carrier: Callable[[Cell], Cell] = _itself,
@@ -104,10 +104,11 @@ def suppress(
     adds nothing to what it knows. Counts of non-persons (threshold ≤ 1) are not suppressed.
 
     ``sensitive`` are the primary cells (by default every count from 1 to the threshold − 1);
-    ``close`` gives what the publication hides when a set of cells is hidden (the numerator
-    with its denominator, say), ``releasable`` the hidden cells that can be published on
-    their own, and ``carrier`` the cell to hide so that a cell is hidden (a complement is
-    hidden by hiding its numerator).
+    ``forced`` cells are hidden from the start and protected like any hidden cell (those an
+    earlier release makes this one hide: ``together``); ``close`` gives what the publication
+    hides when a set of cells is hidden (the numerator with its denominator, say),
+    ``releasable`` the hidden cells that can be published on their own, and ``carrier`` the
+    cell to hide so that a cell is hidden (a complement is hidden by hiding its numerator).
 
     A cell the audit finds protected stays protected as more cells are hidden (every point a
     reader could take before is still open to them), so each round after the first attacks
@@ -125,7 +126,7 @@ def suppress(
             if cells == done:
                 return done
 
-    hidden = settle(small)
+    hidden = settle(small | set(forced))
     by_cell = relations_by_cell(relations)
     fallback: set[Cell] = set()
     rounds = 0
@@ -195,12 +196,16 @@ def protect(
     *,
     bounded: bool = False,
     persons: bool = False,
+    earlier: Sequence[Earlier] = (),
 ) -> IndicatorDisclosure:
     """Primary and secondary suppression of one indicator's numerators and denominators, as
     one system with their complements (``counts``).
 
     ``bounded``: a reader knows that the numerator is at most the denominator (a share);
-    ``persons``: the complement counts persons, and is protected like a numerator.
+    ``persons``: the complement counts persons, and is protected like a numerator;
+    ``earlier``: the releases that published the indicator before, under the same definition
+    (oldest first): no small count of theirs or of this one may be pinned by a reader who
+    holds them all (``together``).
     """
     candidates = candidate_relations(frame, geography)
     values, relations = {}, {}
@@ -217,15 +222,39 @@ def protect(
         for cell in primary(found, threshold)
     }
     joint, links = counts.joined(values, relations)
-    done = suppress(
-        joint,
-        links,
-        threshold,
-        sensitive=small,
-        close=partial(counts.close, joint),
-        releasable=counts.releasable,
-        carrier=counts.carrier,
+
+    def run(forced: set[Cell]) -> Suppression:
+        return suppress(
+            joint,
+            links,
+            threshold,
+            sensitive=small,
+            forced=forced,
+            close=partial(counts.close, joint),
+            releasable=counts.releasable,
+            carrier=counts.carrier,
+        )
+
+    linked = (
+        linking.linked(
+            joint,
+            relations,
+            candidates,
+            earlier,
+            threshold,
+            bounded=bounded or persons,
+            persons=persons,
+        )
+        if earlier and threshold > 1
+        else None
     )
+    for_releases: set[Cell] = set()
+    if linked is None:
+        done = run(set())
+    else:
+        done, for_releases = together.consistent(
+            run, joint, links, linked, threshold, counts.carrier
+        )
     parts = {
         name: counts.split(cells)
         for name, cells in (
@@ -235,11 +264,20 @@ def protect(
             ("released", done.released),
         )
     }
+    per_count = {
+        name: {column: parts[name].get(column, set()) for column in values} for name in parts
+    }
     return IndicatorDisclosure(
         threshold,
         values,
         relations,
-        *({column: parts[name].get(column, set()) for column in values} for name in parts),
+        per_count["primary"],
+        per_count["hidden"],
+        per_count["fallback"],
+        per_count["released"],
+        linked=tuple(e.name for e in earlier) if linked is not None else (),
+        for_releases=counts.split(for_releases),
+        contradicted=linked.contradicted if linked is not None else 0,
     )
 
 
@@ -274,91 +312,3 @@ def publishable(results: pd.DataFrame) -> pd.Series:
     multi_year = results["period"].astype(str).str.contains("-")
     both = results["sex"] == "all"
     return (multi_year | both) & (~municipal | (multi_year & both))
-
-
-@dataclass(frozen=True)
-class _Work:
-    indicator: Indicator
-    results: pd.DataFrame
-    variation: pd.DataFrame
-    geography: Geography
-
-
-@dataclass(frozen=True)
-class _Done:
-    indicator: str
-    safe: pd.DataFrame
-    detail: IndicatorDisclosure
-    summary: pd.DataFrame
-    figures: dict[str, dict[str, Any]]
-
-
-def _disclose_one(work: _Work) -> _Done:
-    """One indicator's suppression, its stable estimates, summaries and figures (a worker's
-    task: see ``variatlas.workers``)."""
-    indicator, frame, earlier = work.indicator, work.results, work.variation
-    bounded, persons = complement_rule(indicator)
-    detail = protect(
-        frame, indicator.minimum_count, work.geography, bounded=bounded, persons=persons
-    )
-    # Shrinkage after suppression: its prior is fitted to published cells only.
-    safe = with_shrinkage(indicator, _apply(frame, detail))
-    comparator = (
-        str(earlier["comparator"].iloc[0])
-        if "comparator" in earlier and len(earlier) and pd.notna(earlier["comparator"].iloc[0])
-        else "nation"
-    )
-    summary = summarise(
-        indicator, safe.assign(funnel=safe["funnel"].fillna("")), comparator=comparator
-    )
-    carried = earlier.set_index(["level", "period", "sex"])["need_explained"]
-    summary["need_explained"] = [
-        carried.get((r.level, r.period, r.sex), np.nan) for r in summary.itertuples()
-    ]
-    return _Done(indicator.id, safe, detail, summary, view_figures(indicator, safe, summary))
-
-
-def disclose(
-    results: pd.DataFrame,
-    variation: pd.DataFrame,
-    provenance: Mapping[str, object],
-    *,
-    catalogue: Mapping[str, Indicator],
-    geography: Geography,
-    on_indicator: Callable[[str], None] | None = None,
-) -> DisclosedResults:
-    """Suppress what must not be published and recompute the variation summaries on the rest.
-
-    The variation summaries are computed again from the published cells only, so that no
-    minimum, maximum or outlier count comes from a hidden cell; the share of variation that
-    need explains is carried over (a fit over many areas).
-    """
-    results = results[publishable(results)]
-    earlier = {str(name): rows for name, rows in variation.groupby("indicator", sort=False)}
-    work = [
-        _Work(catalogue[str(name)], frame, earlier.get(str(name), variation.iloc[:0]), geography)
-        for name, frame in results.groupby("indicator", sort=False)
-    ]
-    disclosed, summaries, details, figures = [], [], {}, {}
-    for done in mapped(_disclose_one, work, parallel=worth_workers(len(results))):
-        if on_indicator is not None:
-            on_indicator(done.indicator)
-        disclosed.append(done.safe)
-        summaries.append(done.summary)
-        details[done.indicator] = done.detail
-        figures[done.indicator] = done.figures
-    public = pd.concat(disclosed, ignore_index=True) if disclosed else results.iloc[:0]
-    summary_table = pd.concat(summaries, ignore_index=True) if summaries else variation.iloc[:0]
-    record = dict(provenance)
-    record["disclosure"] = {
-        "thresholds": {name: d.threshold for name, d in details.items()},
-        "rule": "primary: a numerator, denominator or complement of persons (denominator − "
-        "numerator) from 1 to the threshold − 1; secondary: complementary cells across areas, "
-        "sexes and periods (greedy, LP-audited with every hidden count at least 1 and every "
-        "numerator of a share at most its denominator; where that does not settle, whole "
-        "relation groups); complements the published cells determine exactly are released; "
-        "one flag for every hidden cell",
-        "suppressed_rows": int(public["flag"].str.startswith("suppressed").sum()),
-        **cost(details.values()),
-    }
-    return DisclosedResults(public, summary_table, record, details, figures, _token=_TOKEN)

@@ -32,6 +32,14 @@ class IndicatorDisclosure:
     """Cells the fallback hid (whole relation groups), where the greedy rounds did not settle."""
     released: dict[str, set[Cell]] = field(default_factory=dict)
     """Complements released because the published cells determine them exactly."""
+    linked: tuple[str, ...] = ()
+    """The earlier releases audited with this one (those with the same definition)."""
+    for_releases: dict[str, set[Cell]] = field(default_factory=dict)
+    """Cells hidden so that no small count of this or an earlier release can be pinned by a
+    reader who holds them all (``together``)."""
+    contradicted: int = 0
+    """Sums, floors and links the earlier releases' published cells contradict (left out of
+    the joint audit)."""
 
 
 class DisclosedResults:

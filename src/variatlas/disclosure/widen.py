@@ -20,13 +20,13 @@ totals.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 
 import highspy
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from variatlas.disclosure.audit import Exposure, _highs, equalities
+from variatlas.disclosure.audit import Exposure, Floors, _highs, equalities
 from variatlas.disclosure.relations import Cell, Relation, least
 
 LEVEL_WEIGHT = {"nation": 1000.0, "region": 50.0, "health_trust": 10.0, "referral_area": 10.0}
@@ -47,11 +47,11 @@ def _cost(cell: Cell) -> float:
     return LEVEL_WEIGHT.get(level, 1.0) * view
 
 
-def _weight(cell: Cell, value: float, threshold: float) -> float:
+def _weight(cell: Cell, value: float, floor: float, threshold: float) -> float:
     # A cell is hidden whole however far it moves, and none need move further than the
     # threshold: its cost is spread over the room it offers up to that, so that a region's
     # large count is not cheap per unit beside a municipality's.
-    offered = min(value - least(cell, value), threshold)
+    offered = min(value - floor, threshold)
     return _cost(cell) / max(offered, 1.0)
 
 
@@ -61,10 +61,16 @@ def more_room(
     relations: list[Relation],
     hidden: set[Cell],
     threshold: float,
+    *,
+    floors: Floors | None = None,
+    fixed: Set[Cell] = frozenset(),
 ) -> set[Cell]:
     """The published cells to hide so that every ``exposed`` cell can reach its least value
     plus the threshold − 1 (``audit.protected``): per cell, those that move in the cheapest
-    feasible point."""
+    feasible point.
+
+    ``floors`` overrides ``least`` for the cells it names; ``fixed`` published cells cannot
+    move (an earlier release's: they are out already)."""
     exposed = list(exposed)
     if not exposed:
         return set()
@@ -72,9 +78,11 @@ def more_room(
     index = {c: i for i, c in enumerate(cells)}
     n = len(cells)
     truth = np.array([values[c] for c in cells])
-    floor = np.array([least(c, values[c]) for c in cells])
+    given = floors or {}
+    floor = np.array([given[c] if c in given else least(c, values[c]) for c in cells])
     shown = np.array([c not in hidden for c in cells])
-    model = _model(cells, index, relations, truth, floor, shown, threshold)
+    movable = shown & np.array([c not in fixed for c in cells])
+    model = _model(cells, index, relations, truth, floor, (shown, movable), threshold)
     found: set[Cell] = set()
     for exposure in exposed:
         i = index[exposure.cell]  # a hidden cell: the audit attacks no other
@@ -82,7 +90,7 @@ def more_room(
         model.run()
         if model.getModelStatus() == highspy.HighsModelStatus.kOptimal:
             solution = np.asarray(model.getSolution().col_value)
-            moved = shown & ((solution[n : 2 * n] + solution[2 * n :]) > MOVED)
+            moved = movable & ((solution[n : 2 * n] + solution[2 * n :]) > MOVED)
             found |= {cells[k] for k in np.flatnonzero(moved)}
         model.changeColBounds(i, floor[i], highspy.kHighsInf)
     return found
@@ -94,20 +102,23 @@ def _model(
     relations: list[Relation],
     truth: np.ndarray,
     floor: np.ndarray,
-    shown: np.ndarray,
+    published: tuple[np.ndarray, np.ndarray],
     threshold: float,
 ) -> highspy.Highs:
     """Columns: each hidden cell's value (at least its floor), then each published cell's
-    rise and fall from its value (the fall at most down to its floor); a row per relation,
-    total − Σ parts = 0 at the true values."""
+    rise and fall from its value (the fall at most down to its floor; neither for a cell
+    that cannot move); a row per relation, total − Σ parts = 0 at the true values."""
     n = len(cells)
-    weight = np.array([_weight(c, v, threshold) for c, v in zip(cells, truth, strict=True)])
+    shown, movable = published
+    weight = np.array(
+        [_weight(c, v, f, threshold) for c, v, f in zip(cells, truth, floor, strict=True)]
+    )
     lower = np.concatenate([np.where(shown, 0.0, floor), np.zeros(2 * n)])
     upper = np.concatenate(
         [
             np.where(shown, 0.0, highspy.kHighsInf),
-            np.where(shown, highspy.kHighsInf, 0.0),
-            np.where(shown, truth - floor, 0.0),
+            np.where(movable, highspy.kHighsInf, 0.0),
+            np.where(movable, truth - floor, 0.0),
         ]
     )
     cost = np.concatenate([np.zeros(n), np.where(shown, weight, 0.0), np.where(shown, weight, 0.0)])
