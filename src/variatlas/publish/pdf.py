@@ -3,8 +3,8 @@
 Chromium prints the written page itself (``file://``: an atlas page draws its figures as
 inline SVG and fetches nothing, so no server is needed) with the print stylesheet of
 ``atlas.css``, on A4, tagged (headings and tables kept for a screen reader) and with an
-outline of its headings, the page number in the footer. One browser prints every page, one
-after another. The PDF's title is the atlas's, its author the publisher (the page's
+outline of its headings, the page number in the footer. One browser prints every page, in a
+tab per core. The PDF's title is the atlas's, its author the publisher (the page's
 ``<meta name="author">``), its language the page's; chromium sets the title and language,
 the author and creator are written after it as an incremental update (pypdf), which leaves
 chromium's bytes as they are.
@@ -20,6 +20,7 @@ The page's link to its PDF says the PDF's size: the page is written with ``SIZE_
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import shutil
@@ -31,6 +32,7 @@ from typing import Any
 
 from variatlas import __version__
 from variatlas.documents.placeholders import number
+from variatlas.workers import worker_count
 
 CHROMIUM_VARIABLE = "VARIATLAS_CHROMIUM"
 """An environment variable naming the chromium (or Chrome) to print with."""
@@ -101,34 +103,52 @@ class Printed:
 
 def print_pages(pages: Sequence[Path], chromium: str) -> list[Printed]:
     """Print each page to a PDF beside it (``<id>.html`` → ``<id>.pdf``) with one browser,
-    write its metadata, and put the PDF's size into the page's link to it."""
-    from playwright.sync_api import sync_playwright
+    write its metadata, and put the PDF's size into the page's link to it.
 
-    printed = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+    The browser prints in as many tabs at once as there are workers (``worker_count``: one
+    per core, ``VARIATLAS_WORKERS``), each tab in a context of its own so that its pages are
+    laid out and printed by a renderer process of its own (tabs of one context share one for
+    ``file://`` pages): 4 of the largest atlases in 66–94 s with two tabs against 103–106 s
+    with one, on a loaded 2-core machine."""
+    tabs = max(1, min(len(pages), worker_count()))
+    return asyncio.run(_print_all(list(pages), chromium, tabs))
+
+
+async def _print_all(pages: list[Path], chromium: str, tabs: int) -> list[Printed]:
+    from playwright.async_api import async_playwright
+
+    # The longest first, so that no tab is left printing the longest alone at the end.
+    waiting = sorted(pages, key=lambda page: page.stat().st_size, reverse=True)
+    printed: dict[Path, Printed] = {}
+
+    async def tab_work(browser: Any) -> None:
+        tab = await (await browser.new_context()).new_page()
+        while waiting:
+            page = waiting.pop(0)
+            started = time.perf_counter()
+            pdf = page.with_suffix(".pdf")
+            head = await _print(tab, page, pdf)
+            _write_metadata(pdf, head)
+            size = pdf.stat().st_size
+            _fill_size(page, size, head["lang"])
+            printed[page] = Printed(pdf, size, time.perf_counter() - started)
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
             executable_path=chromium,
             args=["--disable-gpu", "--disable-background-networking", "--no-first-run"],
         )
         try:
-            tab = browser.new_page()
-            for page in pages:
-                started = time.perf_counter()
-                pdf = page.with_suffix(".pdf")
-                head = _print(tab, page, pdf)
-                _write_metadata(pdf, head)
-                size = pdf.stat().st_size
-                _fill_size(page, size, head["lang"])
-                printed.append(Printed(pdf, size, time.perf_counter() - started))
+            await asyncio.gather(*(tab_work(browser) for _ in range(tabs)))
         finally:
-            browser.close()
-    return printed
+            await browser.close()
+    return [printed[page] for page in pages]
 
 
-def _print(tab: Any, page: Path, pdf: Path) -> dict[str, str]:
+async def _print(tab: Any, page: Path, pdf: Path) -> dict[str, str]:
     """Print one page; return its title, author, summary and language as the page says."""
-    tab.goto(page.resolve().as_uri(), wait_until="load", timeout=PAGE_TIMEOUT_MS)
-    head: dict[str, str] = tab.evaluate(
+    await tab.goto(page.resolve().as_uri(), wait_until="load", timeout=PAGE_TIMEOUT_MS)
+    head: dict[str, str] = await tab.evaluate(
         """() => {
           const meta = name => document.querySelector(`meta[name="${name}"]`)?.content ?? "";
           return {
@@ -139,7 +159,7 @@ def _print(tab: Any, page: Path, pdf: Path) -> dict[str, str]:
           };
         }"""
     )
-    tab.pdf(
+    await tab.pdf(
         path=str(pdf),
         format="A4",
         print_background=True,
