@@ -215,21 +215,9 @@ def compute(
     delimiter: Delimiter = None,
     population: Population = None,
     spark_config: SparkConfig = None,
-    reuse: Annotated[
-        Path | None,
-        typer.Option(
-            help="Reuse this earlier run's OUT instead of OUT's own (what the same inputs "
-            "and definitions made)."
-        ),
-    ] = None,
-    full: Annotated[
-        bool, typer.Option("--full", help="Compute everything again, reusing nothing.")
-    ] = False,
+    full: Annotated[bool, typer.Option("--full", help="Reuse nothing of OUT's last run.")] = False,
 ) -> None:
-    """Compute every catalogue indicator: results and variation summaries (Parquet and CSV).
-
-    The last run in OUT is reused for what its inputs and definitions did not change; the
-    output is the same as a full run's (docs/cli.md)."""
+    """Compute every catalogue indicator: results and variation summaries (Parquet and CSV)."""
     from variatlas.geography import load_geography
     from variatlas.indicators.model import load_catalogue
     from variatlas.pipeline import compute as run
@@ -245,9 +233,6 @@ def compute(
         raise typer.Exit(2)
     if not input.is_dir():
         errors.print(f"[red]The input folder {input} does not exist.[/red]")
-        raise typer.Exit(2)
-    if reuse is not None and full:
-        errors.print("[red]Give --reuse or --full, not both.[/red]")
         raise typer.Exit(2)
     total = len(indicator) if indicator else len(catalogue)
     with progress_bar() as progress:
@@ -266,7 +251,6 @@ def compute(
             read=_read_options(encoding, delimiter, population),
             indicators=indicator or None,
             on_indicator=advance,
-            reuse=reuse,
             full=full,
         )
     print_compute_summary(output, out)
