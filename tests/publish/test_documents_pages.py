@@ -186,6 +186,42 @@ class Outline(HTMLParser):
             self._text += data
 
 
+class PageWords(HTMLParser):
+    """The words of a page's text in the page's own language: not inside an element whose
+    ``lang`` is another, nor in the ``<title>`` (which cannot say its language), nor in a
+    script."""
+
+    VOID = frozenset({"meta", "link", "br", "img", "input", "hr", "source", "wbr"})
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.page = ""
+        self.words: set[str] = set()
+        self._open: list[tuple[str, str, bool]] = []  # tag, language, skipped
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        lang = dict(attrs).get("lang") or (self._open[-1][1] if self._open else "")
+        if tag == "html":
+            self.page = lang
+        skipped = tag in ("title", "script", "style") or lang != self.page
+        self._open.append((tag, lang, skipped or any(s for _, _, s in self._open)))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self._open and self._open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        if self._open and not self._open[-1][2]:
+            self.words.update(re.findall(r"\w+", data.lower()))
+
+
+BOKMAL_ONLY = {"ikke", "bare", "hvor", "hva", "fra", "disse", "hvert", "tallene", "utvalg"}
+"""Bokmål words a nynorsk text does not use (ikkje, berre, kvar, kva, frå, desse, kvart)."""
+
+
 def _in_order(headings: list[tuple[int, str]]) -> bool:
     """One h1 first, and no heading more than one level below the one before it."""
     levels = [level for level, _ in headings]
@@ -436,9 +472,16 @@ def test_publishing_draws_the_atlases_and_lists_them_on_the_front_page(
     assert re.search(r'<h1 lang="nn">', bokmal)
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "nn/atlases/psyk2.html" in sitemap and "nb/atlases/psyk2.html" in sitemap
-    # The draft is written, said to be one and kept from search engines.
-    for lang in LANGUAGES:
-        draft = (site / page_file("psyk2-1", lang)).read_text(encoding="utf-8")
+    # The nynorsk pages' own text is nynorsk: what is in bokmål (the catalogue's titles, a
+    # bokmål atlas) is marked lang="nb".
+    for page in ("index.html", f"{INDICATOR}.html", "areas/index.html", "atlases/barn2025.html"):
+        found = PageWords((site / "nn" / page).read_text(encoding="utf-8"))
+        assert found.page == "nn" and len(found.words) > 20, page
+        assert found.words & BOKMAL_ONLY == set(), page
+    assert PageWords((site / "nb" / "atlases" / "barn2025.html").read_text()).words & BOKMAL_ONLY
+    # A draft is written, said to be one and kept from search engines.
+    for atlas, lang in itertools.product(drafts, LANGUAGES):
+        draft = (site / page_file(atlas, lang)).read_text(encoding="utf-8")
         assert '<meta name="robots" content="noindex">' in draft
         assert strings()["document_draft"][lang] in draft
-    assert "psyk2-1" not in sitemap
+        assert f"/atlases/{atlas}.html" not in sitemap

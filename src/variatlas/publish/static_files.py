@@ -138,14 +138,14 @@ NOINDEX = b'<meta name="robots" content="noindex">'
 """What a page that is not to be found by search engines (a draft atlas) says in its head."""
 
 
-def _page_of(path: str) -> tuple[Language, str] | None:
-    """A page's language and its address within the language (``index.html`` for the front
-    page, ``<id>.html``, ``areas/...``), or None for a page in no language."""
+def _in_language(path: str) -> str | None:
+    """A page's address within its language (``index.html`` for a front page, ``<id>.html``,
+    ``areas/...``), or None for a page in no language."""
     if path == "index.html":
-        return "nb", path
+        return path
     for lang in LANGUAGES:
         if path.startswith(f"{lang}/"):
-            return lang, path.removeprefix(f"{lang}/")
+            return path.removeprefix(f"{lang}/")
     return None
 
 
@@ -173,9 +173,9 @@ def sitemap(folder: Path, base: str) -> str:
     ]
     for page in pages:
         lines += ["<url>", f"  <loc>{escape(base + _address(page))}</loc>"]
-        found = _page_of(page)
-        if found is not None:
-            same = {v["lang"]: v["href"] for v in versions("", found[1]) if v["href"] in known}
+        within = _in_language(page)
+        if within is not None:
+            same = {v["lang"]: v["href"] for v in versions("", within) if v["href"] in known}
             if len(same) > 1:
                 for lang, other in same.items():
                     lines.append(_alternate(lang, base + _address(other)))
