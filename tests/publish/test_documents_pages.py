@@ -392,14 +392,15 @@ def test_every_shipped_atlas_is_drawn_whole(few_disclosed, tmp_path) -> None:
     # bup's boxes are bound to an indicator of these three, the others are not published;
     # every figure whose data SKDE did not publish says so, on each page of its atlas.
     not_shipped = sum(
-        len(d.atlas.languages)
+        len(LANGUAGES)
         for d in documents
         for chapter in d.chapters.values()
         for figure in chapter.figures
         if figure.data == "not shipped"
     )
     assert states["drawn"] > 0 and states["unpublished"] > 0
-    assert states["not-shipped"] == not_shipped > 200
+    # (at least: a figure a text shows twice is drawn twice)
+    assert states["not-shipped"] >= not_shipped > 600
 
 
 @pytest.fixture(scope="module")

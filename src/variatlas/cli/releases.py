@@ -1,6 +1,5 @@
-"""The commands of releases and of serving them: ``serve``, ``releases``, ``check``,
-``release`` and ``diff`` (``publish`` makes a release, ``publish --draft`` a draft;
-docs/releases.md)."""
+"""The commands of releases and of serving them: ``publish`` (a release; ``--draft`` a draft),
+``serve``, ``releases``, ``check``, ``release`` and ``diff`` (docs/releases.md)."""
 
 from __future__ import annotations
 
@@ -27,6 +26,110 @@ NoBrowser = Annotated[
     ),
 ]
 EXAMPLES = 3
+
+
+@app.command()
+@reported
+def publish(
+    results: Annotated[Path, typer.Argument(help="A folder made by variatlas compute.")],
+    site: Annotated[Path, typer.Argument(help="The publication folder (replaced atomically).")],
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Where SITE will be served (default http://127.0.0.1:8000/): the sitemap's "
+            "links start there, and the atlas boxes' embed code is absolute from it."
+        ),
+    ] = None,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            help="Print each atlas page to a PDF beside it (needs chromium; --no-pdf skips)."
+        ),
+    ] = True,
+    atlas: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="An atlas document folder of your own to publish beside the shipped ones "
+            "(docs/documents.md); repeat for more.",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
+    draft: Annotated[
+        bool,
+        typer.Option("--draft", help="Make a draft, shown only under /preview/ until released."),
+    ] = False,
+    note: Annotated[str | None, typer.Option(help="Release note (default: what changed).")] = None,
+    note_file: Annotated[Path | None, typer.Option(help="A text file with the note.")] = None,
+    earlier: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="A release published before (a publication's folder); repeat for each. "
+            "No small count of it or of this release may be recoverable from them together."
+        ),
+    ] = None,
+) -> None:
+    """Suppress small numbers, then write a release (open data, API files, atlas) to SITE."""
+    from variatlas.documents import load_atlas, shipped_atlases
+    from variatlas.geography import load_geography
+    from variatlas.indicators.model import load_catalogue
+    from variatlas.pipeline import disclose, earlier_releases
+    from variatlas.pipeline import publish as write_site
+    from variatlas.publish.atlas import AssetsMissing, check_assets
+    from variatlas.publish.pdf import chromium_path
+    from variatlas.publish.static_files import DEFAULT_BASE_URL, BaseUrlInvalid, site_files
+    from variatlas.publish.static_files import base_url as served_at
+    from variatlas.results import ResultsMissing, is_suppressed, read_results
+
+    text = release_note(note, note_file)
+    try:
+        check_assets()
+        extra = site_files(base_url or DEFAULT_BASE_URL)
+        found = read_results(results)
+    except (AssetsMissing, BaseUrlInvalid, ResultsMissing) as error:
+        errors.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    chromium = chromium_path() if pdf else None  # before the work: one sentence if missing
+    catalogue, geography = load_catalogue(), load_geography()
+    for own in atlas or []:
+        load_atlas(own, catalogue)  # its faults now, not after disclosure control
+    with progress_bar() as progress:
+        task = progress.add_task("Disclosure control", total=found.results["indicator"].nunique())
+
+        def advance(name: str) -> None:
+            progress.update(task, description=f"Disclosure control: {name}")
+            progress.advance(task)
+
+        disclosed = disclose(
+            found,
+            catalogue=catalogue,
+            geography=geography,
+            on_indicator=advance,
+            earlier=[*(earlier or []), *earlier_releases(site)],
+        )
+    folder = write_site(
+        disclosed,
+        site,
+        catalogue=catalogue,
+        geography=geography,
+        extra=extra,
+        atlases=[*shipped_atlases(), *atlas] if atlas else None,
+        report=lambda sentence: console.print(sentence, markup=False, highlight=False),
+        note=text,
+        draft=draft,
+        base_url=served_at(base_url) if base_url else None,
+        pdf=pdf,
+        chromium=chromium,
+    )
+    suppressed = disclosed.results["flag"].map(is_suppressed).sum()
+    pdfs = len(list(folder.glob("*/atlases/*.pdf")))
+    console.print(
+        f"Published {disclosed.results['indicator'].nunique()} indicators "
+        f"({len(disclosed.results):,} rows, {suppressed:,} suppressed)"
+        + (f" and {pdfs} atlas PDFs" if pdf else "")
+        + f" to {site}. "
+        + published_note(site, folder, draft)
+    )
 
 
 def release_note(note: str | None, note_file: Path | None) -> str | None:

@@ -134,33 +134,26 @@ def _phases(
     catalogue: Mapping[str, Indicator],
 ) -> list[dict[str, Any]]:
     """A lead time's phases with their published rows, for the "from A to Å" chart."""
-    found = []
-    for phase in (catalogue[p] for p in indicator.phases if p in by_indicator):
-        found.append(
-            {
-                "id": phase.id,
-                "label": phase.id.rsplit("_", 1)[-1].upper(),
-                "title": phase.title.model_dump(),
-                "target": phase.target.model_dump() if phase.target else None,
-                "rows": _columns(by_indicator[phase.id], PHASE_COLUMNS),
-            }
-        )
-    return found
+    return [
+        {
+            "id": phase.id,
+            "label": phase.id.rsplit("_", 1)[-1].upper(),
+            "title": phase.title.model_dump(),
+            "target": phase.target.model_dump() if phase.target else None,
+            "rows": _columns(by_indicator[phase.id], PHASE_COLUMNS),
+        }
+        for phase in (catalogue[p] for p in indicator.phases if p in by_indicator)
+    ]
 
 
 def _area_links(geography: Geography) -> dict[str, dict[str, str]]:
     """For the map: the health trust and the region of each referral area."""
-    trusts = geography.trusts
+    trusts, areas = geography.trusts, geography.referral_areas
     return {
         "health_trust": {
             r: c for r, c in zip(trusts["referral_area"], trusts["code"], strict=True) if r
         },
-        "region": {
-            str(c): str(r)
-            for c, r in zip(
-                geography.referral_areas["code"], geography.referral_areas["region"], strict=True
-            )
-        },
+        "region": {str(c): str(r) for c, r in zip(areas["code"], areas["region"], strict=True)},
     }
 
 

@@ -158,6 +158,7 @@ def write_documents(
                 "page_lang": ui,
                 "root": "../../",
                 "document_lang": lang,
+                "noindex": not atlas.published,
                 "own": Markup(f' lang="{lang}"') if lang != ui else "",
                 "atlas": writer.head(),
                 "chapters": writer.chapters(),
@@ -166,7 +167,6 @@ def write_documents(
                 **context,
                 home="../../index.html" if ui == "nb" else "../index.html",
                 versions=versions("../../", f"atlases/{atlas.id}.html"),
-                noindex=not atlas.published,
                 pdf={"href": f"{atlas.id}.pdf", "size": SIZE_MARK} if pdf else None,
             )
             target.write_text(html, encoding="utf-8")
