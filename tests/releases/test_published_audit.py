@@ -80,18 +80,14 @@ def test_a_published_small_count_and_a_small_complement_are_found(geography) -> 
     assert _leaks(share, geography, Rule(5, bounded=True, persons=False)) == []
 
 
-def test_a_hidden_complement_is_reported_only_when_its_range_does_not_protect_it(
-    geography,
-) -> None:
+def test_a_hidden_complement_is_reported_when_it_is_proved_above_zero(geography) -> None:
     rule = Rule(5, bounded=True, persons=True)
     shown = _regions("2023", [990, 980, 970, 960], set())
-    # Two regions hidden whose complements add up to 4: each may be 0 to 4, which shows no one.
-    four = shown + _regions("2024", [998, 998, 970, 960], {"1", "2"})
-    assert _leaks(four, geography, rule) == []
-    # Adding up to 3, each is 0 to 3: fewer than the threshold's whole values.
-    three = shown + _regions("2024", [998, 999, 970, 960], {"1", "2"})
-    found = {
-        (leak.cell[0], leak.cell[2], leak.lower, leak.upper)
-        for leak in _leaks(three, geography, rule)
-    }
-    assert found == {("complement", "1", 0.0, 3.0), ("complement", "2", 0.0, 3.0)}
+    # One region hidden alone: its numerator, 998 of 1,000, is given away, and with it the two
+    # who are not counted.
+    alone = shown + _regions("2024", [998, 980, 970, 960], {"1"})
+    found = {(leak.cell[0], leak.lower, leak.upper) for leak in _leaks(alone, geography, rule)}
+    assert found == {("complement", 2.0, 2.0)}
+    # Two hidden regions whose complements add up to 3: each may be 0, which shows no one.
+    two = shown + _regions("2024", [998, 999, 970, 960], {"1", "2"})
+    assert _leaks(two, geography, rule) == []

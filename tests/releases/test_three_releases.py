@@ -24,6 +24,7 @@ pytestmark = pytest.mark.slow
 runner = CliRunner()
 REDEFINED = "grommets_children"  # conftest.REDEFINED
 REVISED = "tonsillectomy_children"  # conftest.REVISED
+AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def said(result: object) -> str:
@@ -202,5 +203,14 @@ def test_an_earlier_release_draws_its_own_data_and_passes_the_browser_check(made
         page.wait_for_selector("body[data-drawn]")
         assert page.url.split("#")[0] == f"{url}nb/{REVISED}.html"
         assert page.locator(".release-banner").count() == 0
+        news = watched.open(f"{url}en/whats-new.html", drawn=False)
+        assert news.locator("li[data-mark] .mark").count() >= 1
+        if AXE.exists():  # installed by make assets, for the tests only
+            news.evaluate(AXE.read_text(encoding="utf-8"))
+            violations = news.evaluate(
+                """axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa',
+                   'wcag21a', 'wcag21aa']}}).then(r => r.violations.map(v => v.id))"""
+            )
+            assert violations == []
         assert watched.problems == []
         watched.close()

@@ -7,11 +7,9 @@ it, may show what it must not. The check finds
 
 - a **published count** from 1 to the threshold − 1: a numerator, a denominator, or the
   complement of persons (denominator − numerator) of a cell that shows both;
-- a **hidden count a reader can prove small**: the largest value the published counts and the
-  relations between them leave it (a linear programme, as in ``audit``: every count at least
-  0, every hidden numerator and denominator at least 1, the numerator of a share at most its
-  denominator) is below the threshold, and the range it is left does not protect it
-  (``audit.protected``: a complement that may be 0 to 4 at threshold 5 shows no one).
+- a **hidden count a reader can prove small**: the published counts and the relations between
+  them leave it no value outside 1 to the threshold − 1 (a linear programme, as in
+  ``audit``: every count at least 0, the numerator of a share at most its denominator).
 
 The relations are those a reader can see hold: "total = Σ parts" across areas, sexes and
 periods (``relations.candidate_relations``), taken where every cell is published and the sum
@@ -19,8 +17,10 @@ holds, and, where some cells are hidden, where every fully published relation of
 kind (count, levels and what is summed: areas, sexes or years) holds. A hidden count that
 the programme can lift to the threshold is not reported: a cell hidden to protect another
 may be pinned to a range (a reader learns a large count), which ``disclose``'s own audit,
-knowing the true values, accepts (docs/disclosure.md). What this check reports is certain:
-the reader can prove the count is small.
+knowing the true values, accepts (docs/disclosure.md); and a count the reader can bound to 0
+to 4 may be 0, which shows no one. ``disclose``'s audit also lets the reader guess that a
+hidden count is at least 1, which from the files alone cannot be told from a hidden 0. What
+this check reports is certain: the reader can prove, with no guess, that the count is small.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
 
-from variatlas.disclosure.audit import _highs, equalities, protected
+from variatlas.disclosure.audit import _highs, equalities
 from variatlas.disclosure.counts import COUNTS, DENOMINATOR, NUMERATOR
 from variatlas.disclosure.relations import COMPLEMENT, Cell, Relation, candidate_relations
 from variatlas.geography import Geography
@@ -213,25 +213,20 @@ def _proved_small(
             else:
                 rhs[k] -= sign * values[cell]
     matrix = csr_matrix((signs, (rows, columns)), shape=(len(relations), len(members)))
-    floors = np.array([0.0 if c[0] == COMPLEMENT else 1.0 for c in members])
     cap = 10 * max((abs(v) for v in values.values()), default=0.0) + 1000 + rule.threshold
-    model = _model(matrix, rhs, floors, cap)
-    if model is None:
-        # The reader's guess that every hidden count is at least 1 contradicts the sums
-        # (a hidden zero): they can take no count for small without it.
-        model = _model(matrix, rhs, np.zeros(len(members)), cap)
+    model = _model(matrix, rhs, np.zeros(len(members)), cap)
     if model is None:
         return  # the relations a reader took to hold do not all hold: nothing provable
     sensitive = np.array([c[0] != COMPLEMENT or rule.persons for c in members])
-    highest = _highest_seen(model, len(members))
+    lowest, highest = _seen(model, len(members))
+    small = rule.threshold - TOLERANCE
     for i, cell in enumerate(members):
-        if not sensitive[i] or highest[i] >= rule.threshold - TOLERANCE:
-            continue
+        if not sensitive[i] or highest[i] >= small or lowest[i] < 1 - TOLERANCE:
+            continue  # a feasible point shows it may be large, or 0
         upper = _optimum(model, len(members), i, maximise=True)
-        if upper < rule.threshold - TOLERANCE:
-            lower = _optimum(model, len(members), i, maximise=False)
-            if not protected(lower, upper, rule.threshold, TOLERANCE):
-                yield Leak(indicator, cell, round(lower, 6), round(upper, 6), published=False)
+        lower = _optimum(model, len(members), i, maximise=False) if upper < small else 0.0
+        if lower >= 1 - TOLERANCE and upper < small:
+            yield Leak(indicator, cell, round(lower, 6) + 0.0, round(upper, 6) + 0.0, False)
 
 
 def _model(
@@ -247,21 +242,22 @@ def _model(
     return model
 
 
-def _highest_seen(model: highspy.Highs, size: int) -> np.ndarray:
-    """The highest value of each cell over a few vertices (all cells as high as they go
-    together, then with random weights): cells shown able to reach the threshold need no
-    programme of their own."""
+def _seen(model: highspy.Highs, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The lowest and highest value of each cell over a few vertices (all cells as high as
+    they go together, as low, then with random weights): a cell shown able to reach the
+    threshold, or 0, needs no programme of its own."""
     rng = np.random.default_rng(0)
-    highest = np.full(size, -np.inf)
+    lowest, highest = np.full(size, np.inf), np.full(size, -np.inf)
     every = np.arange(size, dtype=np.int32)
-    for objective in (-np.ones(size), *(-rng.uniform(0.1, 1.0, size) for _ in range(3))):
+    weights = [rng.uniform(0.1, 1.0, size) for _ in range(3)]
+    for objective in (-np.ones(size), np.ones(size), *(-w for w in weights), *weights):
         model.changeColsCost(size, every, objective)
         model.run()
         if model.getModelStatus() == highspy.HighsModelStatus.kOptimal:
             point = np.asarray(model.getSolution().col_value)
-            highest = np.maximum(highest, point)
+            lowest, highest = np.minimum(lowest, point), np.maximum(highest, point)
     model.changeColsCost(size, every, np.zeros(size))
-    return highest
+    return lowest, highest
 
 
 def _optimum(model: highspy.Highs, size: int, i: int, *, maximise: bool) -> float:

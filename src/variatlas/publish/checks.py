@@ -71,7 +71,9 @@ def _rules(folder: Path) -> dict[str, Rule]:
     for entry in entries:
         persons = bool(entry.get("complement_counts_persons", True))
         bounded = entry.get("kind") in ("proportion", "coverage") or persons
-        threshold = entry.get("threshold") or entry.get("minimum_count") or 5
+        # 0 (counts of municipalities, not persons) is a threshold too: nothing is hidden.
+        found = [entry.get(k) for k in ("threshold", "minimum_count")]
+        threshold = next((t for t in found if t is not None), 5)
         rules[entry["id"]] = Rule(float(threshold), bounded, persons)
     return rules
 
