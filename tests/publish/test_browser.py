@@ -278,7 +278,7 @@ def test_skde_figures_show_the_atlas_words_and_the_dps_map(watched, atlas_url) -
 def test_drug_use_by_county_is_drawn_on_the_county_map_from_its_atlas_box(
     watched, atlas_url
 ) -> None:
-    page = watched.open(f"{atlas_url}nb/atlases/barn2025.html")
+    page = watched.open(f"{atlas_url}nb/atlases/barn2025.html", drawn=False)
     link = page.locator("a[href*='skde_barn2025_aad_tot_fylke_drugs.html'][href*='level=county']")
     assert link.count() >= 1
     link.first.click()
