@@ -137,11 +137,15 @@ class Previous:
                 str(name): (rows, by_variation.get(name, variation.iloc[:0]))
                 for name, rows in by_results.items()
             }
-        empty = (
-            canonical(pd.DataFrame(columns=[f.name for f in RESULT_FIELDS]), RESULT_FIELDS),
-            canonical(pd.DataFrame(columns=[f.name for f in VARIATION_FIELDS]), VARIATION_FIELDS),
-        )
-        return self._rows.get(indicator, empty)
+        if indicator not in self._rows:
+            # No rows last time (nothing counted): none now either, in the same types.
+            self._rows[indicator] = (
+                canonical(pd.DataFrame(columns=[f.name for f in RESULT_FIELDS]), RESULT_FIELDS),
+                canonical(
+                    pd.DataFrame(columns=[f.name for f in VARIATION_FIELDS]), VARIATION_FIELDS
+                ),
+            )
+        return self._rows[indicator]
 
 
 def previous_run(folder: Path | None) -> Previous | None:
