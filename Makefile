@@ -21,12 +21,15 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 # The atlas's browser libraries (Observable Plot, d3): from the npm registry at build time,
-# pinned by frontend/package-lock.json, copied into the package with their licences.
-$(ASSETS): frontend/package.json frontend/package-lock.json frontend/vendor.mjs
+# pinned by frontend/package-lock.json; the parts the pages use bundled by esbuild
+# (frontend/bundle.mjs) into the package, with their licences.
+$(ASSETS): frontend/package.json frontend/package-lock.json frontend/vendor.mjs \
+		frontend/bundle.mjs $(wildcard frontend/entries/*.mjs)
 	@command -v npm >/dev/null 2>&1 || { \
 	  echo "npm is missing: installing Debian's nodejs and npm"; $(APT) nodejs npm; }
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	node frontend/vendor.mjs
+	node frontend/bundle.mjs
 	touch $@
 
 assets: $(ASSETS)
