@@ -1,10 +1,11 @@
 // The indicator page's Plot charts (atlas.js): the sorted bars, the funnel plot, the trend and
 // a lead time's phases, each with its table twin. Plot comes as an ES module (vendor/plot.js).
+// A table is made at once; its chart when it comes near the screen (later, in atlas.js).
 export function chartDrawer(c) {
   const {
     Plot, d3, $, w, state, view, rows, locale, textLang,
     fmt, count, unit, describe, position, isSuppressed, isYear, yearsOf, records,
-    selected, nationRow, key, table, valueColumns, option, linkProfile,
+    selected, nationRow, key, table, valueColumns, option, linkProfile, later,
   } = c;
 
   // Observable Plot labels its mark groups (<g aria-label="bar">) without a role, which ARIA
@@ -48,28 +49,30 @@ export function chartDrawer(c) {
     const yearly = yearlyValues(current);
     const order = current.map((r) => r.area_name);
     const upper = d3.max([...withValue.map((r) => r.upper ?? r.value), ...yearly.map((r) => r.value), view.target ? view.target.value : 0]);
-    const chart = plot({
-      width: 760,
-      height: 60 + 24 * current.length,
-      marginLeft: 170,
-      marginTop: 30,
-      marginBottom: 40,
-      x: { label: unit(), domain: [0, upper * 1.05 || 1], grid: true },
-      y: { label: null, domain: order },
-      color: { type: "categorical", domain: yearsOf(state.period), range: ["#6a3d9a", "#e66101", "#1b7837", "#b2182b", "#2166ac"], legend: yearly.length > 0 },
-      marks: [
-        Plot.barX(withValue, {
-          x: "value", y: "area_name", fill: "#9ecae1",
-          title: (r) => describe(r), tip: true,
-        }),
-        Plot.ruleY(withValue.filter((r) => r.lower !== null), { y: "area_name", x1: "lower", x2: "upper", stroke: "#08306b", strokeWidth: 1.5 }),
-        Plot.dot(yearly, { x: "value", y: "area_name", fill: "period", r: 3.5, stroke: "#fff", strokeWidth: 0.5 }),
-        Plot.text(hidden, { x: 0, y: "area_name", text: () => w.status_suppressed, textAnchor: "start", dx: 4, fill: "#595959", fontStyle: "italic" }),
-        ...referenceMarks(),
-      ],
-      ariaLabel: `${w.bars_heading}: ${view.title[textLang]}`,
+    later("#bars-section", () => {
+      const chart = plot({
+        width: 760,
+        height: 60 + 24 * current.length,
+        marginLeft: 170,
+        marginTop: 30,
+        marginBottom: 40,
+        x: { label: unit(), domain: [0, upper * 1.05 || 1], grid: true },
+        y: { label: null, domain: order },
+        color: { type: "categorical", domain: yearsOf(state.period), range: ["#6a3d9a", "#e66101", "#1b7837", "#b2182b", "#2166ac"], legend: yearly.length > 0 },
+        marks: [
+          Plot.barX(withValue, {
+            x: "value", y: "area_name", fill: "#9ecae1",
+            title: (r) => describe(r), tip: true,
+          }),
+          Plot.ruleY(withValue.filter((r) => r.lower !== null), { y: "area_name", x1: "lower", x2: "upper", stroke: "#08306b", strokeWidth: 1.5 }),
+          Plot.dot(yearly, { x: "value", y: "area_name", fill: "period", r: 3.5, stroke: "#fff", strokeWidth: 0.5 }),
+          Plot.text(hidden, { x: 0, y: "area_name", text: () => w.status_suppressed, textAnchor: "start", dx: 4, fill: "#595959", fontStyle: "italic" }),
+          ...referenceMarks(),
+        ],
+        ariaLabel: `${w.bars_heading}: ${view.title[textLang]}`,
+      });
+      $("#bars").replaceChildren(chart);
     });
-    $("#bars").replaceChildren(chart);
     const byArea = d3.group(yearly, (r) => r.area);
     $("#bars-table").replaceChildren(table(`${view.title[textLang]}, ${w[`levels_${state.level}`]}, ${state.period}`, [
       ...valueColumns(),
@@ -123,29 +126,31 @@ export function chartDrawer(c) {
     const highY = d3.max(ys);
     const spread = (highY - lowY) || Math.abs(limits.centre) || 1;
     const categories = [`${w.position_high} ${w.limit_998}`, `${w.position_high} ${w.limit_95}`, w.position_within, `${w.position_low} ${w.limit_95}`, `${w.position_low} ${w.limit_998}`];
-    const chart = plot({
-      width: 760,
-      height: 440,
-      marginLeft: 60,
-      x: {
-        type: "log", label: ratio ? w.funnel_x_ratio : w.funnel_x_proportion, grid: true, ticks: 5,
-        domain: [d3.min(points, (p) => p.fx) / 1.3, d3.max(points, (p) => p.fx) * 1.3],
-        tickFormat: (d) => fmt(d, d < 1 ? 1 : 0),
-      },
-      y: { label: ratio ? w.funnel_y_ratio : unit(), domain: [Math.max(0, lowY - spread * 0.05), highY + spread * 0.05], grid: true },
-      color: { domain: categories, range: ["#b3261e", "#e08214", "#8c8c8c", "#4393c3", "#08306b"], legend: true },
-      symbol: { domain: categories, range: ["triangle", "triangle", "circle", "diamond", "diamond"] },
-      marks: [
-        Plot.ruleY([limits.centre], { stroke: "#1a1a1a" }),
-        ...lineMarks,
-        Plot.dot(points, {
-          x: "fx", y: "fy", fill: "where", symbol: "where", r: state.level === "municipality" ? 3 : 5, stroke: "#fff", strokeWidth: 0.5,
-          title: (p) => `${describe(p)}\n${w.funnel_position}: ${p.where}`, tip: true,
-        }),
-      ],
-      ariaLabel: `${w.funnel_heading}: ${view.title[textLang]}`,
+    later("#funnel-section", () => {
+      const chart = plot({
+        width: 760,
+        height: 440,
+        marginLeft: 60,
+        x: {
+          type: "log", label: ratio ? w.funnel_x_ratio : w.funnel_x_proportion, grid: true, ticks: 5,
+          domain: [d3.min(points, (p) => p.fx) / 1.3, d3.max(points, (p) => p.fx) * 1.3],
+          tickFormat: (d) => fmt(d, d < 1 ? 1 : 0),
+        },
+        y: { label: ratio ? w.funnel_y_ratio : unit(), domain: [Math.max(0, lowY - spread * 0.05), highY + spread * 0.05], grid: true },
+        color: { domain: categories, range: ["#b3261e", "#e08214", "#8c8c8c", "#4393c3", "#08306b"], legend: true },
+        symbol: { domain: categories, range: ["triangle", "triangle", "circle", "diamond", "diamond"] },
+        marks: [
+          Plot.ruleY([limits.centre], { stroke: "#1a1a1a" }),
+          ...lineMarks,
+          Plot.dot(points, {
+            x: "fx", y: "fy", fill: "where", symbol: "where", r: state.level === "municipality" ? 3 : 5, stroke: "#fff", strokeWidth: 0.5,
+            title: (p) => `${describe(p)}\n${w.funnel_position}: ${p.where}`, tip: true,
+          }),
+        ],
+        ariaLabel: `${w.funnel_heading}: ${view.title[textLang]}`,
+      });
+      $("#funnel").replaceChildren(chart);
     });
-    $("#funnel").replaceChildren(chart);
     $("#funnel-table").replaceChildren(table(`${w.funnel_heading}: ${view.title[textLang]}, ${state.period}`, [
       { label: w.area, text: (p) => p.area_name },
       { label: ratio ? w.funnel_x_ratio : w.funnel_x_proportion, number: true, text: (p) => fmt(p.fx, ratio ? 1 : 0), raw: (p) => p.fx },
@@ -182,26 +187,28 @@ export function chartDrawer(c) {
     const chosen = points.filter((r) => r.area === state.highlight);
     const periods = [...new Set(series.map((r) => r.period))].sort();
     const label = new Map(periods.map((p) => [Number(p.split("-").pop()), p]));
-    const chart = plot({
-      width: 760,
-      height: 380,
-      marginLeft: 60,
-      marginRight: 120,
-      x: { label: rolling ? w.period : w.year, ticks: [...label.keys()], tickFormat: (y) => label.get(y) },
-      y: { label: unit(), grid: true, zero: true },
-      marks: [
-        Plot.line(points, { x: "year", y: "value", z: "area", stroke: "#b9c4cf", strokeWidth: 1 }),
-        Plot.dot(points, { x: "year", y: "value", r: 2, fill: "#b9c4cf", title: (r) => `${r.period} · ${describe(r)}`, tip: true }),
-        Plot.line(nation, { x: "year", y: "value", stroke: "#1a1a1a", strokeWidth: 3 }),
-        Plot.text(nation.slice(-1), { x: "year", y: "value", text: () => w.nation, textAnchor: "start", dx: 8, fill: "#1a1a1a" }),
-        ...(view.target ? [Plot.ruleY([view.target.value], { stroke: "#b3261e", strokeDasharray: "6 3" })] : []),
-        Plot.line(chosen, { x: "year", y: "value", stroke: "#6a3d9a", strokeWidth: 3 }),
-        Plot.dot(chosen, { x: "year", y: "value", fill: "#6a3d9a", r: 4 }),
-        Plot.text(chosen.slice(-1), { x: "year", y: "value", text: "area_name", textAnchor: "start", dx: 8, fill: "#6a3d9a" }),
-      ],
-      ariaLabel: `${w.trend_heading}: ${view.title[textLang]}`,
+    later("#trend-section", () => {
+      const chart = plot({
+        width: 760,
+        height: 380,
+        marginLeft: 60,
+        marginRight: 120,
+        x: { label: rolling ? w.period : w.year, ticks: [...label.keys()], tickFormat: (y) => label.get(y) },
+        y: { label: unit(), grid: true, zero: true },
+        marks: [
+          Plot.line(points, { x: "year", y: "value", z: "area", stroke: "#b9c4cf", strokeWidth: 1 }),
+          Plot.dot(points, { x: "year", y: "value", r: 2, fill: "#b9c4cf", title: (r) => `${r.period} · ${describe(r)}`, tip: true }),
+          Plot.line(nation, { x: "year", y: "value", stroke: "#1a1a1a", strokeWidth: 3 }),
+          Plot.text(nation.slice(-1), { x: "year", y: "value", text: () => w.nation, textAnchor: "start", dx: 8, fill: "#1a1a1a" }),
+          ...(view.target ? [Plot.ruleY([view.target.value], { stroke: "#b3261e", strokeDasharray: "6 3" })] : []),
+          Plot.line(chosen, { x: "year", y: "value", stroke: "#6a3d9a", strokeWidth: 3 }),
+          Plot.dot(chosen, { x: "year", y: "value", fill: "#6a3d9a", r: 4 }),
+          Plot.text(chosen.slice(-1), { x: "year", y: "value", text: "area_name", textAnchor: "start", dx: 8, fill: "#6a3d9a" }),
+        ],
+        ariaLabel: `${w.trend_heading}: ${view.title[textLang]}`,
+      });
+      $("#trend").replaceChildren(chart);
     });
-    $("#trend").replaceChildren(chart);
     const byArea = d3.group(series, (r) => r.area);
     $("#trend-table").replaceChildren(table(`${w.trend_heading}: ${view.title[textLang]}`, [
       { label: w.area, text: (r) => r.area_name },
@@ -240,20 +247,22 @@ export function chartDrawer(c) {
     const labels = phases.map((p) => p.label);
     const standard = (p) => (p.target ? `${w.phase_standard} ${p.target.comparison === "<=" ? "≤" : "≥"} ${fmt(p.target.value, 0)}` : w.phase_no_standard);
     $("#phases-legend").textContent = phases.map((p) => `${p.label}: ${standard(p)}`).join(" · ");
-    const chart = plot({
-      width: 760,
-      height: 60 + 24 * order.length,
-      marginLeft: 170,
-      x: { label: w.phase_days, grid: true },
-      y: { label: null, domain: order },
-      color: { domain: labels, range: ["#c6dbef", "#6baed6", "#08519c"], legend: true },
-      marks: [
-        Plot.barX(segments, { x: "value", y: "area_name", fill: "phase", title: (r) => `${r.area_name}, ${r.phase}: ${fmt(r.value)}`, tip: true }),
-        Plot.ruleX([0]),
-      ],
-      ariaLabel: `${w.phases_heading}: ${view.title[textLang]}`,
+    later("#phases-section", () => {
+      const chart = plot({
+        width: 760,
+        height: 60 + 24 * order.length,
+        marginLeft: 170,
+        x: { label: w.phase_days, grid: true },
+        y: { label: null, domain: order },
+        color: { domain: labels, range: ["#c6dbef", "#6baed6", "#08519c"], legend: true },
+        marks: [
+          Plot.barX(segments, { x: "value", y: "area_name", fill: "phase", title: (r) => `${r.area_name}, ${r.phase}: ${fmt(r.value)}`, tip: true }),
+          Plot.ruleX([0]),
+        ],
+        ariaLabel: `${w.phases_heading}: ${view.title[textLang]}`,
+      });
+      $("#phases").replaceChildren(chart);
     });
-    $("#phases").replaceChildren(chart);
     const byArea = d3.group(segments, (r) => r.area);
     $("#phases-table").replaceChildren(table(`${w.phases_heading}, ${w[`levels_${state.level}`]}, ${state.period}`, [
       { label: w.area, text: (r) => r.area_name },

@@ -156,6 +156,12 @@ function initControls() {
 }
 
 // Tables (the twin of each chart) ---------------------------------------------------------
+// A long table (357 municipalities) is made a screenful at once and the rest of its rows in
+// tasks of their own, so that making it never holds the page; update() waits for them.
+const FIRST_ROWS = 60;
+const ROWS_PER_TASK = 100;
+const tablesFilling = new Set();
+
 function table(caption, columns, data) {
   const element = document.createElement("table");
   element.createCaption().textContent = caption;
@@ -168,19 +174,32 @@ function table(caption, columns, data) {
     head.append(cell);
   }
   const tbody = element.createTBody();
-  for (const datum of data) {
-    const row = tbody.insertRow();
-    if (datum.area !== undefined) row.dataset.area = datum.area;
-    if (datum.flag && datum.flag.startsWith("suppressed")) row.className = "suppressed";
-    for (const column of columns) {
-      const cell = row.insertCell();
-      cell.textContent = column.text(datum);
-      if (column.number) cell.className = "number";
-      if (column.raw) {
-        const raw = column.raw(datum);
-        cell.dataset.raw = raw === null || raw === undefined ? "" : String(raw);
+  const addRows = (from, to) => {
+    for (const datum of data.slice(from, to)) {
+      const row = tbody.insertRow();
+      if (datum.area !== undefined) row.dataset.area = datum.area;
+      if (datum.flag && datum.flag.startsWith("suppressed")) row.className = "suppressed";
+      for (const column of columns) {
+        const cell = row.insertCell();
+        cell.textContent = column.text(datum);
+        if (column.number) cell.className = "number";
+        if (column.raw) {
+          const raw = column.raw(datum);
+          cell.dataset.raw = raw === null || raw === undefined ? "" : String(raw);
+        }
       }
     }
+  };
+  addRows(0, FIRST_ROWS);
+  if (data.length > FIRST_ROWS) {
+    const filling = (async () => {
+      for (let at = FIRST_ROWS; at < data.length; at += ROWS_PER_TASK) {
+        await nextTask();
+        addRows(at, at + ROWS_PER_TASK);
+      }
+    })();
+    tablesFilling.add(filling);
+    filling.finally(() => tablesFilling.delete(filling));
   }
   return element;
 }
@@ -257,13 +276,45 @@ function drawMunicipalities() {
 }
 
 // Drawing -----------------------------------------------------------------------------------
-// Each chart in a task of its own: a reader's click is answered between two charts, and a
-// newer choice stops the drawing of an older one.
+// The tables in a task each (a reader's click is answered between two, and a newer choice
+// stops the making of an older one's); each chart when its section comes within half a
+// screen of the view, so a phone draws what it shows and no more. Printing draws them all,
+// and so does a "beforeprint" event. body[data-drawn] is the view's key once its text and
+// tables are made, body[data-charts] once its charts are drawn too.
 const nextTask = () => new Promise((resolve) => { setTimeout(resolve, 0); });
 let drawing = 0;
+const pending = new Map();
+const near = new IntersectionObserver((entries) => {
+  for (const entry of entries) if (entry.isIntersecting) drawPending(entry.target);
+}, { rootMargin: "0px 0px 50% 0px" });
+
+function later(selector, draw) {
+  const section = $(selector);
+  pending.set(section, draw);
+  delete body.dataset.charts;
+  near.observe(section);
+}
+
+function drawPending(section) {
+  const draw = pending.get(section);
+  near.unobserve(section);
+  if (!draw) return;
+  pending.delete(section);
+  const begun = performance.now();
+  draw();
+  performance.measure(`atlas chart ${section.id}`, { start: begun });
+  if (pending.size === 0 && body.dataset.drawn === key()) body.dataset.charts = key();
+}
+
+function drawAll() {
+  for (const section of [...pending.keys()]) drawPending(section);
+}
+window.addEventListener("beforeprint", drawAll);
 
 async function update() {
   const run = ++drawing;
+  for (const section of pending.keys()) near.unobserve(section);
+  pending.clear();
   fillPeriods();
   writeAddress();
   drawSummary();
@@ -276,7 +327,10 @@ async function update() {
     step();
     performance.measure(`atlas ${step.name}`, { start: begun });
   }
+  await Promise.all([...tablesFilling]);
+  if (run !== drawing) return;
   body.dataset.drawn = key();
+  if (pending.size === 0) body.dataset.charts = key();
 }
 
 const context = () => ({
@@ -284,6 +338,7 @@ const context = () => ({
   fmt, count, unit, describe, position, isSuppressed, isYear, yearsOf, records,
   selected, nationRow, key, table, valueColumns, option, linkProfile, getJSON,
   highlight: (row) => highlight(row),
+  later,
 });
 
 async function start() {
@@ -291,7 +346,9 @@ async function start() {
   [view, referralAreas, links] = await Promise.all([
     getJSON(`atlas/${id}.json`), getJSON("atlas/maps/referral_area.json"), getJSON("atlas/areas.json"),
   ]);
+  const begun = performance.now();
   rows = records(view.rows);
+  performance.measure("atlas records", { start: begun });
   drawMap = mapDrawer(context());
   charts = chartDrawer({ ...context(), Plot: await plot });
   readAddress();
