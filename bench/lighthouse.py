@@ -13,7 +13,9 @@ profile, an SKDE figure, an atlas page and an atlas's result box on its own page
 Lighthouse's default: a Moto G Power on "slow 4G" (150 ms, 1.6 Mbit/s), CPU slowed four times,
 simulated from one load. Each page is run ``--runs`` times and the median run (by performance
 score) kept. Prints, per page: the four scores, largest contentful paint, cumulative layout
-shift, total blocking time, bytes transferred, DOM nodes, and each figure against the target
+shift, total blocking time, bytes transferred (Lighthouse's count, headers included), what
+the page's files weigh sent with Brotli (``publish.budgets.page_weight``, against the
+budget of an indicator page at its level), DOM nodes, and each figure against the target
 of issue 26 (LCP < 2.5 s, CLS < 0.1, TBT < 200 ms, performance >= 95, the rest 100). With
 ``--doc``, writes the table into that Markdown file between its markers. Exits non-zero if a
 page misses a target (``--no-check`` to only report).
@@ -35,6 +37,8 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from variatlas.publish.budgets import PAGE_BUDGETS, page_weight
 
 ROOT = Path(__file__).resolve().parents[1]
 LIGHTHOUSE = ROOT / "frontend" / "node_modules" / ".bin" / "lighthouse"
@@ -89,13 +93,13 @@ def pages(site: Path) -> list[tuple[str, str]]:
     profiles = sorted((site / "nb" / "areas").glob("referral_area-*.html"))
     if profiles:
         found.append(("area profile", f"nb/areas/{profiles[0].name}"))
-    atlases = sorted(p for p in (site / "nb" / "atlases").glob("*.html"))
-    if atlases:
-        atlas = atlases[0]
-        found.append(("atlas page", f"nb/atlases/{atlas.name}"))
+    # The first atlas with result boxes on pages of their own, and its first box.
+    for atlas in sorted((site / "nb" / "atlases").glob("*.html")):
         boxes = sorted((atlas.parent / atlas.stem).glob("*.html"))
         if boxes:
+            found.append(("atlas page", f"nb/atlases/{atlas.name}"))
             found.append(("result box (embedded)", f"nb/atlases/{atlas.stem}/{boxes[0].name}"))
+            break
     return found
 
 
@@ -174,6 +178,19 @@ def misses(found: dict[str, Any]) -> list[str]:
     return said
 
 
+def line(kind: str, f: dict[str, Any]) -> str:
+    """A page's figures on one line, with the targets it misses and the audits it fails."""
+    missed = misses(f)
+    return (
+        f"{kind:26} perf {f['performance']:3} a11y {f['accessibility']:3} "
+        f"bp {f['best-practices']:3} seo {f['seo']:3}  LCP {f['lcp'] / 1000:5.2f} s  "
+        f"CLS {f['cls']:.3f}  TBT {f['tbt']:5.0f} ms  {f['bytes'] / 1000:6.0f} kB "
+        f"(sent {f.get('weight', 0) / 1000:4.0f})  "
+        f"DOM {f['dom']:5.0f}  {'met' if not missed else 'MISSED ' + '; '.join(missed)}"
+        + (f"  [{', '.join(f['failed'])}]" if f["failed"] else "")
+    )
+
+
 def table(rows: list[tuple[str, str, dict[str, Any]]], runs: int) -> str:
     lines = [
         f"Lighthouse {_version()} mobile preset (simulated slow 4G, CPU ×4), median of {runs} "
@@ -181,15 +198,18 @@ def table(rows: list[tuple[str, str, dict[str, Any]]], runs: int) -> str:
         f"({os.cpu_count()} cores), {time.strftime('%Y-%m-%d')}. Target (issue 26): LCP < 2.5 s, "
         "CLS < 0.1, TBT < 200 ms, performance ≥ 95, accessibility, best practices and SEO 100.",
         "",
-        "| page | address | perf. | a11y | best pr. | SEO | LCP s | CLS | TBT ms | kB moved | DOM nodes | targets |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| page | address | perf. | a11y | best pr. | SEO | LCP s | CLS | TBT ms | kB moved "
+        "| kB sent (budget) | DOM nodes | targets |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for kind, address, f in rows:
         missed = misses(f)
+        budget = f" ({f['budget'] // 1000})" if f["budget"] else ""
         lines.append(
             f"| {kind} | `{address}` | {f['performance']} | {f['accessibility']} | "
             f"{f['best-practices']} | {f['seo']} | {f['lcp'] / 1000:.2f} | {f['cls']:.3f} | "
-            f"{f['tbt']:.0f} | {f['bytes'] / 1000:.0f} | {f['dom']:.0f} | "
+            f"{f['tbt']:.0f} | {f['bytes'] / 1000:.0f} | {f['weight'] / 1000:.0f}"
+            f"{budget} | {f['dom']:.0f} | "
             f"{'met' if not missed else 'missed: ' + '; '.join(missed)} |"
         )
     return "\n".join(lines)
@@ -233,16 +253,12 @@ def main() -> None:
                 by_score = sorted(runs, key=lambda f: f["performance"])
                 found = by_score[len(by_score) // 2]
                 found["tbt"] = statistics.median(f["tbt"] for f in runs)
+                level = kind.removeprefix("indicator, ") if kind.startswith("indicator") else None
+                page = site / address.split("#")[0]
+                found["weight"] = page_weight(site, page, level)
+                found["budget"] = PAGE_BUDGETS.get(level or "", 0)
                 rows.append((kind, address, found))
-                missed = misses(found)
-                print(
-                    f"{kind:26} perf {found['performance']:3} a11y {found['accessibility']:3} "
-                    f"bp {found['best-practices']:3} seo {found['seo']:3}  LCP {found['lcp'] / 1000:5.2f} s  "
-                    f"CLS {found['cls']:.3f}  TBT {found['tbt']:5.0f} ms  {found['bytes'] / 1000:6.0f} kB  "
-                    f"DOM {found['dom']:5.0f}  {'met' if not missed else 'MISSED ' + '; '.join(missed)}"
-                    + (f"  [{', '.join(found['failed'])}]" if found["failed"] else ""),
-                    flush=True,
-                )
+                print(line(kind, found), flush=True)
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -11,7 +11,9 @@ has the figures, and each chart's box is reserved at its final size (``reserved`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from variatlas.publish.wording import Language, catalogue_language, number
@@ -113,7 +115,12 @@ def _yearly(
 
 
 def _fmt(value: float | None, lang: Language, places: int) -> str:
-    return number(value, lang, places) if value is not None else "–"
+    """``value`` as ``Intl.NumberFormat`` writes it: a tie rounded away from zero (81.25 is
+    81.3), where Python's own formatting would round it to even."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    step = Decimal(1).scaleb(-places)
+    return number(float(Decimal(value).quantize(step, rounding=ROUND_HALF_UP)), lang, places)
 
 
 def _measures(

@@ -8,7 +8,7 @@ the rotation gains d3's 90° roll for a transverse projection, and ``fitSize`` s
 projected bounds into the box and centres them). Each ring is then simplified by
 Douglas–Peucker (Douglas and Peucker 1973, *Cartographica* 10(2):112–122) to a tolerance of
 ``TOLERANCE`` pixel and written with one decimal: what the map can show at its drawn size and
-no more. A ring smaller than a pixel across is left out, unless it is its area's largest.
+no more. A ring less than half a pixel across is left out, unless it is its area's largest.
 
 ``atlas/maps/<map>.json``: ``{"width", "height", "inset": [[x0, y0], [x1, y1]] | null,
 "areas": [{"code", "name", "d"}]}``, the inset being the box around the enlarged Oslo region.
@@ -29,8 +29,8 @@ ROTATE = (-15.0, -65.0, 90.0)
 """``rotate([-15, -65])`` of d3's transverse Mercator, with the 90° roll it adds."""
 TOLERANCE = 0.35
 """Pixels a simplified ring may stray from the drawn one (the map is at most 560 px wide)."""
-SMALLEST = 1.0
-"""Pixels across below which a ring (a skerry) is not drawn."""
+SMALLEST = 0.5
+"""Pixels across below which a ring (a skerry) is not drawn: d3 drew it as a speck."""
 
 Point = tuple[float, float]
 
