@@ -22,7 +22,7 @@ def test_every_word_has_every_language_and_every_used_word_exists() -> None:
     words = strings()
     assert all(set(text) == set(LANGUAGES) and all(text.values()) for text in words.values())
     sources = [p.read_text() for p in (PUBLISH / "templates").glob("*.html")]
-    sources.append((PUBLISH / "static" / "atlas.js").read_text())
+    sources += [p.read_text() for p in (PUBLISH / "static").glob("*.js")]
     sources.append((PUBLISH / "profiles.py").read_text().replace('w["', "w."))
     used = {key for source in sources for key in re.findall(r"\bw\.(\w+)", source)}
     catalogue = load_catalogue().values()
@@ -290,7 +290,7 @@ def test_publishing_without_the_browser_libraries_says_how_to_get_them(
     from variatlas.publish import atlas
 
     monkeypatch.setattr(atlas, "_static", lambda: tmp_path)
-    with pytest.raises(atlas.AssetsMissing, match=r"d3\.min\.js.*Run `make assets`"):
+    with pytest.raises(atlas.AssetsMissing, match=r"d3\.js.*Run `make assets`"):
         atlas.check_assets()
 
 

@@ -340,11 +340,20 @@ def test_a_phone_never_scrolls_sideways(watched, atlas_url) -> None:
 
 def _check_scroll_hints(page: Any, path: str) -> None:
     """A figure's table wider than the phone says it scrolls sideways, one that fits does
-    not; the table scrolls in its own box."""
+    not; the table scrolls in its own box. A table is measured as it comes near the screen
+    (document.js), so each is scrolled to first."""
     tables = page.eval_on_selector_all(
         ".scroll-hint + .table-scroll",
-        """boxes => boxes.map(b => [b.scrollWidth > b.clientWidth + 1,
-              b.previousElementSibling.checkVisibility(), b.getBoundingClientRect().width])""",
+        """async boxes => {
+             const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+             const found = [];
+             for (const b of boxes) {
+               b.scrollIntoView({ block: 'center' });
+               await frame(); await frame();
+               found.push([b.scrollWidth > b.clientWidth + 1,
+                 b.previousElementSibling.checkVisibility(), b.getBoundingClientRect().width]);
+             }
+             return found; }""",
     )
     assert any(wider for wider, _, _ in tables), path  # the bars and intervals need the room
     for wider, hinted, box in tables:
