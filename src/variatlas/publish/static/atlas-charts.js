@@ -1,12 +1,19 @@
 // The indicator page's Plot charts (atlas.js): the sorted bars, the funnel plot, the trend and
-// a lead time's phases, each with its table twin. Plot comes as an ES module (vendor/plot.js).
+// a lead time's phases, each with its table twin. Plot (vendor/plot.js, an ES module) is
+// loaded when the first of them is drawn.
 // A table is made at once; its chart when it comes near the screen (later, in atlas.js).
 export function chartDrawer(c) {
   const {
-    Plot, d3, $, w, state, view, rows, locale, textLang,
+    d3, $, w, state, view, rows, locale, textLang,
     fmt, count, unit, describe, position, isSuppressed, isYear, yearsOf, records,
     selected, nationRow, key, table, valueColumns, option, linkProfile, later,
   } = c;
+  // Observable Plot, given when the first chart is drawn (atlas.js loads it then).
+  let Plot = null;
+  const withPlot = (draw) => (loaded) => {
+    Plot = loaded;
+    draw();
+  };
 
   // Observable Plot labels its mark groups (<g aria-label="bar">) without a role, which ARIA
   // does not allow; a group role makes the label valid (axe: aria-prohibited-attr).
@@ -49,7 +56,7 @@ export function chartDrawer(c) {
     const yearly = yearlyValues(current);
     const order = current.map((r) => r.area_name);
     const upper = d3.max([...withValue.map((r) => r.upper ?? r.value), ...yearly.map((r) => r.value), view.target ? view.target.value : 0]);
-    later("#bars-section", () => {
+    later("#bars-section", withPlot(() => {
       const chart = plot({
         width: 760,
         height: 60 + 24 * current.length,
@@ -72,7 +79,7 @@ export function chartDrawer(c) {
         ariaLabel: `${w.bars_heading}: ${view.title[textLang]}`,
       });
       $("#bars").replaceChildren(chart);
-    });
+    }), { plot: true });
     const byArea = d3.group(yearly, (r) => r.area);
     $("#bars-table").replaceChildren(table(`${view.title[textLang]}, ${w[`levels_${state.level}`]}, ${state.period}`, [
       ...valueColumns(),
@@ -106,15 +113,6 @@ export function chartDrawer(c) {
     const curve = (set, level, side) => set[level][side].x
       .map((x, i) => ({ x, y: set[level][side].y[i] }))
       .filter((p) => p.x !== null && p.y !== null && p.x > 0);
-    const lineMarks = [];
-    for (const [set, dash] of [[limits.limits, null], [limits.adjusted, "5 4"]]) {
-      if (!set) continue;
-      for (const [level, colour, widthOf] of [["95", "#767676", 1], ["99.8", "#1a1a1a", 1.5]]) {
-        for (const side of ["lower", "upper"]) {
-          lineMarks.push(Plot.line(curve(set, level, side), { x: "x", y: "y", stroke: colour, strokeWidth: widthOf, strokeDasharray: dash, curve: "monotone-x", clip: true }));
-        }
-      }
-    }
     // The y axis spans the areas and the 99.8% limits over the larger half of their x values,
     // so the funnel shows without the limits at the smallest x flattening every point.
     const middle = d3.median(points, (p) => p.fx) ?? 0;
@@ -126,7 +124,16 @@ export function chartDrawer(c) {
     const highY = d3.max(ys);
     const spread = (highY - lowY) || Math.abs(limits.centre) || 1;
     const categories = [`${w.position_high} ${w.limit_998}`, `${w.position_high} ${w.limit_95}`, w.position_within, `${w.position_low} ${w.limit_95}`, `${w.position_low} ${w.limit_998}`];
-    later("#funnel-section", () => {
+    later("#funnel-section", withPlot(() => {
+      const lineMarks = [];
+      for (const [set, dash] of [[limits.limits, null], [limits.adjusted, "5 4"]]) {
+        if (!set) continue;
+        for (const [level, colour, widthOf] of [["95", "#767676", 1], ["99.8", "#1a1a1a", 1.5]]) {
+          for (const side of ["lower", "upper"]) {
+            lineMarks.push(Plot.line(curve(set, level, side), { x: "x", y: "y", stroke: colour, strokeWidth: widthOf, strokeDasharray: dash, curve: "monotone-x", clip: true }));
+          }
+        }
+      }
       const chart = plot({
         width: 760,
         height: 440,
@@ -150,7 +157,7 @@ export function chartDrawer(c) {
         ariaLabel: `${w.funnel_heading}: ${view.title[textLang]}`,
       });
       $("#funnel").replaceChildren(chart);
-    });
+    }), { plot: true });
     $("#funnel-table").replaceChildren(table(`${w.funnel_heading}: ${view.title[textLang]}, ${state.period}`, [
       { label: w.area, text: (p) => p.area_name },
       { label: ratio ? w.funnel_x_ratio : w.funnel_x_proportion, number: true, text: (p) => fmt(p.fx, ratio ? 1 : 0), raw: (p) => p.fx },
@@ -187,7 +194,7 @@ export function chartDrawer(c) {
     const chosen = points.filter((r) => r.area === state.highlight);
     const periods = [...new Set(series.map((r) => r.period))].sort();
     const label = new Map(periods.map((p) => [Number(p.split("-").pop()), p]));
-    later("#trend-section", () => {
+    later("#trend-section", withPlot(() => {
       const chart = plot({
         width: 760,
         height: 380,
@@ -208,7 +215,7 @@ export function chartDrawer(c) {
         ariaLabel: `${w.trend_heading}: ${view.title[textLang]}`,
       });
       $("#trend").replaceChildren(chart);
-    });
+    }), { plot: true });
     const byArea = d3.group(series, (r) => r.area);
     $("#trend-table").replaceChildren(table(`${w.trend_heading}: ${view.title[textLang]}`, [
       { label: w.area, text: (r) => r.area_name },
@@ -247,7 +254,7 @@ export function chartDrawer(c) {
     const labels = phases.map((p) => p.label);
     const standard = (p) => (p.target ? `${w.phase_standard} ${p.target.comparison === "<=" ? "≤" : "≥"} ${fmt(p.target.value, 0)}` : w.phase_no_standard);
     $("#phases-legend").textContent = phases.map((p) => `${p.label}: ${standard(p)}`).join(" · ");
-    later("#phases-section", () => {
+    later("#phases-section", withPlot(() => {
       const chart = plot({
         width: 760,
         height: 60 + 24 * order.length,
@@ -262,7 +269,7 @@ export function chartDrawer(c) {
         ariaLabel: `${w.phases_heading}: ${view.title[textLang]}`,
       });
       $("#phases").replaceChildren(chart);
-    });
+    }), { plot: true });
     const byArea = d3.group(segments, (r) => r.area);
     $("#phases-table").replaceChildren(table(`${w.phases_heading}, ${w[`levels_${state.level}`]}, ${state.period}`, [
       { label: w.area, text: (r) => r.area_name },

@@ -4,7 +4,8 @@
 // The page's opening view (controls, reading, summary, the bars' table) is in its HTML
 // (publish/first_view.py); this ES module, deferred, draws the same over it and the charts,
 // each in a task of its own so that the page answers while they are drawn. The maps come
-// drawn as paths (atlas/maps/); Observable Plot (vendor/plot.js) is fetched beside the data.
+// drawn as paths (atlas/maps/); Observable Plot (vendor/plot.js) is fetched for the first
+// chart that comes near the screen.
 import * as d3 from "./vendor/d3.js";
 import { mapDrawer } from "./atlas-map.js";
 import { chartDrawer } from "./atlas-charts.js";
@@ -288,26 +289,45 @@ const near = new IntersectionObserver((entries) => {
   for (const entry of entries) if (entry.isIntersecting) drawPending(entry.target);
 }, { rootMargin: "0px 0px 50% 0px" });
 
-function later(selector, draw) {
+// Plot is fetched the first time a chart that uses it comes near (a phone that reads the
+// summary never loads it); a chart waiting for it is dropped if the view changes meanwhile.
+let Plot = null;
+let plotLoading = null;
+let waiting = 0;
+function loadPlot() {
+  plotLoading ??= import("./vendor/plot.js").then((found) => { Plot = found; return found; });
+  return plotLoading;
+}
+
+function later(selector, draw, { plot = false } = {}) {
   const section = $(selector);
-  pending.set(section, draw);
+  pending.set(section, { draw, plot, run: drawing });
   delete body.dataset.charts;
   near.observe(section);
 }
 
-function drawPending(section) {
-  const draw = pending.get(section);
+async function drawPending(section) {
+  const chart = pending.get(section);
   near.unobserve(section);
-  if (!draw) return;
+  if (!chart) return;
   pending.delete(section);
+  if (chart.plot && !Plot) {
+    waiting += 1;
+    await loadPlot().finally(() => { waiting -= 1; });
+  }
+  if (chart.run !== drawing) return;
   const begun = performance.now();
-  draw();
+  chart.draw(Plot);
   performance.measure(`atlas chart ${section.id}`, { start: begun });
-  if (pending.size === 0 && body.dataset.drawn === key()) body.dataset.charts = key();
+  settled();
+}
+
+function settled() {
+  if (pending.size === 0 && waiting === 0 && body.dataset.drawn === key()) body.dataset.charts = key();
 }
 
 function drawAll() {
-  for (const section of [...pending.keys()]) drawPending(section);
+  return Promise.all([...pending.keys()].map(drawPending));
 }
 window.addEventListener("beforeprint", drawAll);
 
@@ -330,7 +350,7 @@ async function update() {
   await Promise.all([...tablesFilling]);
   if (run !== drawing) return;
   body.dataset.drawn = key();
-  if (pending.size === 0) body.dataset.charts = key();
+  settled();
 }
 
 const context = () => ({
@@ -342,7 +362,6 @@ const context = () => ({
 });
 
 async function start() {
-  const plot = import("./vendor/plot.js");
   [view, referralAreas, links] = await Promise.all([
     getJSON(`atlas/${id}.json`), getJSON("atlas/maps/referral_area.json"), getJSON("atlas/areas.json"),
   ]);
@@ -350,7 +369,7 @@ async function start() {
   rows = records(view.rows);
   performance.measure("atlas records", { start: begun });
   drawMap = mapDrawer(context());
-  charts = chartDrawer({ ...context(), Plot: await plot });
+  charts = chartDrawer(context());
   readAddress();
   initControls();
   addDownloads(w, (figure) => `${id}-${figure.id}-${state.level}-${state.period}-${state.sex}`);
