@@ -1,12 +1,12 @@
 // The indicator page's map (atlas.js): the chosen level's areas coloured by their class, with
 // its legend and table twin. The maps come projected and simplified as SVG paths
 // (atlas/maps/<map>.json, publish/map_paths.py): drawing one is setting its paths' colours,
-// with no projection in the browser. A map is fetched the first time a level asks for it;
-// its table is made at once, the map itself when it comes near the screen (later, atlas.js).
+// with no projection in the browser (a few milliseconds for 357 municipalities), so the map,
+// the page's first figure, is drawn at once. A map is fetched the first time a level asks for it.
 export function mapDrawer(c) {
   const {
     d3, $, w, state, view, links, locale, textLang,
-    fmt, count, unit, describe, position, isSuppressed, selected, key, table, valueColumns, getJSON, later,
+    fmt, count, unit, describe, position, isSuppressed, selected, key, table, valueColumns, getJSON,
   } = c;
   const SVG = "http://www.w3.org/2000/svg";
   // Levels drawn on a map of their own; the others colour the referral areas by theirs.
@@ -55,38 +55,36 @@ export function mapDrawer(c) {
       if (isSuppressed(row) || row.value === null) return "url(#suppressed)";
       return colours[classOf(row.value, breaks)];
     };
-    later("#map-section", () => {
-      const svg = svgElement("svg", {
-        viewBox: `0 0 ${shapes.width} ${shapes.height}`, role: "group",
-        "aria-label": `${w.map_heading}: ${view.title[textLang]}`,
-      });
-      const pattern = svgElement("pattern", {
-        id: "suppressed", patternUnits: "userSpaceOnUse", width: 6, height: 6, patternTransform: "rotate(45)",
-      });
-      pattern.append(svgElement("rect", { width: 6, height: 6, fill: "#ffffff" }), svgElement("rect", { width: 2, height: 6, fill: "#9a9a9a" }));
-      const defs = svgElement("defs", {});
-      defs.append(pattern);
-      const group = svgElement("g", {});
-      const areas = shapes.areas.map((area, i) => {
-        const row = rowFor(area.code);
-        const path = svgElement("path", {
-          class: "area", d: area.d, fill: fill(row), "data-area": area.code, tabindex: i === 0 ? 0 : -1, role: "img",
-          "aria-label": row ? describe(row) : `${area.name}: ${w.no_data}`,
-        });
-        path.area = area;
-        return path;
-      });
-      group.append(...areas);
-      const outline = svgElement("path", { class: "outline", hidden: "" });
-      svg.append(defs, group, outline);
-      if (shapes.inset) {
-        const [[x0, y0], [x1, y1]] = shapes.inset;
-        svg.append(svgElement("rect", { class: "inset", x: x0 - 4, y: y0 - 4, width: x1 - x0 + 8, height: y1 - y0 + 8 }));
-      }
-      listen(group, outline, rowFor);
-      $("#map").replaceChildren(svg);
-      drawLegend(breaks, colours);
+    const svg = svgElement("svg", {
+      viewBox: `0 0 ${shapes.width} ${shapes.height}`, role: "group",
+      "aria-label": `${w.map_heading}: ${view.title[textLang]}`,
     });
+    const pattern = svgElement("pattern", {
+      id: "suppressed", patternUnits: "userSpaceOnUse", width: 6, height: 6, patternTransform: "rotate(45)",
+    });
+    pattern.append(svgElement("rect", { width: 6, height: 6, fill: "#ffffff" }), svgElement("rect", { width: 2, height: 6, fill: "#9a9a9a" }));
+    const defs = svgElement("defs", {});
+    defs.append(pattern);
+    const group = svgElement("g", {});
+    const areas = shapes.areas.map((area, i) => {
+      const row = rowFor(area.code);
+      const path = svgElement("path", {
+        class: "area", d: area.d, fill: fill(row), "data-area": area.code, tabindex: i === 0 ? 0 : -1, role: "img",
+        "aria-label": row ? describe(row) : `${area.name}: ${w.no_data}`,
+      });
+      path.area = area;
+      return path;
+    });
+    group.append(...areas);
+    const outline = svgElement("path", { class: "outline", hidden: "" });
+    svg.append(defs, group, outline);
+    if (shapes.inset) {
+      const [[x0, y0], [x1, y1]] = shapes.inset;
+      svg.append(svgElement("rect", { class: "inset", x: x0 - 4, y: y0 - 4, width: x1 - x0 + 8, height: y1 - y0 + 8 }));
+    }
+    listen(group, outline, rowFor);
+    $("#map").replaceChildren(svg);
+    drawLegend(breaks, colours);
     const mapRows = own ? shapes.areas.map((area) => rowFor(area.code)).filter(Boolean) : selected();
     $("#map-table").replaceChildren(table(`${w.map_heading}: ${view.title[textLang]}, ${state.period}`, [
       ...valueColumns().slice(0, 2),
