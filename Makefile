@@ -21,12 +21,15 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 # The atlas's browser libraries (Observable Plot, d3): from the npm registry at build time,
-# pinned by frontend/package-lock.json, copied into the package with their licences.
-$(ASSETS): frontend/package.json frontend/package-lock.json frontend/vendor.mjs
+# pinned by frontend/package-lock.json; the parts the pages use bundled by esbuild
+# (frontend/bundle.mjs) into the package, with their licences.
+$(ASSETS): frontend/package.json frontend/package-lock.json frontend/vendor.mjs \
+		frontend/bundle.mjs $(wildcard frontend/entries/*.mjs)
 	@command -v npm >/dev/null 2>&1 || { \
 	  echo "npm is missing: installing Debian's nodejs and npm"; $(APT) nodejs npm; }
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	node frontend/vendor.mjs
+	node frontend/bundle.mjs
 	touch $@
 
 assets: $(ASSETS)
@@ -70,11 +73,13 @@ ab:
 	@command -v ab >/dev/null 2>&1 || { \
 	  echo "ab is missing: installing Debian's apache2-utils"; $(APT) apache2-utils; }
 
-bench: $(INSTALLED) $(ASSETS) java ab
+# Lighthouse (npm, in frontend/node_modules by `make assets`) drives Debian's chromium.
+bench: $(INSTALLED) $(ASSETS) java ab chromium
 	$(BIN)/python bench/national.py --scales 0.25,0.5,1.0 --years 2019-2024 --doc docs/performance.md
 	$(BIN)/python bench/run.py --engines duckdb,spark
 	$(BIN)/python bench/incremental.py --scale 0.05 --years 2019-2024 --doc docs/performance.md
 	$(BIN)/python bench/api.py
+	CHROME_PATH=$$(command -v chromium) $(BIN)/python bench/lighthouse.py --runs 3 --doc docs/performance.md
 
 clean:
 	rm -rf $(DEMO) .pytest_cache .mypy_cache .ruff_cache frontend/node_modules $(VENDOR)

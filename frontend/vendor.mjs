@@ -8,9 +8,8 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const modules = join(here, "node_modules");
 const target = join(here, "..", "src", "variatlas", "publish", "static", "vendor");
+// The atlas's own chart code (plot.js, d3.js) is built from these packages by bundle.mjs.
 const bundles = {
-  "d3/dist/d3.min.js": "d3.min.js",
-  "@observablehq/plot/dist/plot.umd.min.js": "plot.umd.min.js",
   // /api/docs, served by `variatlas serve` from the package (never from a CDN).
   "swagger-ui-dist/swagger-ui-bundle.js": "swagger-ui/swagger-ui-bundle.js",
   "swagger-ui-dist/swagger-ui.css": "swagger-ui/swagger-ui.css",
@@ -21,21 +20,18 @@ const bundledLicences = ["swagger-ui-dist/swagger-ui-bundle.js.LICENSE.txt"];
 // analytics (disabled by scarfSettings in package.json), so no licence of it is listed.
 const notShipped = new Set(["@scarf/scarf"]);
 
-// Test tools (axe-core for the accessibility tests) are installed beside the libraries but
-// never shipped, so their licences are not listed with what the atlas publishes.
-const testOnly = new Set(Object.keys(JSON.parse(readFileSync(join(here, "package.json"), "utf8")).devDependencies ?? {}));
-
+// Build and test tools (esbuild, Lighthouse, axe-core and what they depend on: "dev" in the
+// lock file) are installed beside the libraries but never shipped, so their licences are not
+// listed with what the atlas publishes.
 function packages() {
+  const lock = JSON.parse(readFileSync(join(here, "package-lock.json"), "utf8"));
   const found = [];
-  for (const name of readdirSync(modules)) {
-    if (name.startsWith(".") || testOnly.has(name)) continue;
-    const names = name.startsWith("@")
-      ? readdirSync(join(modules, name)).map((inner) => `${name}/${inner}`)
-      : [name];
-    for (const pkg of names.filter((inner) => !notShipped.has(inner))) {
-      const manifest = join(modules, pkg, "package.json");
-      if (existsSync(manifest)) found.push({ pkg, ...JSON.parse(readFileSync(manifest, "utf8")) });
-    }
+  for (const [path, entry] of Object.entries(lock.packages)) {
+    if (!path.startsWith("node_modules/") || entry.dev) continue;
+    const pkg = path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length);
+    const manifest = join(here, path, "package.json");
+    if (notShipped.has(pkg) || !existsSync(manifest)) continue;
+    found.push({ pkg, ...JSON.parse(readFileSync(manifest, "utf8")) });
   }
   return found.sort((a, b) => a.pkg.localeCompare(b.pkg));
 }
@@ -53,9 +49,10 @@ for (const [source, name] of Object.entries(bundles)) {
   writeFileSync(join(target, name), text.replace(/\n?\/\*# sourceMappingURL=[^*]*\*\/\s*$/, "\n"));
 }
 const sections = [
-  "Third-party code in the variatlas atlas (static/vendor): d3.min.js and plot.umd.min.js,",
-  "and in the API's documentation page: swagger-ui/swagger-ui-bundle.js and swagger-ui.css,",
-  "installed from the npm registry by `make assets` (frontend/package-lock.json) and bundling",
+  "Third-party code in the variatlas atlas (static/vendor): plot.js, d3.js and chunks/, built",
+  "by `make assets` (frontend/bundle.mjs, esbuild) from the parts of Observable Plot and d3 the",
+  "pages use, and in the API's documentation page: swagger-ui/swagger-ui-bundle.js and",
+  "swagger-ui.css, installed from the npm registry (frontend/package-lock.json) and bundling",
   "the packages below. Each package's own licence follows, then the licence notices of the",
   "code bundled in swagger-ui-bundle.js.",
 ];

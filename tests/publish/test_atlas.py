@@ -22,7 +22,7 @@ def test_every_word_has_every_language_and_every_used_word_exists() -> None:
     words = strings()
     assert all(set(text) == set(LANGUAGES) and all(text.values()) for text in words.values())
     sources = [p.read_text() for p in (PUBLISH / "templates").glob("*.html")]
-    sources.append((PUBLISH / "static" / "atlas.js").read_text())
+    sources += [p.read_text() for p in (PUBLISH / "static").glob("*.js")]
     sources.append((PUBLISH / "profiles.py").read_text().replace('w["', "w."))
     used = {key for source in sources for key in re.findall(r"\bw\.(\w+)", source)}
     catalogue = load_catalogue().values()
@@ -276,8 +276,11 @@ def test_pages_load_nothing_from_the_internet_and_ship_the_licences(site: Path) 
     assert len(pages) == 3 + 3 * (len(load_catalogue()) + 1)
     for page in pages:
         text = page.read_text()
-        # Links out (SKDE's atlas) load nothing; scripts, images and stylesheets would.
-        assert not re.search(r'(src="|<link[^>]*href=")(https?:)?//', text), page
+        # Links out (SKDE's atlas) load nothing; scripts, images and stylesheets would (a
+        # page's hreflang alternates are absolute addresses of its other languages: no load).
+        assert not re.search(
+            r'(src="|<link(?![^>]*rel="alternate")[^>]*href=")(https?:)?//', text
+        ), page
     licences = (site / "assets" / "vendor" / "THIRD-PARTY-LICENSES.txt").read_text()
     assert "@observablehq/plot" in licences and "d3 7." in licences and "ISC" in licences
     script = (site / "assets" / "atlas.js").read_text()
@@ -290,7 +293,7 @@ def test_publishing_without_the_browser_libraries_says_how_to_get_them(
     from variatlas.publish import atlas
 
     monkeypatch.setattr(atlas, "_static", lambda: tmp_path)
-    with pytest.raises(atlas.AssetsMissing, match=r"d3\.min\.js.*Run `make assets`"):
+    with pytest.raises(atlas.AssetsMissing, match=r"d3\.js.*Run `make assets`"):
         atlas.check_assets()
 
 

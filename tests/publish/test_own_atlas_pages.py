@@ -22,6 +22,7 @@ from variatlas.documents.placeholders import PLACEHOLDER, decimals, number, pars
 from variatlas.indicators import load_catalogue
 from variatlas.publish.document_choice import choose_documents
 from variatlas.publish.documents import page_file
+from variatlas.publish.static_files import DEFAULT_BASE_URL
 from variatlas.results import NATION_CODE, read_results, write_results
 
 ATLAS = atlases_folder() / "variatlas"
@@ -84,7 +85,9 @@ def test_it_is_drawn_in_three_languages_with_every_chapter_box_and_figure(
         assert "{{" not in html and "VARIATLASFIGURE" not in html
         others = [o for o in LANGUAGES if o != lang]
         for other in others:
-            assert f'hreflang="{other}" href="../../{other}/atlases/variatlas.html"' in html
+            # Absolute below the base URL (static_files.absolute_alternates).
+            href = f"{DEFAULT_BASE_URL}{other}/atlases/variatlas.html"
+            assert f'hreflang="{other}" href="{href}"' in html
 
 
 def _printed(placeholder: str, lang: str, tables: tuple[pd.DataFrame, pd.DataFrame]) -> str:

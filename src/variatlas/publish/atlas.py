@@ -5,8 +5,8 @@
 - ``index.html`` (bokmål), ``nn/index.html`` and ``en/index.html``: the four themes, each
   indicator with a one-line finding from its variation summary;
 - ``<lang>/<id>.html`` (``nb``, ``nn``, ``en``): the indicator page (map, sorted bars, funnel plot,
-  trend, reading, definition, provenance, downloads), drawn in the browser by
-  ``assets/atlas.js`` with Observable Plot and d3 shipped in ``assets/vendor``;
+  trend, reading, definition, provenance, downloads), its opening view in the HTML (``first_view``)
+  and its charts drawn by ``assets/atlas.js`` with the parts of Plot and d3 it uses (``vendor``);
 - ``atlas/<id>.json``: what the page draws, all of it from the disclosed results: the rows,
   the variation summaries with their readings, natural-breaks classes for the map and the
   funnel limits (computed from the published cells by ``variatlas.variation`` when the
@@ -34,6 +34,7 @@ from variatlas import __version__
 from variatlas.disclosure import DisclosedResults
 from variatlas.geography import Geography
 from variatlas.indicators.model import THEMES, Indicator
+from variatlas.publish.first_view import first_views
 from variatlas.publish.wording import (
     LANGUAGES,
     Language,
@@ -57,7 +58,7 @@ ROW_COLUMNS = [
 SUMMARY_FIELDS = [
     c for c in SUMMARY_COLUMNS if c not in ("indicator", "cv_weighted", "scv2", "scv_log")
 ]
-VENDOR_REQUIRED = ("d3.min.js", "plot.umd.min.js", "THIRD-PARTY-LICENSES.txt")
+VENDOR_REQUIRED = ("d3.js", "plot.js", "THIRD-PARTY-LICENSES.txt")
 
 
 class AssetsMissing(RuntimeError):
@@ -106,6 +107,7 @@ def write_atlas(
     by_indicator = dict(tuple(results.groupby("indicator", sort=False)))
     summaries_by = dict(tuple(variation.groupby("indicator", sort=False)))
     findings: dict[str, dict[str, Any]] = {}
+    w = {lang: words(lang, comparator_of(disclosed)) for lang in LANGUAGES}
     for indicator in published:
         rows = by_indicator[indicator.id]
         summaries = summaries_by.get(indicator.id, variation.iloc[:0])
@@ -120,7 +122,7 @@ def write_atlas(
         (folder / "atlas" / f"{indicator.id}.json").write_text(
             json.dumps(view, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         )
-        findings[indicator.id] = _front_finding(view)
+        findings[indicator.id] = {**_front_finding(view), "first": first_views(view, w)}
     release = (marks or {}, computed or {})
     _write_pages(published, findings, downloads, disclosed, folder, atlases or {}, *release)
 
@@ -162,9 +164,7 @@ def _clean(value: Any) -> Any:
         return None if not math.isfinite(value) else float(value)
     if isinstance(value, np.integer):
         return int(value)
-    if value is pd.NA or value is None:
-        return None
-    return value
+    return None if value is pd.NA or value is None else value
 
 
 def _columns(frame: pd.DataFrame, columns: Iterable[str]) -> dict[str, list[Any]]:
@@ -376,6 +376,7 @@ def _write_pages(
                 provenance=_indicator_provenance(indicator, provenance, computed.get(indicator.id)),
                 strings_json=words_json,
                 marks=marks,
+                first=findings[indicator.id]["first"][lang],
             )
             (folder / lang / f"{indicator.id}.html").write_text(html, encoding="utf-8")
 

@@ -101,6 +101,9 @@ class Watched:
         self.page.goto(url, wait_until="load" if drawn else "networkidle")
         if drawn:
             self.page.wait_for_selector("body[data-drawn]", timeout=DRAWN_WITHIN_MS)
+            # Charts below the screen are drawn when scrolled to, or printed: print them.
+            self.page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+            self.page.wait_for_selector("body[data-charts]", timeout=DRAWN_WITHIN_MS)
         return self.page
 
     def close(self) -> None:
@@ -113,7 +116,9 @@ MISSING_FIGURES = """() => {
   for (const f of document.querySelectorAll('.figure')) {
     const section = f.closest('section');
     if (section && !shown(section)) continue;
-    if (shown(f) && !f.querySelector('svg, img, canvas, table')) missing.push(f.id || 'figure');
+    // An svg.reserve only keeps a chart's place until it is drawn.
+    const drawn = f.querySelector('svg:not(.reserve), img, canvas, table');
+    if (shown(f) && !drawn) missing.push(f.id || 'figure');
   }
   for (const f of document.querySelectorAll('figure.drawn')) {
     if (!f.querySelector('svg, table')) missing.push(f.dataset.indicator || 'document figure');

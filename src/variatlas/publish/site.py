@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -20,11 +21,13 @@ from variatlas.geography import (
     dps_boundaries,
     municipality_boundaries,
 )
+from variatlas.geography.maps import inset_polygons
 from variatlas.indicators.model import Indicator
 from variatlas.publish.atlas import comparator_of, write_atlas
 from variatlas.publish.changes import Tables, compare, summary, tables_of, write_changes
 from variatlas.publish.document_choice import choose_documents
 from variatlas.publish.documents import atlas_listing, load_documents, write_documents
+from variatlas.publish.map_paths import write_map_paths
 from variatlas.publish.opendata import Earlier, Stamp, data_package, same_figures, write_open_data
 from variatlas.publish.pdf import chromium_path, print_pages
 from variatlas.publish.profiles import write_profiles
@@ -145,6 +148,41 @@ def _record(
         "variatlas_version": __version__,
     }
     return record, changes
+
+
+MAP_DECIMALS = 3
+"""Decimals of a degree the maps keep (about 100 m, a pixel of the atlas's map at most), as the
+shipped municipality, DPS and county maps do."""
+
+
+def rounded(geo: dict[str, Any], places: int = MAP_DECIMALS) -> dict[str, Any]:
+    """A GeoJSON's coordinates rounded to ``places`` decimals. A ring that rounding turns
+    inside out or flat (a sliver a few metres wide) is left out, since d3 reads a ring's
+    direction as which side of it is inside: the wrong way round, it would cover the globe.
+    A feature's ``inset`` polygons are found again (``geography.maps.inset_polygons``)."""
+    for feature in geo["features"]:
+        geometry = feature["geometry"]
+        multi = geometry["type"] == "MultiPolygon"
+        polygons = []
+        for polygon in geometry["coordinates"] if multi else [geometry["coordinates"]]:
+            rings = [_rounded_ring(ring, places) for ring in polygon]
+            if rings[0] is not None:
+                polygons.append([ring for ring in rings if ring is not None])
+        geometry["coordinates"] = polygons if multi else polygons[0]
+        if "inset" in feature["properties"]:
+            feature["properties"]["inset"] = inset_polygons(geometry)
+    return geo
+
+
+def _rounded_ring(ring: list[list[float]], places: int) -> list[list[float]] | None:
+    """A ring rounded, or None if rounding flattens it or turns it the other way round."""
+    points = [[round(x, places), round(y, places)] for x, y, *_ in ring]
+    before, after = _signed_area(ring), _signed_area(points)
+    return points if after != 0 and (before > 0) == (after > 0) else None
+
+
+def _signed_area(ring: list[list[float]]) -> float:
+    return sum(a[0] * b[1] - b[0] * a[1] for a, b in itertools.pairwise(ring)) / 2
 
 
 def content_digest(disclosed: DisclosedResults) -> str:
@@ -272,7 +310,9 @@ def _write_catalogue(
         )
     )
     (folder / "boundaries.geojson").write_text(
-        json.dumps(geography.referral_area_boundaries(), ensure_ascii=False)
+        json.dumps(
+            rounded(geography.referral_area_boundaries()), ensure_ascii=False, separators=(",", ":")
+        )
     )
     (folder / "municipalities.geojson").write_text(
         json.dumps(municipality_boundaries(), ensure_ascii=False, separators=(",", ":"))
@@ -282,4 +322,13 @@ def _write_catalogue(
     )
     (folder / "counties.geojson").write_text(
         json.dumps(county_boundaries(), ensure_ascii=False, separators=(",", ":"))
+    )
+    write_map_paths(
+        folder,
+        {
+            "referral_area": geography.referral_area_boundaries,
+            "municipality": municipality_boundaries,
+            "dps": dps_boundaries,
+            "county": county_boundaries,
+        },
     )

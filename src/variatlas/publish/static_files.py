@@ -6,6 +6,8 @@
 - ``404.html`` (bokmål, with a line in English: what static hosts send), ``404.nn.html`` and
   ``404.en.html`` (nynorsk and English, sent under ``/nn/`` and ``/en/`` by ``variatlas
   serve``): the page for an address not there;
+- every page's ``<link rel="alternate" hreflang>`` made absolute from the base URL (search
+  engines and Lighthouse take no relative one; the links between pages stay relative);
 - a ``.gz`` (gzip) and a ``.br`` (Brotli) beside every text file worth compressing, for any
   server that sends them when asked (nginx's ``gzip_static`` and ``brotli_static``, Caddy's
   ``precompressed``, ``variatlas serve``), so that no file is compressed per request.
@@ -18,11 +20,14 @@ from __future__ import annotations
 
 import functools
 import gzip
+import html
 import json
+import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 import brotli
@@ -104,7 +109,43 @@ def finish_publication(folder: Path) -> None:
     ``.gz`` and ``.br`` of every text file."""
     if not (folder / "sitemap.xml").exists():
         write_site_files(folder, DEFAULT_BASE_URL)
+    absolute_alternates(folder, _served_at(folder))
     precompress(folder)
+
+
+ALTERNATE = re.compile(r'(<link rel="alternate" hreflang="[^"]+" href=")([^"]*)(")')
+
+
+def _served_at(folder: Path) -> str:
+    """The base URL the site files were written for (``robots.txt``'s sitemap line)."""
+    for line in (folder / "robots.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("Sitemap: "):
+            return line.removeprefix("Sitemap: ").removesuffix("sitemap.xml")
+    return DEFAULT_BASE_URL
+
+
+def absolute_alternates(folder: Path, base: str) -> int:
+    """Make every page's hreflang alternates absolute URLs below ``base``; returns how many
+    pages changed. A page is replaced, never written in place: it may share its bytes with
+    an earlier release."""
+    changed = 0
+    for page in folder.rglob("*.html"):
+        if page.is_symlink() or not page.is_file():
+            continue
+        text = page.read_text(encoding="utf-8")
+        address = base + page.relative_to(folder).as_posix()
+
+        def absolute(found: re.Match[str], address: str = address) -> str:
+            url = urljoin(address, html.unescape(found[2]))
+            return found[1] + html.escape(url) + found[3]
+
+        new = ALTERNATE.sub(absolute, text)
+        if new != text:
+            temporary = page.with_name(f".{page.name}.tmp")
+            temporary.write_text(new, encoding="utf-8")
+            os.replace(temporary, page)
+            changed += 1
+    return changed
 
 
 def write_site_files(folder: Path, url: str) -> None:

@@ -5,19 +5,29 @@
 (() => {
   "use strict";
 
-  function hintWideTables() {
-    for (const box of document.querySelectorAll(".table-scroll")) {
-      const hint = box.previousElementSibling;
-      if (hint && hint.classList.contains("scroll-hint")) {
-        hint.hidden = box.scrollWidth <= box.clientWidth + 1;
-      }
-    }
+  // Only the tables near the screen are measured (an atlas page has hundreds, in chapters laid
+  // out when scrolled to: measuring them all would lay out the whole page at once), and again
+  // when the window's width changes.
+  // All the boxes are measured first, then their hints shown or hidden: a hint changed
+  // between two measures would have the page laid out again for the next.
+  const near = new Set();
+  function hint(boxes) {
+    const notes = boxes
+      .map((box) => [box.previousElementSibling, box.scrollWidth <= box.clientWidth + 1])
+      .filter(([note]) => note && note.classList.contains("scroll-hint"));
+    for (const [note, fits] of notes) note.hidden = fits;
   }
-  hintWideTables();
+  const watcher = new IntersectionObserver((entries) => {
+    const coming = entries.filter((entry) => entry.isIntersecting).map((entry) => entry.target);
+    for (const entry of entries) if (!entry.isIntersecting) near.delete(entry.target);
+    coming.forEach((box) => near.add(box));
+    hint(coming);
+  }, { rootMargin: "50% 0px" });
+  for (const box of document.querySelectorAll(".table-scroll")) watcher.observe(box);
   let pending = 0;
   window.addEventListener("resize", () => {
     cancelAnimationFrame(pending);
-    pending = requestAnimationFrame(hintWideTables);
+    pending = requestAnimationFrame(() => hint([...near]));
   });
 
   const served = location.protocol === "http:" || location.protocol === "https:";
