@@ -123,7 +123,11 @@
   function writeAddress() {
     const address = new URLSearchParams({ level: state.level, period: state.period, sex: state.sex });
     if (state.highlight) address.set("area", state.highlight);
+    // The comparator (compare.js) stays in the address; compare.js redraws on atlas:view.
+    const compare = new URLSearchParams(location.hash.slice(1)).get("compare");
+    if (compare) address.set("compare", compare);
     history.replaceState(null, "", `#${address}`);
+    document.dispatchEvent(new Event("atlas:view"));
   }
 
   function initControls() {
