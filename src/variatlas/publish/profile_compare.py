@@ -17,7 +17,7 @@ from typing import Any, TypeGuard
 import pandas as pd
 
 from variatlas.indicators.model import Indicator
-from variatlas.publish.peers import PEER_GROUPS
+from variatlas.publish.profile_peers import PEER_GROUPS
 from variatlas.publish.wording import Language, catalogue_language, decimals, number
 
 COMPARATORS = (

@@ -101,26 +101,25 @@
     const label = w[`compare_${chosen}`];
     if (!shown.length) {
       $("#compare-reading").textContent = here.length || chosen !== "nation" ? w.no_data : w.compare_only_country;
+      $("#compare-counts").textContent = "";
       $("#compare-method").textContent = "";
       $("#compare-table").replaceChildren();
       body.dataset.compared = `${current.level}|${current.period}|${current.sex}|${chosen}`;
       return;
     }
     const counts = Object.fromEntries(RESULTS.map((r) => [r, shown.filter((s) => s.comparison === r).length]));
-    const told = RESULTS.filter((r) => counts[r]).map((r) => `${resultWords(r).toLocaleLowerCase(locale)}: ${counts[r]}`).join(", ");
-    const chosenArea = shown.find((r) => r.area === current.area);
-    const sentences = [`${w.compared_with.replace("{name}", label)}: ${told || w.compare_result_none}.`];
-    if (chosenArea) {
-      const a = chosenArea;
-      sentences.unshift(w.compare_area_reading
-        .replace("{area}", a.area_name || names.get(a.area) || a.area)
-        .replace("{value}", fmt(a.value))
-        .replace("{comparator}", comparatorName(chosen, a.comparator_area))
-        .replace("{comparator_value}", fmt(a.comparator_value))
-        .replace("{interval}", interval(a.comparator_lower, a.comparator_upper) || "–")
-        .replace("{result}", resultWords(a.comparison).toLocaleLowerCase(locale)));
-    }
-    $("#compare-reading").textContent = sentences.join(" ");
+    const told = RESULTS.filter((r) => counts[r]).map((r) => `${resultWords(r).toLocaleLowerCase(locale)} ${counts[r]}`).join(", ");
+    $("#compare-counts").textContent = w.compare_counts.replace("{levels}", w[`levels_${current.level}`] || "")
+      .replace("{name}", label).replace("{counts}", told || w.compare_result_none.toLocaleLowerCase(locale));
+    const a = shown.find((r) => r.area === current.area);
+    $("#compare-reading").textContent = a ? w.compare_area_reading
+      .replace("{area}", a.area_name || names.get(a.area) || a.area)
+      .replace("{value}", fmt(a.value))
+      .replace("{area_interval}", interval(a.lower, a.upper) || "–")
+      .replace("{comparator}", comparatorName(chosen, a.comparator_area))
+      .replace("{comparator_value}", fmt(a.comparator_value))
+      .replace("{interval}", interval(a.comparator_lower, a.comparator_upper) || "–")
+      .replace("{result}", resultWords(a.comparison).toLocaleLowerCase(locale)) : w.compare_pick_area;
     const methods = [...new Set(shown.map((r) => methodWords(r.method)).filter(Boolean))];
     $("#compare-method").textContent = methods.length ? `${w.compare_column_method}: ${methods.join(" ")}` : "";
     const sorted = [...shown].sort((a, b) => (a.area_name || "").localeCompare(b.area_name || "", locale));
@@ -153,7 +152,7 @@
     const values = new Map(rows.map((r) => [`${r.level}|${r.area}|${r.period}|${r.sex}`, r]));
     comparisons = records(data.comparisons).map((c) => {
       const own = values.get(`${c.level}|${c.area}|${c.period}|${c.sex}`) || {};
-      return { value: own.value ?? null, area_name: own.area_name, ...c };
+      return { value: own.value ?? null, lower: own.lower ?? null, upper: own.upper ?? null, area_name: own.area_name, ...c };
     });
     $("#compare").addEventListener("change", choose);
     document.addEventListener("atlas:view", draw);

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from variatlas.publish.atlas import words
-from variatlas.publish.peers import memberships, peer_spine, peer_table
+from variatlas.publish.profile_peers import memberships, peer_spine, peer_table
 from variatlas.publish.profile_compare import comparator_name, comparison_tables, peer_lines
 
 # Five municipalities of KOSTRA group 11; Ålesund, Bodø, Sandefjord and Larvik are in
