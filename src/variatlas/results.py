@@ -194,6 +194,18 @@ VARIATION_FIELDS: tuple[Field, ...] = (
     ),
 )
 
+COMPARATORS: tuple[str, ...] = (
+    "nation",
+    "region",
+    "health_trust",
+    "referral_area",
+    "kostra_group",
+    "centrality",
+    "target",
+    "previous",
+)
+"""What an area can be compared with, in the order offered (``COMPARISON_FIELDS``)."""
+
 COMPARISON_FIELDS: tuple[Field, ...] = (
     INDICATOR,
     Field("level", "string", "Area level of the area compared.", required=True),

@@ -55,9 +55,8 @@ import pandas as pd
 
 from variatlas.disclosure import DisclosedResults
 from variatlas.geography import Geography, centrality, kostra_groups, peer_group_names
-from variatlas.results import is_suppressed
+from variatlas.results import COMPARATORS, is_suppressed
 from variatlas.variation import view_key
-from variatlas.variation.comparators import COMPARATORS
 from variatlas.variation.gradients import CENTRALITY_ORDER
 
 DIGITS = 4

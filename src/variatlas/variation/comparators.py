@@ -37,20 +37,15 @@ import pandas as pd
 
 from variatlas.geography import Geography, peer_groups
 from variatlas.indicators.model import Indicator
-from variatlas.results import COMPARISON_FIELDS, CONFIDENCE, NATION_CODE, is_suppressed
+from variatlas.results import (
+    COMPARATORS,
+    COMPARISON_FIELDS,
+    CONFIDENCE,
+    NATION_CODE,
+    is_suppressed,
+)
 from variatlas.stats.difference import beyond_intervals, difference_z
 
-COMPARATORS: tuple[str, ...] = (
-    "nation",
-    "region",
-    "health_trust",
-    "referral_area",
-    "kostra_group",
-    "centrality",
-    "target",
-    "previous",
-)
-"""What an area can be compared with, in the order offered."""
 SUBJECT_LEVELS: tuple[str, ...] = ("municipality", "referral_area", "health_trust")
 """The levels whose areas are compared with their comparators."""
 APPLIES: dict[str, tuple[str, ...]] = {

@@ -87,9 +87,12 @@ def centrality_explained(rows: pd.DataFrame) -> float:
 
 
 def _value_type(indicator: Indicator) -> ValueType:
-    if indicator.kind in ("proportion", "coverage"):
+    """How a value's standard error is derived from its interval: a proportion on the logit
+    scale, a rate or a coverage (counted against a population, its interval Byar's or
+    exact Poisson, and not bounded by 100 %) on the log scale, anything else as it is."""
+    if indicator.kind == "proportion":
         return "proportion"
-    if indicator.kind == "rate":
+    if indicator.kind in ("rate", "coverage"):
         return "rate"
     return "other"
 
