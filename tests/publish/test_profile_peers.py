@@ -1,6 +1,6 @@
-"""A municipality among its peers (publish/peers.py, publish/profile_compare.py): the spread of
-its KOSTRA group's and centrality class's published values, its place, the best peer, and the
-comparator tables of a profile, checked on small hand-made profile tables."""
+"""A municipality among its peers (publish/profile_peers.py, publish/profile_compare.py): the
+spread of its KOSTRA group's and centrality class's published values, its place, the best peer,
+and the comparator tables of a profile, checked on small hand-made profile tables."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from variatlas.publish.atlas import words
-from variatlas.publish.profile_peers import memberships, peer_spine, peer_table
 from variatlas.publish.profile_compare import comparator_name, comparison_tables, peer_lines
+from variatlas.publish.profile_peers import memberships, peer_spine, peer_table
 
 # Five municipalities of KOSTRA group 11; Ålesund, Bodø, Sandefjord and Larvik are in
 # centrality class 3, Moss in class 2.

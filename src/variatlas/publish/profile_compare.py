@@ -5,7 +5,7 @@ target, its own previous period) and, for a municipality, its peers.
 The comparisons are the disclosed results' (``comparisons``: one row per published area,
 indicator, view and comparator, with the comparator's value, its interval, the judgement and
 the method), read here for the profile's view of each indicator; nothing is computed from a
-hidden cell. The peers' spreads and the best peers come from ``variatlas.publish.peers``.
+hidden cell. The peers' spreads and the best peers come from ``variatlas.publish.profile_peers``.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from variatlas.geography import load_geography
-from variatlas.geography.classifications import centrality, kostra_groups
+from variatlas.publish.peers import memberships as group_memberships
 from variatlas.results import is_suppressed
 
 PEER_GROUPS = ("kostra_group", "centrality")
@@ -42,24 +42,10 @@ PEER_COLUMNS = [
 @cache
 def memberships() -> pd.DataFrame:
     """Each municipality of 2024 with its region, referral area, health trust, KOSTRA group
-    (``<NA>`` where SSB's 2020 grouping cannot give it) and centrality class, as area codes
-    (strings) the way the results name areas."""
-    geography = load_geography()
-    table = geography.municipalities[["municipality", "name", "referral_area", "region"]].copy()
-    trusts = geography.trusts
-    by_area = {str(r): str(c) for r, c in zip(trusts["referral_area"], trusts["code"], strict=True)}
-    table["health_trust"] = table["referral_area"].astype(str).map(by_area).fillna("")
-    groups = kostra_groups().set_index("municipality")["kostra_group"]
-    table["kostra_group"] = [
-        "" if pd.isna(g) else str(int(g)) for g in table["municipality"].map(groups)
-    ]
-    classes = centrality().set_index("municipality")["centrality_class"]
-    table["centrality"] = [
-        "" if pd.isna(c) else str(int(c)) for c in table["municipality"].map(classes)
-    ]
-    for column in ("referral_area", "region"):
-        table[column] = table[column].astype(str)
-    return table.set_index("municipality")
+    (empty where SSB's 2020 grouping cannot give it) and centrality class, as area codes (the
+    atlas's ``memberships.json``, ``variatlas.publish.peers``), indexed by municipality."""
+    found = group_memberships(load_geography())["municipality"]
+    return pd.DataFrame.from_dict(found, orient="index")
 
 
 def _leaders(published: pd.DataFrame, direction: str) -> list[tuple[str, str, float]]:

@@ -23,13 +23,13 @@ from markupsafe import Markup
 from variatlas.disclosure import DisclosedResults
 from variatlas.indicators.model import THEMES, Indicator
 from variatlas.publish.atlas import comparator_of, environment, page_context
-from variatlas.publish.profile_peers import memberships, peer_spine, peer_table
 from variatlas.publish.profile_compare import (
     comparison_tables,
     peer_groups,
     peer_lines,
     profile_comparisons,
 )
+from variatlas.publish.profile_peers import memberships, peer_spine, peer_table
 from variatlas.publish.wording import (
     LANGUAGES,
     Language,
