@@ -129,18 +129,36 @@ def test_comparison_tables_name_the_comparator_its_interval_the_result_and_the_m
         "x|region": {
             "comparator_area": "1",
             "comparator_value": np.nan,
-            "comparison": "",
-            "method": "",
+            "comparison": "not compared",
+            "reason": "comparator suppressed",
+            "method": "interval",
+        },
+        "x|target": {"comparator_value": 95.0, "comparison": "not met", "method": "target"},
+        "x|previous": {
+            "comparator_area": "1804",
+            "comparator_period": "2019-2021",
+            "comparator_value": 1.0,
+            "comparison": "better",
+            "method": "difference",
         },
     }
     tables = comparison_tables([entry], found, {"1": "Helse Nord"}, lang, w)
-    assert [t["comparator"] for t in tables] == ["region", "kostra_group"]
+    assert [t["comparator"] for t in tables] == ["region", "kostra_group", "target", "previous"]
     kostra = tables[1]["lines"][0]
     assert kostra["name"] == w["compare_kostra_group_named"].format(code="11")
     assert kostra["comparator_value"] == ("3.3" if lang == "en" else "3,3")
     assert kostra["result_words"] == w["compare_result_lower"]
     assert tables[0]["lines"][0]["name"] == "Helse Nord"
-    assert tables[0]["lines"][0]["result_words"] == w["compare_result_none"]
+    hidden = tables[0]["lines"][0]["result_words"]
+    assert hidden == f"{w['compare_result_none']}: {w['compare_reason_comparator_suppressed']}"
+    assert kostra["method"] == w["compare_method_interval"]
+    target, previous = tables[2]["lines"][0], tables[3]["lines"][0]
+    assert (target["name"], target["result_words"]) == (
+        w["compare_target"],
+        w["compare_result_not_met"],
+    )
+    assert previous["name"] == w["compare_previous_named"].format(period="2019-2021")
+    assert previous["method"] == w["compare_method_difference"]
     assert comparator_name("target", "", {}, w) == w["compare_target"]
 
 

@@ -31,30 +31,35 @@ COMPARATORS = (
     "previous",
 )
 """Every comparator a page may offer, in the order its chooser lists them."""
-RESULTS = ("higher", "lower", "similar", "better", "worse")
 
 
 def comparator_name(
-    comparator: str, area: str, names: Mapping[str, str], w: Mapping[str, str]
+    comparator: str, area: str, names: Mapping[str, str], w: Mapping[str, str], period: str = ""
 ) -> str:
-    """The comparator as a reader names it: Helse Nord, KOSTRA group 11, the target..."""
+    """The comparator as a reader names it: Helse Nord, KOSTRA group 11, the target, its own
+    previous period (2019-2021)..."""
     if comparator in ("kostra_group", "centrality"):
         return w[f"compare_{comparator}_named"].format(code=area)
+    if comparator == "previous" and period:
+        return w["compare_previous_named"].format(period=period)
     if comparator in ("nation", "target", "previous") or not area:
         return w[f"compare_{comparator}"]
     return names.get(area, area)
 
 
-def result_words(comparison: str, w: Mapping[str, str]) -> str:
-    """The judgement (``higher``... ``not compared``) in words."""
-    return w[f"compare_result_{comparison}"] if comparison in RESULTS else w["compare_result_none"]
+def result_words(comparison: str, reason: str, w: Mapping[str, str]) -> str:
+    """The judgement (``higher``... ``met``, ``not met``, ``not compared``) in words, with
+    why where it is not compared (``variatlas.variation.comparators.REASONS``)."""
+    key = f"compare_result_{comparison.replace(' ', '_')}"
+    if comparison != "not compared" and key in w:
+        return w[key]
+    why = w.get(f"compare_reason_{reason.replace(' ', '_')}")
+    return f"{w['compare_result_none']}: {why}" if why else w["compare_result_none"]
 
 
 def method_words(method: str, w: Mapping[str, str]) -> str:
-    """How the comparison was made, in words: the method's own sentence where the strings
-    have one (``compare_method_<method>``), else the method as the data state it."""
-    key = f"compare_method_{method}"
-    return w.get(key, method)
+    """How the comparison was made, in words (``variatlas.variation.comparators.METHODS``)."""
+    return w.get(f"compare_method_{method}", method)
 
 
 def profile_comparisons(
@@ -80,6 +85,15 @@ def _interval(lower: Any, upper: Any, lang: Language, places: int) -> str:
     if not (_finite(lower) and _finite(upper)):
         return ""
     return f"{number(lower, lang, places)} – {number(upper, lang, places)}"
+
+
+def _text(value: Any) -> str:
+    """A text cell as text: empty where it is missing."""
+    return (
+        ""
+        if value is None or value is pd.NA or (isinstance(value, float) and value != value)
+        else str(value)
+    )
 
 
 def _finite(value: Any) -> TypeGuard[float]:
@@ -112,15 +126,21 @@ def comparison_tables(
                     "value": entry["value"],
                     "interval": entry["interval"] if not entry["hidden"] else "",
                     "name": comparator_name(
-                        comparator, str(row.get("comparator_area") or ""), names, w
+                        comparator,
+                        _text(row.get("comparator_area")),
+                        names,
+                        w,
+                        _text(row.get("comparator_period")),
                     ),
                     "comparator_value": number(value, lang, places) if _finite(value) else "–",
                     "comparator_interval": _interval(
                         row.get("comparator_lower"), row.get("comparator_upper"), lang, places
                     ),
-                    "result": row.get("comparison") or "not compared",
-                    "result_words": result_words(str(row.get("comparison") or ""), w),
-                    "method": method_words(str(row.get("method") or ""), w),
+                    "result": _text(row.get("comparison")) or "not compared",
+                    "result_words": result_words(
+                        _text(row.get("comparison")), _text(row.get("reason")), w
+                    ),
+                    "method": method_words(_text(row.get("method")), w),
                 }
             )
         if lines:

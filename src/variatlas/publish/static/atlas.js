@@ -123,10 +123,12 @@
   function writeAddress() {
     const address = new URLSearchParams({ level: state.level, period: state.period, sex: state.sex });
     if (state.highlight) address.set("area", state.highlight);
-    // The comparator (compare.js) stays in the address; compare.js redraws on atlas:view.
+    // The comparator (compare.js) stays in the address; compare.js and gradient.js draw
+    // from the same view data on atlas:view.
     const compare = new URLSearchParams(location.hash.slice(1)).get("compare");
     if (compare) address.set("compare", compare);
     history.replaceState(null, "", `#${address}`);
+    document.atlasView = { view, rows };
     document.dispatchEvent(new Event("atlas:view"));
   }
 

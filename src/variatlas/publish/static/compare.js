@@ -1,7 +1,9 @@
 // variatlas indicator page: compare each area with more than the country. The comparisons
-// (the comparator's value with its interval, the judgement and its method) come computed in
-// atlas/<id>.compare.json; this file only chooses among them, keeps the choice in the address
-// (#...&compare=region) and writes them out. atlas.js says when the view changes.
+// (the comparator's value with its interval, the judgement) come computed in
+// atlas/<id>.compare.json (publish/peers.py: by view "level|period|sex", area, comparator:
+// [comparator area, value, lower, upper, comparison, reason(, period)]); this file only
+// chooses among them, keeps the choice in the address (#...&compare=region) and writes them
+// out, the method in words. atlas.js says when the view changes (atlas:view).
 (() => {
   "use strict";
 
@@ -15,16 +17,13 @@
   const locale = lang === "en" ? "en-GB" : "nb-NO";
   const $ = (selector) => document.querySelector(selector);
   const ORDER = ["nation", "region", "health_trust", "referral_area", "kostra_group", "centrality", "target", "previous"];
-  const RESULTS = ["higher", "lower", "similar", "better", "worse"];
-  let comparisons = [];
+  const RESULTS = ["higher", "lower", "similar", "better", "worse", "met", "not met", "not compared"];
+  // How each comparator is compared (variation/comparators.py METHODS).
+  const METHOD = { target: "target", previous: "difference" };
+  let comparisons = {};
+  let values = new Map();
   let names = new Map();
   let places = 1;
-
-  function records(columns) {
-    const keys = Object.keys(columns || {});
-    if (!keys.length) return [];
-    return columns[keys[0]].map((_, i) => Object.fromEntries(keys.map((k) => [k, columns[k][i]])));
-  }
 
   const formats = new Map();
   function fmt(value) {
@@ -46,13 +45,18 @@
   }
 
   // The comparator by name: Helse Nord, KOSTRA group 11, the target...
-  function comparatorName(comparator, area) {
+  function comparatorName(comparator, area, period) {
     if (comparator === "kostra_group" || comparator === "centrality") return w[`compare_${comparator}_named`].replace("{code}", area);
+    if (comparator === "previous" && period) return w.compare_previous_named.replace("{period}", period);
     if (!area || ["nation", "target", "previous"].includes(comparator)) return w[`compare_${comparator}`];
     return names.get(area) || area;
   }
-  const resultWords = (result) => (RESULTS.includes(result) ? w[`compare_result_${result}`] : w.compare_result_none);
-  const methodWords = (method) => w[`compare_method_${method}`] || method || "";
+  function resultWords(result, reason) {
+    const words = w[`compare_result_${(result || "").replace(" ", "_")}`];
+    if (result !== "not compared" && words) return words;
+    const why = w[`compare_reason_${(reason || "").replaceAll(" ", "_")}`];
+    return why ? `${w.compare_result_none}: ${why}` : w.compare_result_none;
+  }
 
   function option(value, label) {
     const element = document.createElement("option");
@@ -86,52 +90,64 @@
     return element;
   }
 
+  function shownFor(here, chosen, current) {
+    return Object.entries(here).filter(([, by]) => by[chosen]).map(([area, by]) => {
+      const [comparatorArea, value, lower, upper, comparison, reason, period] = by[chosen];
+      const own = values.get(`${current.level}|${area}|${current.period}|${current.sex}`) || {};
+      return {
+        area, area_name: own.area_name || names.get(area) || area, value: own.value ?? null, lower: own.lower ?? null, upper: own.upper ?? null,
+        comparator_area: comparatorArea, comparator_value: value, comparator_lower: lower, comparator_upper: upper,
+        comparison, reason, comparator_period: period || "",
+      };
+    });
+  }
+
   function draw() {
     const current = view();
     if (!current.level) return;
-    const here = comparisons.filter((c) => c.level === current.level && c.period === current.period && c.sex === current.sex);
-    const offered = ORDER.filter((c) => c === "nation" || here.some((r) => r.comparator === c));
+    const here = comparisons[`${current.level}|${current.period}|${current.sex}`] || {};
+    const offered = ORDER.filter((c) => c === "nation" || Object.values(here).some((by) => by[c]));
     let chosen = address().get("compare");
     if (!offered.includes(chosen)) chosen = "nation";
     const select = $("#compare");
     select.replaceChildren(...offered.map((c) => option(c, w[`compare_${c}`])));
     select.value = chosen;
     section.hidden = false;
-    const shown = here.filter((r) => r.comparator === chosen);
+    const shown = shownFor(here, chosen, current);
     const label = w[`compare_${chosen}`];
+    const done = `${current.level}|${current.period}|${current.sex}|${chosen}`;
     if (!shown.length) {
-      $("#compare-reading").textContent = here.length || chosen !== "nation" ? w.no_data : w.compare_only_country;
+      $("#compare-reading").textContent = Object.keys(here).length ? w.no_data : w.compare_only_country;
       $("#compare-counts").textContent = "";
       $("#compare-method").textContent = "";
       $("#compare-table").replaceChildren();
-      body.dataset.compared = `${current.level}|${current.period}|${current.sex}|${chosen}`;
+      body.dataset.compared = done;
       return;
     }
-    const counts = Object.fromEntries(RESULTS.map((r) => [r, shown.filter((s) => s.comparison === r).length]));
-    const told = RESULTS.filter((r) => counts[r]).map((r) => `${resultWords(r).toLocaleLowerCase(locale)} ${counts[r]}`).join(", ");
+    const counts = RESULTS.map((r) => [r, shown.filter((s) => s.comparison === r).length]).filter(([, n]) => n);
+    const told = counts.map(([r, n]) => `${resultWords(r).toLocaleLowerCase(locale)} ${n}`).join(", ");
     $("#compare-counts").textContent = w.compare_counts.replace("{levels}", w[`levels_${current.level}`] || "")
-      .replace("{name}", label).replace("{counts}", told || w.compare_result_none.toLocaleLowerCase(locale));
+      .replace("{name}", label).replace("{counts}", told);
     const a = shown.find((r) => r.area === current.area);
     $("#compare-reading").textContent = a ? w.compare_area_reading
-      .replace("{area}", a.area_name || names.get(a.area) || a.area)
+      .replace("{area}", a.area_name)
       .replace("{value}", fmt(a.value))
       .replace("{area_interval}", interval(a.lower, a.upper) || "–")
-      .replace("{comparator}", comparatorName(chosen, a.comparator_area))
+      .replace("{comparator}", comparatorName(chosen, a.comparator_area, a.comparator_period))
       .replace("{comparator_value}", fmt(a.comparator_value))
       .replace("{interval}", interval(a.comparator_lower, a.comparator_upper) || "–")
-      .replace("{result}", resultWords(a.comparison).toLocaleLowerCase(locale)) : w.compare_pick_area;
-    const methods = [...new Set(shown.map((r) => methodWords(r.method)).filter(Boolean))];
-    $("#compare-method").textContent = methods.length ? `${w.compare_column_method}: ${methods.join(" ")}` : "";
-    const sorted = [...shown].sort((a, b) => (a.area_name || "").localeCompare(b.area_name || "", locale));
+      .replace("{result}", resultWords(a.comparison, a.reason).toLocaleLowerCase(locale)) : w.compare_pick_area;
+    $("#compare-method").textContent = `${w.compare_column_method}: ${w[`compare_method_${METHOD[chosen] || "interval"}`]}`;
+    const sorted = [...shown].sort((x, y) => x.area_name.localeCompare(y.area_name, locale));
     $("#compare-table").replaceChildren(table(`${w.compared_with.replace("{name}", label)}, ${current.period}`, [
-      { label: w.area, text: (r) => r.area_name || names.get(r.area) || r.area },
+      { label: w.area, text: (r) => r.area_name },
       { label: w.value, number: true, text: (r) => fmt(r.value), raw: (r) => r.value },
-      { label: w.compare_column_comparator, text: (r) => comparatorName(chosen, r.comparator_area) },
+      { label: w.compare_column_comparator, text: (r) => comparatorName(chosen, r.comparator_area, r.comparator_period) },
       { label: w.compare_column_value, number: true, text: (r) => fmt(r.comparator_value), raw: (r) => r.comparator_value },
       { label: w.interval, text: (r) => interval(r.comparator_lower, r.comparator_upper) },
-      { label: w.compare_column_result, text: (r) => resultWords(r.comparison) },
+      { label: w.compare_column_result, text: (r) => resultWords(r.comparison, r.reason) },
     ], sorted));
-    body.dataset.compared = `${current.level}|${current.period}|${current.sex}|${chosen}`;
+    body.dataset.compared = done;
   }
 
   function choose() {
@@ -141,23 +157,36 @@
     draw();
   }
 
-  async function start() {
-    const [data, atlas] = await Promise.all([
-      fetch(`${root}atlas/${id}.compare.json`).then((r) => (r.ok ? r.json() : {})),
-      fetch(`${root}atlas/${id}.json`).then((r) => r.json()),
-    ]);
-    places = atlas.decimals;
-    const rows = records(atlas.rows);
-    names = new Map(rows.map((r) => [r.area, r.area_name]));
-    const values = new Map(rows.map((r) => [`${r.level}|${r.area}|${r.period}|${r.sex}`, r]));
-    comparisons = records(data.comparisons).map((c) => {
-      const own = values.get(`${c.level}|${c.area}|${c.period}|${c.sex}`) || {};
-      return { value: own.value ?? null, lower: own.lower ?? null, upper: own.upper ?? null, area_name: own.area_name, ...c };
-    });
-    $("#compare").addEventListener("change", choose);
-    document.addEventListener("atlas:view", draw);
-    draw();
+  // The comparisons exist for indicators published for the levels that are compared
+  // (variation/comparators.py SUBJECT_LEVELS); fetched once, and shared with gradient.js.
+  const SUBJECT_LEVELS = ["municipality", "referral_area", "health_trust"];
+  let asked = false;
+
+  function onView() {
+    const shared = document.atlasView;
+    if (!shared) return;
+    if (!asked) {
+      asked = true;
+      places = shared.view.decimals;
+      names = new Map(shared.rows.map((r) => [r.area, r.area_name]));
+      values = new Map(shared.rows.map((r) => [`${r.level}|${r.area}|${r.period}|${r.sex}`, r]));
+      const has = shared.view.levels.some((l) => SUBJECT_LEVELS.includes(l));
+      const loading = has ? fetch(`${root}atlas/${id}.compare.json`).then((r) => {
+        if (!r.ok) throw new Error(`atlas/${id}.compare.json: HTTP ${r.status}`);
+        return r.json();
+      }) : Promise.resolve({});
+      loading.then((data) => {
+        comparisons = data.comparisons || {};
+        document.atlasComparisons = data;
+        document.dispatchEvent(new Event("atlas:comparisons"));
+        draw();
+      });
+      return;
+    }
+    if (document.atlasComparisons) draw();
   }
 
-  start();
+  $("#compare").addEventListener("change", choose);
+  document.addEventListener("atlas:view", onView);
+  onView();
 })();
