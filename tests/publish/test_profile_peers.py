@@ -142,7 +142,9 @@ def test_comparison_tables_name_the_comparator_its_interval_the_result_and_the_m
             "method": "difference",
         },
     }
-    tables = comparison_tables([entry], found, {"1": "Helse Nord"}, lang, w)
+    tables = comparison_tables(
+        [entry], found, {("region", "1"): "Helse Nord", ("referral_area", "1"): "Finnmark"}, lang, w
+    )
     assert [t["comparator"] for t in tables] == ["region", "kostra_group", "target", "previous"]
     kostra = tables[1]["lines"][0]
     assert kostra["name"] == w["compare_kostra_group_named"].format(code="11")

@@ -34,17 +34,22 @@ COMPARATORS = (
 
 
 def comparator_name(
-    comparator: str, area: str, names: Mapping[str, str], w: Mapping[str, str], period: str = ""
+    comparator: str,
+    area: str,
+    names: Mapping[tuple[str, str], str],
+    w: Mapping[str, str],
+    period: str = "",
 ) -> str:
     """The comparator as a reader names it: Helse Nord, KOSTRA group 11, the target, its own
-    previous period (2019-2021)..."""
+    previous period (2019-2021)...; ``names`` by (level, area), the comparator being named
+    after its level (region, health_trust, referral_area)."""
     if comparator in ("kostra_group", "centrality"):
         return w[f"compare_{comparator}_named"].format(code=area)
     if comparator == "previous" and period:
         return w["compare_previous_named"].format(period=period)
     if comparator in ("nation", "target", "previous") or not area:
         return w[f"compare_{comparator}"]
-    return names.get(area, area)
+    return names.get((comparator, area), area)
 
 
 def result_words(comparison: str, reason: str, w: Mapping[str, str]) -> str:
@@ -103,7 +108,7 @@ def _finite(value: Any) -> TypeGuard[float]:
 def comparison_tables(
     entries: list[dict[str, Any]],
     found: Mapping[str, dict[str, Any]],
-    names: Mapping[str, str],
+    names: Mapping[tuple[str, str], str],
     lang: Language,
     w: Mapping[str, str],
 ) -> list[dict[str, Any]]:

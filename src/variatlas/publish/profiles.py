@@ -192,7 +192,8 @@ def write_profiles(
     comparator = comparator_of(disclosed)
     peers = _peers_by_area(table, catalogue)
     compared = profile_comparisons(getattr(disclosed, "comparisons", None), table)
-    names = dict(zip(disclosed.results["area"], disclosed.results["area_name"], strict=False))
+    places = disclosed.results[["level", "area", "area_name"]].drop_duplicates(["level", "area"])
+    names = {(level, area): name for level, area, name in places.itertuples(index=False)}
     members = memberships()
     # Each area's lines as plain records with their spines, made once for all languages:
     # a DataFrame's to_dict per area and language took half of the profiles' time.

@@ -49,7 +49,7 @@
     if (comparator === "kostra_group" || comparator === "centrality") return w[`compare_${comparator}_named`].replace("{code}", area);
     if (comparator === "previous" && period) return w.compare_previous_named.replace("{period}", period);
     if (!area || ["nation", "target", "previous"].includes(comparator)) return w[`compare_${comparator}`];
-    return names.get(area) || area;
+    return names.get(`${comparator}|${area}`) || area;
   }
   function resultWords(result, reason) {
     const words = w[`compare_result_${(result || "").replace(" ", "_")}`];
@@ -95,7 +95,7 @@
       const [comparatorArea, value, lower, upper, comparison, reason, period] = by[chosen];
       const own = values.get(`${current.level}|${area}|${current.period}|${current.sex}`) || {};
       return {
-        area, area_name: own.area_name || names.get(area) || area, value: own.value ?? null, lower: own.lower ?? null, upper: own.upper ?? null,
+        area, area_name: own.area_name || area, value: own.value ?? null, lower: own.lower ?? null, upper: own.upper ?? null,
         comparator_area: comparatorArea, comparator_value: value, comparator_lower: lower, comparator_upper: upper,
         comparison, reason, comparator_period: period || "",
       };
@@ -168,7 +168,7 @@
     if (!asked) {
       asked = true;
       places = shared.view.decimals;
-      names = new Map(shared.rows.map((r) => [r.area, r.area_name]));
+      names = new Map(shared.rows.map((r) => [`${r.level}|${r.area}`, r.area_name]));
       values = new Map(shared.rows.map((r) => [`${r.level}|${r.area}|${r.period}|${r.sex}`, r]));
       const has = shared.view.levels.some((l) => SUBJECT_LEVELS.includes(l));
       const loading = has ? fetch(`${root}atlas/${id}.compare.json`).then((r) => {
