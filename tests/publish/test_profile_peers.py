@@ -4,6 +4,8 @@ and the comparator tables of a profile, checked on small hand-made profile table
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -176,3 +178,29 @@ def test_peer_lines_place_the_municipality_and_name_the_best_peers() -> None:
         ("kostra_group", "Larvik", "5.0"),
         ("centrality", "Larvik", "5.0"),
     ]
+
+
+def test_every_word_the_comparisons_use_exists_in_every_language() -> None:
+    """The words compare.js, gradient.js and profile_compare.py name (``w.key`` or
+    ``w["key"]``), and those they make from a comparator, a result or a reason."""
+    from pathlib import Path
+
+    from variatlas.publish.profile_compare import COMPARATORS
+    from variatlas.publish.wording import strings
+
+    publish = Path(__file__).resolve().parents[2] / "src" / "variatlas" / "publish"
+    sources = [(publish / "static" / f"{name}.js").read_text() for name in ("compare", "gradient")]
+    sources.append((publish / "profile_compare.py").read_text().replace('w["', "w."))
+    used = {key for source in sources for key in re.findall(r"\bw\.(\w+)\b(?!\()", source)}
+    used |= {f"compare_{c}" for c in COMPARATORS}
+    used |= {f"compare_{g}_named" for g in ("kostra_group", "centrality")}
+    outcomes = ("higher", "lower", "similar", "better", "worse", "met", "not_met", "none")
+    used |= {f"compare_result_{o}" for o in outcomes}
+    reasons = ("suppressed", "missing", "no_interval", "comparator_suppressed",
+               "comparator_missing", "comparator_no_interval")  # fmt: skip
+    used |= {f"compare_reason_{r}" for r in reasons}
+    used |= {f"compare_method_{m}" for m in ("interval", "target", "difference")}
+    used |= {f"gradient_none_{r}" for r in ("hidden", "no_denominator", "invalid")}
+    words = strings()
+    assert used - set(words) == set()
+    assert all(set(words[key]) == {"nb", "nn", "en"} for key in used)
