@@ -26,7 +26,7 @@
       box.hidden = box.dataset.compare !== chosen;
     }
     // The indicator pages (../<id>.html#...) and the peers' profiles keep the choice.
-    for (const link of document.querySelectorAll('main a[href^="../"][href*=".html#"], main a.peer')) {
+    for (const link of document.querySelectorAll('main a[href^="../"][href*=".html#level="], main a.peer')) {
       carry(link, chosen);
     }
     document.body.dataset.compare = chosen;
