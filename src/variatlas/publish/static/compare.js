@@ -35,6 +35,8 @@
   }
   const interval = (lower, upper) => (Number.isFinite(lower) && Number.isFinite(upper) ? `${fmt(lower)}–${fmt(upper)}` : "");
 
+  const inWords = (text) => (text ? w.compare_interval.replace("{interval}", text) : "");
+
   function address() {
     return new URLSearchParams(location.hash.slice(1));
   }
@@ -132,10 +134,10 @@
     $("#compare-reading").textContent = a ? w.compare_area_reading
       .replace("{area}", a.area_name)
       .replace("{value}", fmt(a.value))
-      .replace("{area_interval}", interval(a.lower, a.upper) || "–")
+      .replace("{area_interval}", inWords(interval(a.lower, a.upper)))
       .replace("{comparator}", comparatorName(chosen, a.comparator_area, a.comparator_period))
       .replace("{comparator_value}", fmt(a.comparator_value))
-      .replace("{interval}", interval(a.comparator_lower, a.comparator_upper) || "–")
+      .replace("{interval}", inWords(interval(a.comparator_lower, a.comparator_upper)))
       .replace("{result}", resultWords(a.comparison, a.reason).toLocaleLowerCase(locale)) : w.compare_pick_area;
     $("#compare-method").textContent = `${w.compare_column_method}: ${w[`compare_method_${METHOD[chosen] || "interval"}`]}`;
     const sorted = [...shown].sort((x, y) => x.area_name.localeCompare(y.area_name, locale));
