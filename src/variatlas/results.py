@@ -25,15 +25,8 @@ NATION_CODE = "8888"
 COMPARATOR_NAMES = {"nation": "Norge", "data": "Alle områder i dataene"}
 """The name of the ``nation`` row: Norway, or all areas of a regional extract (comparator)."""
 LEVELS: tuple[str, ...] = (
-    "municipality",
-    "county",
-    "referral_area",
-    "dps",
-    "health_trust",
-    "region",
-    "kostra_group",
-    "centrality",
-    "nation",
+    *("municipality", "county", "referral_area", "dps", "health_trust", "region"),
+    *("kostra_group", "centrality", "nation"),
 )
 """Area levels. ``county`` (the 15 counties of 2024, by county number) and ``dps``
 (catchment areas of district psychiatric centres) come only from published figures:
@@ -195,14 +188,8 @@ VARIATION_FIELDS: tuple[Field, ...] = (
 )
 
 COMPARATORS: tuple[str, ...] = (
-    "nation",
-    "region",
-    "health_trust",
-    "referral_area",
-    "kostra_group",
-    "centrality",
-    "target",
-    "previous",
+    *("nation", "region", "health_trust", "referral_area", "kostra_group", "centrality"),
+    *("target", "previous"),
 )
 """What an area can be compared with, in the order offered (``COMPARISON_FIELDS``)."""
 
@@ -212,14 +199,7 @@ COMPARISON_FIELDS: tuple[Field, ...] = (
     Field("area", "string", "The area compared (code at its level).", required=True),
     PERIOD,
     SEX,
-    Field(
-        "comparator",
-        "string",
-        "What it is compared with: nation, region, health_trust, referral_area, "
-        "kostra_group, centrality, target or previous (its own previous period of the same "
-        "length, sharing no year).",
-        required=True,
-    ),
+    Field("comparator", "string", "One of: " + ", ".join(COMPARATORS) + ".", required=True),
     Field("comparator_level", "string", "The comparator's level (empty for a target)."),
     Field("comparator_area", "string", "The comparator's area code (empty for a target)."),
     Field("comparator_period", "string", "The comparator's period (empty for a target)."),
@@ -233,12 +213,7 @@ COMPARISON_FIELDS: tuple[Field, ...] = (
         "direction); met or not met against a target; not compared (see reason).",
         required=True,
     ),
-    Field(
-        "reason",
-        "string",
-        "Why not compared: suppressed, missing, no interval, comparator suppressed, "
-        "comparator missing, comparator no interval.",
-    ),
+    Field("reason", "string", "Why not compared (docs/methods.md, Comparisons)."),
     Field(
         "method",
         "string",
@@ -275,17 +250,8 @@ INEQUALITY_FIELDS: tuple[Field, ...] = (
     Field("rii", "number", "Relative index of inequality: the two ends' ratio."),
     Field("rii_lower", "number", "Lower limit of its simulated 95% confidence interval."),
     Field("rii_upper", "number", "Upper limit of its simulated 95% confidence interval."),
-    Field(
-        "value_type",
-        "string",
-        "How the values' standard errors were derived: rate (log), proportion (logit), other.",
-    ),
-    Field(
-        "reason",
-        "string",
-        "Empty, or why there is no slope: hidden (a class's value or population is hidden), "
-        "no denominator, invalid (a value or interval cannot enter the model).",
-    ),
+    Field("value_type", "string", "rate (log scale), proportion (logit) or other."),
+    Field("reason", "string", "Empty, or why no slope: hidden, no denominator, invalid."),
 )
 """The gradient of each municipality indicator across the centrality classes
 (``variatlas.variation.gradients``)."""

@@ -31,12 +31,19 @@ indicator, and each municipality's memberships.
             "kostra_group": {"groups": [["1", ...], ...]}   # by group number: no slope
           }
         },
-        "explained": {"2022-2024|all": {"centrality": 0.12, "need": 0.3}}
+        "explained": {"2022-2024|all": {"centrality": 0.12, "need": 0.3}},
+        "peers": {                                      # by "grouping|period|sex"
+          "kostra_group|2022-2024|all": {
+            "11": [14, 9, 71.2, 80.1, 84.0, 88.3, 97.5, ["1804", "5001"]]
+          }                                             # [members, published, lowest, q25,
+        }                                               #  median, q75, highest, best first]
       }
 
   Values are rounded to 4 significant digits. ``comparison`` and ``reason`` are the keys of
   ``variatlas.variation.comparators.OUTCOMES`` and ``REASONS``; a hidden comparator has a
-  null value.
+  null value. ``peers`` is ``variatlas.variation.peers.peer_summary``: the spread of each
+  peer group's published municipalities and, for an indicator with a direction, up to three
+  that do best (none otherwise).
 - ``atlas/memberships.json``: each municipality's groups, ``{"municipality": {"1804":
   {"region": "1", "referral_area": "3", "health_trust": "…", "kostra_group": "11",
   "kostra_group_name": "…", "centrality": "3", "centrality_index": 812}}, "names":
@@ -55,9 +62,11 @@ import pandas as pd
 
 from variatlas.disclosure import DisclosedResults
 from variatlas.geography import Geography, centrality, kostra_groups, peer_group_names
+from variatlas.indicators.model import Indicator
 from variatlas.results import COMPARATORS, is_suppressed
 from variatlas.variation import view_key
 from variatlas.variation.gradients import CENTRALITY_ORDER
+from variatlas.variation.peers import peer_summary
 
 DIGITS = 4
 """Significant digits of a value in the compact files."""
@@ -147,8 +156,17 @@ def _explained(summaries: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def _peers(indicator: Indicator, rows: pd.DataFrame) -> dict[str, Any]:
+    found: dict[str, dict[str, list[Any]]] = {}
+    for r in peer_summary(indicator, rows).itertuples(index=False):
+        spread = [rounded(getattr(r, c)) for c in ("lowest", "q25", "median", "q75", "highest")]
+        entry = [r.members, r.areas, *spread, [b for b in r.best.split(";") if b]]
+        found.setdefault(f"{r.grouping}|{r.period}|{r.sex}", {})[r.group] = entry
+    return found
+
+
 def compare_view(
-    indicator: str,
+    indicator: Indicator,
     rows: pd.DataFrame,
     compared: pd.DataFrame,
     slopes: pd.DataFrame,
@@ -157,11 +175,12 @@ def compare_view(
     """The compact comparisons and gradients of one indicator (the module's first shape)."""
     comparators, comparisons = _comparisons(compared)
     return {
-        "id": indicator,
+        "id": indicator.id,
         "comparators": comparators,
         "comparisons": comparisons,
         "inequality": _inequality(rows, slopes),
         "explained": _explained(summaries),
+        "peers": _peers(indicator, rows),
     }
 
 
@@ -198,7 +217,11 @@ def memberships(geography: Geography) -> dict[str, Any]:
 
 
 def write_peers(
-    disclosed: DisclosedResults, published: Iterable[str], folder: Path, geography: Geography
+    disclosed: DisclosedResults,
+    catalogue: Mapping[str, Indicator],
+    published: Iterable[str],
+    folder: Path,
+    geography: Geography,
 ) -> None:
     """``atlas/<id>.compare.json`` for each of the ``published`` indicators that has areas to
     compare, and ``atlas/memberships.json``."""
@@ -213,7 +236,7 @@ def write_peers(
         if compared.empty:
             continue
         view = compare_view(
-            indicator,
+            catalogue[indicator],
             rows_by[indicator],
             compared,
             slopes_by.get(indicator, disclosed.inequality.iloc[:0]),

@@ -104,7 +104,7 @@ def publish(
         write_atlas(
             disclosed, catalogue, downloads, new, geography, listing, marks=marks, computed=computed
         )
-        write_peers(disclosed, downloads, new, geography)
+        write_peers(disclosed, catalogue, downloads, new, geography)
         pages = write_documents(
             documents,
             disclosed,
