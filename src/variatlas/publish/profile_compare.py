@@ -150,7 +150,13 @@ def comparison_tables(
             )
         if lines:
             tables.append(
-                {"comparator": comparator, "label": w[f"compare_{comparator}"], "lines": lines}
+                {
+                    "comparator": comparator,
+                    "label": w[f"compare_{comparator}"],
+                    "lines": lines,
+                    # One method per comparator (variation.comparators.METHODS).
+                    "method": lines[0]["method"],
+                }
             )
     return tables
 
