@@ -150,10 +150,13 @@ def test_bodo_against_its_peers_and_its_areas_on_an_indicator_page(
     _compared(page, "referral_area")
     assert page.input_value("#compare") == "referral_area"
     assert "Nordland" in _bodo_row(page)[2]
-    # Changing the level keeps the comparator where the level has it.
+    # Changing the level keeps the comparator where the new level has it: a referral area
+    # too has a region, but no referral area of its own to be compared with.
+    _choose(page, "region")
     page.select_option("#level", "referral_area")
-    _compared(page, "referral_area")
-    assert "compare=referral_area" in page.url
+    _compared(page, "region")
+    assert "compare=region" in page.url and "level=referral_area" in page.url
+    assert "Helse Nord" in page.locator("#compare-table tr[data-area='3']").text_content()
     assert watched.problems == []
 
 
