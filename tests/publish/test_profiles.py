@@ -105,6 +105,8 @@ def _compare_tables(text: str) -> dict[str, list[re.Match[str]]]:
     found = {}
     for part in text.split('<div class="compare-table" data-compare="')[1:]:
         comparator = part[: part.index('"')]
+        if "<table" not in part.split("</div>")[0]:
+            continue  # the country's: the spine charts
         found[comparator] = list(COMPARE_ROW.finditer(part[: part.index("</table>")]))
     return found
 

@@ -115,7 +115,8 @@ def comparison_tables(
     """One table per comparator the area has: each indicator's value beside the comparator's
     value with its interval, the judgement and the method."""
     tables = []
-    for comparator in COMPARATORS:
+    # The country is the spine charts' comparator already: its table would repeat them.
+    for comparator in COMPARATORS[1:]:
         lines = []
         for entry in entries:
             row = found.get(f"{entry['id']}|{comparator}")

@@ -49,10 +49,11 @@
       name.scope = "row";
       name.textContent = p.label;
       row.append(name);
-      for (const value of [p.value, p.lower, p.upper]) {
+      for (const [n, value] of [p.value, p.lower, p.upper].entries()) {
         const cell = row.insertCell();
         cell.className = "number";
-        cell.textContent = value === null ? w.status_suppressed : fmt(value, places);
+        // A hidden class says so once, in its value's cell.
+        cell.textContent = value === null ? (n === 0 ? w.status_suppressed : "") : fmt(value, places);
         cell.dataset.raw = value ?? "";
       }
     }
@@ -101,11 +102,11 @@
       height: 320,
       marginLeft: 60,
       marginBottom: 50,
-      x: { label: w.gradient_axis, domain: points.map((p) => p.label) },
+      x: { label: w.gradient_axis, domain: points.map((p) => p.code) },
       y: { label: unit, grid: true, zero: true },
       marks: [
-        Plot.ruleX(shown.filter((p) => Number.isFinite(p.lower)), { x: "label", y1: "lower", y2: "upper", stroke: "#08306b", strokeWidth: 2 }),
-        Plot.dot(shown, { x: "label", y: "value", r: 5, fill: "#08306b", title: (p) => `${p.label}: ${fmt(p.value, places)} (${fmt(p.lower, places)}–${fmt(p.upper, places)})`, tip: true }),
+        Plot.ruleX(shown.filter((p) => Number.isFinite(p.lower)), { x: "code", y1: "lower", y2: "upper", stroke: "#08306b", strokeWidth: 2 }),
+        Plot.dot(shown, { x: "code", y: "value", r: 5, fill: "#08306b", title: (p) => `${p.label}: ${fmt(p.value, places)} (${fmt(p.lower, places)}–${fmt(p.upper, places)})`, tip: true }),
       ],
       ariaLabel: `${w.gradient_heading}: ${title}`,
     });
