@@ -747,6 +747,8 @@
       getJSON(`atlas/${id}.json`), getJSON("boundaries.geojson"), getJSON("atlas/areas.json"),
     ]);
     rows = records(view.rows);
+    // The comparisons (compare.js), loaded before the page says it is drawn.
+    if (document.atlasComparisonsFor) await document.atlasComparisonsFor(view);
     readAddress();
     initControls();
     addDownloads();

@@ -160,32 +160,39 @@
   }
 
   // The comparisons exist for indicators published for the levels that are compared
-  // (variation/comparators.py SUBJECT_LEVELS); fetched once, and shared with gradient.js.
+  // (variation/comparators.py SUBJECT_LEVELS): fetched once (atlas.js waits for them before it
+  // says the page is drawn), and shared with gradient.js.
   const SUBJECT_LEVELS = ["municipality", "referral_area", "health_trust"];
-  let asked = false;
+  let loading = null;
+
+  function load(atlas) {
+    if (loading) return loading;
+    places = atlas.decimals;
+    const has = atlas.levels.some((l) => SUBJECT_LEVELS.includes(l));
+    loading = (has ? fetch(`${root}atlas/${id}.compare.json`).then((r) => {
+      if (!r.ok) throw new Error(`atlas/${id}.compare.json: HTTP ${r.status}`);
+      return r.json();
+    }) : Promise.resolve({})).catch((error) => {
+      // The page draws without the comparisons; the console says why.
+      console.error(error);
+      return {};
+    }).then((data) => {
+      comparisons = data.comparisons || {};
+      document.atlasComparisons = data;
+      document.dispatchEvent(new Event("atlas:comparisons"));
+    });
+    return loading;
+  }
+  document.atlasComparisonsFor = load;
 
   function onView() {
     const shared = document.atlasView;
     if (!shared) return;
-    if (!asked) {
-      asked = true;
-      places = shared.view.decimals;
+    if (!values.size) {
       names = new Map(shared.rows.map((r) => [`${r.level}|${r.area}`, r.area_name]));
       values = new Map(shared.rows.map((r) => [`${r.level}|${r.area}|${r.period}|${r.sex}`, r]));
-      const has = shared.view.levels.some((l) => SUBJECT_LEVELS.includes(l));
-      const loading = has ? fetch(`${root}atlas/${id}.compare.json`).then((r) => {
-        if (!r.ok) throw new Error(`atlas/${id}.compare.json: HTTP ${r.status}`);
-        return r.json();
-      }) : Promise.resolve({});
-      loading.then((data) => {
-        comparisons = data.comparisons || {};
-        document.atlasComparisons = data;
-        document.dispatchEvent(new Event("atlas:comparisons"));
-        draw();
-      });
-      return;
     }
-    if (document.atlasComparisons) draw();
+    load(shared.view).then(draw);
   }
 
   $("#compare").addEventListener("change", choose);
