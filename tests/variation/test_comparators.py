@@ -207,3 +207,13 @@ def test_bodo_is_compared_with_its_region_referral_area_groups_and_last_period()
     area = found[found["level"] == "referral_area"]
     assert set(area["comparator"]) <= set(COMPARATORS) - {"kostra_group", "centrality"}
     assert "region" in set(area["comparator"])
+
+
+def test_an_area_whose_own_value_is_hidden_has_no_comparisons() -> None:
+    rows = _published()
+    hidden = (rows["area"] == "1804") & (rows["period"] == "2022-2024")
+    rows.loc[hidden, ["value", "lower", "upper"]] = np.nan
+    rows.loc[hidden, "flag"] = SUPPRESSED_FLAG
+    found = comparisons(NEUTRAL, rows, load_geography())
+    assert not ((found["area"] == "1804") & (found["period"] == "2022-2024")).any()
+    assert ((found["area"] == "1804") & (found["period"] == "2019-2021")).any()
