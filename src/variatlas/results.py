@@ -25,17 +25,19 @@ NATION_CODE = "8888"
 COMPARATOR_NAMES = {"nation": "Norge", "data": "Alle områder i dataene"}
 """The name of the ``nation`` row: Norway, or all areas of a regional extract (comparator)."""
 LEVELS: tuple[str, ...] = (
-    "municipality",
-    "county",
-    "referral_area",
-    "dps",
-    "health_trust",
-    "region",
-    "nation",
+    *("municipality", "county", "referral_area", "dps", "health_trust", "region"),
+    *("kostra_group", "centrality", "nation"),
 )
 """Area levels. ``county`` (the 15 counties of 2024, by county number) and ``dps``
 (catchment areas of district psychiatric centres) come only from published figures:
-patient-level data is placed by municipality and referral area, not by county or DPS."""
+patient-level data is placed by municipality and referral area, not by county or DPS.
+``kostra_group`` (SSB's KOSTRA groups 1–17) and ``centrality`` (SSB's centrality classes
+1 most central … 6 least) are peer groups of municipalities (``PEER_LEVELS``)."""
+PEER_LEVELS: tuple[str, ...] = ("kostra_group", "centrality")
+"""Levels whose areas are groups of municipalities alike rather than places: aggregated from
+the municipality cells like any level, but with no map, no variation summary of their own,
+and published for multi-year periods only (``variatlas.disclosure.control.publishable``).
+Area codes are the group's number as text ("1".."17", "1".."6")."""
 SEXES: tuple[str, ...] = ("all", "M", "F")
 CONFIDENCE = 0.95
 """The level of every published confidence interval."""
@@ -172,12 +174,87 @@ VARIATION_FIELDS: tuple[Field, ...] = (
     ),
     Field("need_explained", "number", "Share of the variation the need covariate explains."),
     Field(
+        "centrality_explained",
+        "number",
+        "Municipalities: share of the weighted between-municipality variance of the "
+        "published values that the centrality classes' means account for (eta squared).",
+    ),
+    Field(
         "comparator",
         "string",
         "What the areas are compared with: nation (Norway), or data (all areas in a "
         "regional extract).",
     ),
 )
+
+COMPARATORS: tuple[str, ...] = (
+    *("nation", "region", "health_trust", "referral_area", "kostra_group", "centrality"),
+    *("target", "previous"),
+)
+"""What an area can be compared with, in the order offered (``COMPARISON_FIELDS``)."""
+
+COMPARISON_FIELDS: tuple[Field, ...] = (
+    INDICATOR,
+    Field("level", "string", "Area level of the area compared.", required=True),
+    Field("area", "string", "The area compared (code at its level).", required=True),
+    PERIOD,
+    SEX,
+    Field("comparator", "string", "One of: " + ", ".join(COMPARATORS) + ".", required=True),
+    Field("comparator_level", "string", "The comparator's level (empty for a target)."),
+    Field("comparator_area", "string", "The comparator's area code (empty for a target)."),
+    Field("comparator_period", "string", "The comparator's period (empty for a target)."),
+    Field("comparator_value", "number", "The comparator's value (empty when hidden)."),
+    Field("comparator_lower", "number", "Lower limit of its 95% confidence interval."),
+    Field("comparator_upper", "number", "Upper limit of its 95% confidence interval."),
+    Field(
+        "comparison",
+        "string",
+        "higher, lower or similar (better, worse or similar for an indicator with a "
+        "direction); met or not met against a target; not compared (see reason).",
+        required=True,
+    ),
+    Field("reason", "string", "Why not compared (docs/methods.md, Comparisons)."),
+    Field(
+        "method",
+        "string",
+        "interval: the area's 95% confidence interval against the comparator's value "
+        "(Fingertips' comparison with a benchmark); target: the area's value against the "
+        "target; difference: the difference of two independent estimates, z test at 95% "
+        "(Altman and Bland 2003).",
+        required=True,
+    ),
+)
+"""Each published area (municipality, referral area, health trust) against its comparators
+(``variatlas.variation.comparators``), computed from published values only."""
+
+INEQUALITY_FIELDS: tuple[Field, ...] = (
+    INDICATOR,
+    PERIOD,
+    SEX,
+    Field(
+        "grouping",
+        "string",
+        "The ordered groups: centrality (SSB's classes, least central 6 first, most "
+        "central 1 last). The groups' own values are the results at that level.",
+        required=True,
+    ),
+    Field("groups", "integer", "Groups with a published value.", required=True),
+    Field(
+        "sii",
+        "number",
+        "Slope index of inequality: the modelled value at the most central end of the "
+        "population minus that at the least central end (PHE's method).",
+    ),
+    Field("sii_lower", "number", "Lower limit of its simulated 95% confidence interval."),
+    Field("sii_upper", "number", "Upper limit of its simulated 95% confidence interval."),
+    Field("rii", "number", "Relative index of inequality: the two ends' ratio."),
+    Field("rii_lower", "number", "Lower limit of its simulated 95% confidence interval."),
+    Field("rii_upper", "number", "Upper limit of its simulated 95% confidence interval."),
+    Field("value_type", "string", "rate (log scale), proportion (logit) or other."),
+    Field("reason", "string", "Empty, or why no slope: hidden, no denominator, invalid."),
+)
+"""The gradient of each municipality indicator across the centrality classes
+(``variatlas.variation.gradients``)."""
 
 RESULT_COLUMNS: list[str] = [f.name for f in RESULT_FIELDS]
 NUMERIC_COLUMNS: list[str] = [f.name for f in RESULT_FIELDS if f.type == "number"]

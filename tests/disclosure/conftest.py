@@ -1,7 +1,8 @@
 """An attacker of a publication, written apart from ``variatlas.disclosure`` (the ``attack``
 and ``intruder`` fixtures).
 
-The attacker knows the published cells, the hierarchy of areas (from the geography), that
+The attacker knows the published cells, the hierarchy of areas (from the geography, with
+the municipalities' KOSTRA groups and centrality classes), that
 both sexes are men plus women and that a 3-year period is its three years, and (the worst
 case) which of those sums hold exactly in the true counts. For every hidden count it solves
 two linear programmes (scipy's HiGHS, counts ≥ 0) for the least and the most it can be.
@@ -25,7 +26,7 @@ import pytest
 from scipy.optimize import linprog
 from scipy.sparse import lil_matrix
 
-from variatlas.geography import Geography
+from variatlas.geography import Geography, centrality, kostra_groups
 
 Key = tuple[str, str, str, str]
 Sum = tuple[Key, list[Key]]
@@ -45,6 +46,14 @@ def _groups(geography: Geography) -> dict[tuple[str, str], dict[str, list[str]]]
     for row in geography.trusts.itertuples():
         if row.region:
             groups[("health_trust", "region")][row.region].append(row.code)
+    # Peer groups, from SSB's classifications as shipped: a reader can add up a KOSTRA
+    # group's or a centrality class's municipalities as well as a region's.
+    for row in kostra_groups().dropna(subset=["kostra_group"]).itertuples():
+        groups[("municipality", "kostra_group")][str(int(row.kostra_group))].append(
+            row.municipality
+        )
+    for row in centrality().itertuples():
+        groups[("municipality", "centrality")][str(row.centrality_class)].append(row.municipality)
     return groups
 
 

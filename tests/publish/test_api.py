@@ -185,7 +185,7 @@ def test_the_openapi_document_names_every_indicator_id(client: TestClient, site:
     published = {i["id"] for i in json.loads((site / "catalogue.json").read_text())["indicators"]}
     paths = client.get("/api/openapi.json").json()["paths"]
     routes = [p for p in paths if "{indicator_id}" in p]
-    assert len(routes) == 4
+    assert len(routes) == 5
     for route in routes:
         (parameter,) = [p for p in paths[route]["get"]["parameters"] if p["in"] == "path"]
         assert set(parameter["schema"]["enum"]) == published, route
@@ -234,3 +234,73 @@ def test_the_api_and_the_atlas_say_where_each_definition_comes_from(
     assert "A variant of the official definition" in page
     norsk = (site / "nb" / "cancer_surgery_survival_30d.html").read_text(encoding="utf-8")
     assert "Vår egen definisjon" in norsk
+
+
+def test_compare_returns_each_areas_comparators_with_their_values(
+    client: TestClient, site: Path
+) -> None:
+    """Bodø (1804) against its KOSTRA group and region: the comparator's published row is
+    the value given, and the comparison follows from the area's interval."""
+    answer = client.get(
+        "/api/indicators/hpv_vaccination/results",
+        params=[
+            ("level", "municipality"),
+            ("area", "1804"),
+            ("period", "2022-2024"),
+            ("compare", "kostra_group,region"),
+            ("compare", "previous"),
+        ],
+    )
+    assert answer.status_code == 200
+    body = answer.json()
+    found = {c["comparator"]: c for c in body["comparisons"]}
+    assert set(found) == {"kostra_group", "region", "previous"}
+    published = pd.read_parquet(site / "data" / "results.parquet")
+    published = published[published["indicator"] == "hpv_vaccination"].set_index(
+        ["level", "area", "period", "sex"]
+    )
+    (row,) = body["rows"]
+    for name, level, area in (("kostra_group", "kostra_group", "11"), ("region", "region", "1")):
+        compared = found[name]
+        assert (compared["comparator_level"], compared["comparator_area"]) == (level, area)
+        other = published.loc[(level, area, "2022-2024", "all")]
+        if compared["comparison"] == "not compared":
+            assert compared["reason"]
+            continue
+        assert compared["comparator_value"] == pytest.approx(other["value"])
+        assert compared["method"] == "interval"
+        if row["lower"] > other["value"]:
+            assert compared["comparison"] in ("higher", "better")
+        elif row["upper"] < other["value"]:
+            assert compared["comparison"] in ("lower", "worse")
+        else:
+            assert compared["comparison"] == "similar"
+    assert found["previous"]["comparator_period"] == "2019-2021"
+    assert found["previous"]["method"] == "difference"
+    plain = client.get("/api/indicators/hpv_vaccination/results", params={"area": "1804"}).json()
+    assert "comparisons" not in plain
+
+
+def test_an_unknown_comparator_is_one_sentence_naming_the_known_ones(client: TestClient) -> None:
+    answer = client.get(
+        "/api/indicators/hpv_vaccination/results", params={"compare": "kostra,region"}
+    )
+    assert answer.status_code == 400
+    message = answer.json()["error"]["message"]
+    assert "'kostra'" in message and "kostra_group" in message and "centrality" in message
+    assert message.count(".") == 1 and message.endswith(".")
+
+
+def test_the_inequality_endpoint_gives_the_centrality_slope_and_the_groups(
+    client: TestClient, site: Path
+) -> None:
+    body = client.get(
+        "/api/indicators/hpv_vaccination/inequality", params={"period": "2022-2024"}
+    ).json()
+    (slope,) = body["rows"]
+    assert slope["grouping"] == "centrality" and slope["sex"] == "all"
+    assert slope["reason"] or slope["sii_lower"] <= slope["sii"] <= slope["sii_upper"]
+    levels = {g["level"] for g in body["groups"]}
+    assert levels == {"centrality", "kostra_group"}
+    written = pd.read_csv(site / "data" / "inequality.csv", dtype={"period": str})
+    assert "hpv_vaccination" in set(written["indicator"])

@@ -92,3 +92,26 @@ def test_one_process_and_two_workers_write_the_same_files(
         p for p in one if (tmp_path / "1" / p).read_bytes() != (tmp_path / "2" / p).read_bytes()
     ]
     assert different == []
+
+
+def test_comparisons_and_inequality_are_resources_with_their_own_columns(site: Path) -> None:
+    """comparisons.csv and inequality.csv (validated with the rest above) hold what their
+    Table Schemas declare, and area codes keep their zeros."""
+    from variatlas.results import COMPARATORS, COMPARISON_FIELDS, INEQUALITY_FIELDS
+
+    package = json.loads((site / "datapackage.json").read_text())
+    resources = {r["name"]: r for r in package["resources"]}
+    for name, fields in (("comparisons", COMPARISON_FIELDS), ("inequality", INEQUALITY_FIELDS)):
+        declared = [f["name"] for f in resources[name]["schema"]["fields"]]
+        assert declared == [f.name for f in fields]
+        written = pd.read_csv(site / resources[name]["path"], dtype=str, keep_default_na=False)
+        assert list(written.columns) == declared
+        assert len(written) > 0, name
+    compared = pd.read_csv(site / "data" / "comparisons.csv", dtype=str, keep_default_na=False)
+    assert set(compared["comparator"]) <= set(COMPARATORS)
+    assert {"kostra_group", "centrality", "previous"} <= set(compared["comparator"])
+    oslo = compared[(compared["level"] == "municipality") & (compared["area"] == "0301")]
+    assert len(oslo) > 0
+    hidden = compared["comparison"] == "not compared"
+    assert (compared.loc[hidden, "reason"] != "").all()
+    assert (compared.loc[~hidden, "reason"] == "").all()

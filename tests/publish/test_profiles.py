@@ -91,3 +91,82 @@ def test_places_to_learn_from_say_so_on_their_own_profile(site: Path, disclosed)
             box = text[text.index('id="learn-from"') : text.index("</section>")]
             title = str(escape(catalogue[summary["indicator"]].title.en))
             assert title in box, (page, summary["indicator"])
+
+
+COMPARE_ROW = re.compile(
+    r'<tr data-indicator="(?P<id>\w+)"><th scope="row"[^>]*>.*?</th><td class="number">[^<]*</td>'
+    r"<td>(?P<name>[^<]*)</td><td class=\"number\">(?P<value>[^<]*)</td>",
+    re.S,
+)
+
+
+def _compare_tables(text: str) -> dict[str, list[re.Match[str]]]:
+    """A profile's comparison tables: comparator → its rows."""
+    found = {}
+    for part in text.split('<div class="compare-table" data-compare="')[1:]:
+        comparator = part[: part.index('"')]
+        if "<table" not in part.split("</div>")[0]:
+            continue  # the country's: the spine charts
+        found[comparator] = list(COMPARE_ROW.finditer(part[: part.index("</table>")]))
+    return found
+
+
+def _written(text: str, lang: str) -> str:
+    """A number as a page in ``lang`` writes it, as Python reads one."""
+    if lang == "en":
+        return text.replace(",", "")
+    return text.replace("\u00a0", "").replace("−", "-").replace(",", ".")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_bodos_profile_compares_it_with_each_comparator_it_has(site: Path, disclosed, lang) -> None:
+    """Bodø against its region, health trust, referral area, KOSTRA group, centrality class,
+    target and previous period: every table has the comparisons' value of the profile's view,
+    and a hidden comparator shows no value."""
+    text = (site / lang / "areas" / "municipality-1804.html").read_text(encoding="utf-8")
+    comparisons = disclosed.comparisons
+    bodo = comparisons[
+        (comparisons["level"] == "municipality")
+        & (comparisons["area"] == "1804")
+        & (comparisons["sex"] == "all")
+    ]
+    tables = _compare_tables(text)
+    assert {"region", "referral_area", "kostra_group", "centrality"} <= set(tables)
+    w = strings()
+    expected_names = {
+        "kostra_group": w["compare_kostra_group_named"][lang].format(code="11"),
+        "centrality": w["compare_centrality_named"][lang].format(code="3"),
+    }
+    checked = 0
+    for comparator, rows in tables.items():
+        assert rows, comparator
+        for row in rows:
+            found = bodo[(bodo["indicator"] == row["id"]) & (bodo["comparator"] == comparator)]
+            profile_period = found["period"].max()  # the latest 3-year period, as the profile
+            cell = found[found["period"] == profile_period].iloc[0]
+            if comparator in expected_names:
+                assert row["name"] == expected_names[comparator]
+            if np.isfinite(cell["comparator_value"]):
+                shown = _written(row["value"], lang)
+                places = len(shown.split(".")[1]) if "." in shown else 0
+                assert float(shown) == pytest.approx(
+                    cell["comparator_value"], abs=0.5 * 10**-places + 1e-9
+                ), (comparator, row["id"])
+            else:
+                assert row["value"] == "–", (comparator, row["id"])
+            checked += 1
+    assert checked > 100
+    assert w["peers_heading"][lang] in text and 'id="best-peers"' in text
+
+
+def test_every_indicator_with_compared_levels_has_its_comparisons_for_the_page(site: Path) -> None:
+    """compare.js asks for atlas/<id>.compare.json where the page has a level that is compared
+    (municipalities, referral areas, health trusts): it must be there, or the page reports an
+    error."""
+    subject = {"municipality", "referral_area", "health_trust"}
+    for path in (site / "atlas").glob("*.json"):
+        if path.name.count(".") > 1 or path.stem in ("areas", "areas-index", "memberships"):
+            continue
+        view = json.loads(path.read_text(encoding="utf-8"))
+        if subject & set(view["levels"]):
+            assert (path.parent / f"{path.stem}.compare.json").exists(), path.stem

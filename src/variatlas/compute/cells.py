@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from variatlas.geography import peer_groups
 from variatlas.indicators.model import Indicator
-from variatlas.results import LEVELS, NATION_CODE, SEXES
+from variatlas.results import LEVELS, NATION_CODE, PEER_LEVELS, SEXES
 
 
 def periods(years: list[int], window: int = 3) -> list[tuple[str, list[int]]]:
@@ -31,6 +32,16 @@ def level_column(level: str, indicator: Indicator) -> str | None:
     if level == "region":
         return "hospital_region" if indicator.attribution == "treating_trust" else "region"
     return level
+
+
+def with_peer_groups(cells: pd.DataFrame) -> pd.DataFrame:
+    """``cells`` with the KOSTRA group and centrality class of their municipality (missing
+    where it has none: Haram has no KOSTRA group), where they have a municipality."""
+    if "municipality" not in cells.columns:
+        return cells
+    groups = peer_groups()
+    codes = cells["municipality"]
+    return cells.assign(**{level: codes.map(groups[level]) for level in PEER_LEVELS})
 
 
 def levels_for(indicator: Indicator, columns: set[str]) -> list[str]:
@@ -69,9 +80,9 @@ def slices(
         ],
         columns=["period", "year"],
     )
-    expanded = cells.merge(mapping, on="year")
+    expanded = with_peer_groups(cells.merge(mapping, on="year"))
     has_sex = "sex" in cells and cells["sex"].isin(["M", "F"]).any()
-    for level in levels_for(indicator, set(cells.columns)):
+    for level in levels_for(indicator, set(expanded.columns)):
         column = level_column(level, indicator)
         frame = expanded.assign(area=NATION_CODE if column is None else expanded[column])
         frame = frame[frame["area"].notna()]

@@ -29,7 +29,7 @@ from variatlas.disclosure.releases import Earlier
 from variatlas.disclosure.suppression import primary, secondary
 from variatlas.disclosure.widen import more_room
 from variatlas.geography import Geography
-from variatlas.results import NUMERIC_COLUMNS, SUPPRESSED_FLAG
+from variatlas.results import NUMERIC_COLUMNS, PEER_LEVELS, SUPPRESSED_FLAG
 
 HIDDEN_WITH_A_COUNT = [
     "numerator",
@@ -306,9 +306,12 @@ def publishable(results: pd.DataFrame) -> pd.Series:
     Men and women separately only for 3-year periods; municipalities only for 3-year periods
     and both sexes together. Single years by sex, and small municipalities by year, would be
     mostly suppressed, and what remained would tie every cell to every other through the
-    relations between years, sexes and areas.
+    relations between years, sexes and areas. The peer groups of municipalities (KOSTRA
+    groups, centrality classes) as their municipalities, the views they are compared in:
+    their single years and sexes would add cells tied to the regions' and the country's and
+    take nothing a comparison uses, at the cost of more hidden cells.
     """
-    municipal = results["level"] == "municipality"
+    municipal = results["level"].isin(("municipality", *PEER_LEVELS))
     multi_year = results["period"].astype(str).str.contains("-")
     both = results["sex"] == "all"
     return (multi_year | both) & (~municipal | (multi_year & both))

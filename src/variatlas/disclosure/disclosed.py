@@ -9,6 +9,10 @@ from typing import Any
 import pandas as pd
 
 from variatlas.disclosure.relations import Cell, Relation
+from variatlas.results import COMPARISON_FIELDS, INEQUALITY_FIELDS
+
+COMPARISON_COLUMNS = [f.name for f in COMPARISON_FIELDS]
+INEQUALITY_COLUMNS = [f.name for f in INEQUALITY_FIELDS]
 
 _TOKEN = object()
 
@@ -56,6 +60,8 @@ class DisclosedResults:
         details: Mapping[str, IndicatorDisclosure],
         figures: Mapping[str, dict[str, dict[str, Any]]],
         *,
+        comparisons: pd.DataFrame | None = None,
+        inequality: pd.DataFrame | None = None,
         _token: object = None,
     ) -> None:
         if _token is not _TOKEN:
@@ -67,6 +73,16 @@ class DisclosedResults:
         self.figures = dict(figures)
         """Per indicator, what the atlas draws of each view (``variation.view_figures``),
         computed from the published cells only."""
+        self.comparisons = (
+            comparisons if comparisons is not None else pd.DataFrame(columns=COMPARISON_COLUMNS)
+        )
+        """Each published area against its comparators (``variation.comparators``; the
+        columns of ``results.COMPARISON_FIELDS``), from the published cells only."""
+        self.inequality = (
+            inequality if inequality is not None else pd.DataFrame(columns=INEQUALITY_COLUMNS)
+        )
+        """The gradient across centrality classes per indicator, period and sex
+        (``variation.gradients``; ``results.INEQUALITY_FIELDS``)."""
 
     @property
     def thresholds(self) -> dict[str, float]:

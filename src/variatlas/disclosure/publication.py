@@ -19,7 +19,10 @@ from variatlas.disclosure.disclosed import _TOKEN, DisclosedResults, IndicatorDi
 from variatlas.disclosure.releases import Earlier, Release, across, distinct, linked_releases
 from variatlas.geography import Geography
 from variatlas.indicators.model import Indicator
+from variatlas.results import COMPARISON_FIELDS, INEQUALITY_FIELDS, Field
 from variatlas.variation import summarise, view_figures, with_shrinkage
+from variatlas.variation.comparators import comparisons
+from variatlas.variation.gradients import inequality
 from variatlas.workers import mapped, worth_workers
 
 
@@ -39,11 +42,14 @@ class _Done:
     detail: IndicatorDisclosure
     summary: pd.DataFrame
     figures: dict[str, dict[str, Any]]
+    comparisons: pd.DataFrame
+    inequality: pd.DataFrame
 
 
 def _disclose_one(work: _Work) -> _Done:
-    """One indicator's suppression, its stable estimates, summaries and figures (a worker's
-    task: see ``variatlas.workers``)."""
+    """One indicator's suppression, its stable estimates, summaries and figures, its areas
+    against their comparators and its gradient across centrality classes, all from the
+    published cells (a worker's task: see ``variatlas.workers``)."""
     indicator, frame, earlier = work.indicator, work.results, work.variation
     bounded, persons = complement_rule(indicator)
     detail = protect(
@@ -68,7 +74,15 @@ def _disclose_one(work: _Work) -> _Done:
     summary["need_explained"] = [
         carried.get((r.level, r.period, r.sex), np.nan) for r in summary.itertuples()
     ]
-    return _Done(indicator.id, safe, detail, summary, view_figures(indicator, safe, summary))
+    return _Done(
+        indicator.id,
+        safe,
+        detail,
+        summary,
+        view_figures(indicator, safe, summary),
+        comparisons(indicator, safe, work.geography),
+        inequality(indicator, safe),
+    )
 
 
 def disclose(
@@ -109,6 +123,7 @@ def disclose(
         for name, frame in results.groupby("indicator", sort=False)
     ]
     disclosed, summaries, details, figures = [], [], {}, {}
+    compared, gradients = [], []
     for done in mapped(_disclose_one, work, parallel=worth_workers(len(results))):
         if on_indicator is not None:
             on_indicator(done.indicator)
@@ -116,6 +131,8 @@ def disclose(
         summaries.append(done.summary)
         details[done.indicator] = done.detail
         figures[done.indicator] = done.figures
+        compared.append(done.comparisons)
+        gradients.append(done.inequality)
     public = pd.concat(disclosed, ignore_index=True) if disclosed else results.iloc[:0]
     summary_table = pd.concat(summaries, ignore_index=True) if summaries else variation.iloc[:0]
     record = dict(provenance)
@@ -133,4 +150,20 @@ def disclose(
     if releases:
         control["earlier_releases"] = across(releases, details.values(), definitions)
     record["disclosure"] = control
-    return DisclosedResults(public, summary_table, record, details, figures, _token=_TOKEN)
+    return DisclosedResults(
+        public,
+        summary_table,
+        record,
+        details,
+        figures,
+        comparisons=_stacked(compared, COMPARISON_FIELDS),
+        inequality=_stacked(gradients, INEQUALITY_FIELDS),
+        _token=_TOKEN,
+    )
+
+
+def _stacked(frames: list[pd.DataFrame], fields: tuple[Field, ...]) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=[f.name for f in fields])
+    return pd.concat(frames, ignore_index=True)

@@ -3,7 +3,8 @@
 For one indicator and one count (numerator or denominator), cells are identified by
 (level, area, period, sex). Candidate relations are "total = sum of parts":
 across the area hierarchy (municipality → referral area → region → nation, and trusts →
-region → nation), across sexes (all = M + F) and across periods (a 3-year period = its
+region → nation), municipalities into their peer groups (KOSTRA group, centrality class) and
+those into the nation, across sexes (all = M + F) and across periods (a 3-year period = its
 years). A candidate is kept only if the computed counts satisfy it exactly, so the list is
 what the numbers really allow, whatever the attribution of the indicator.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from variatlas.geography import NATION_CODE, Geography
+from variatlas.geography import NATION_CODE, Geography, peer_groups
 
 Cell = tuple[str, ...]
 """(level, area, period, sex); in the system of all counts of one indicator
@@ -61,6 +62,11 @@ def _memberships(geography: Geography) -> dict[tuple[str, str], dict[str, list[s
         # districts), as a reader who finds it exact would use it.
         if isinstance(row.referral_area, str) and row.referral_area:
             found[("municipality", "referral_area")][row.referral_area].append(row.municipality)
+    # Peer groups of municipalities: a KOSTRA group that differs from a region, another
+    # group or the country by one small municipality would give it away by subtraction.
+    for level, groups in peer_groups().items():
+        for municipality, group in groups.items():
+            found[("municipality", level)][group].append(municipality)
     for row in geography.referral_areas.itertuples():
         found[("referral_area", "region")][row.region].append(row.code)
     for row in geography.trusts.itertuples():

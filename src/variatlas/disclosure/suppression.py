@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Set
 
 from variatlas.disclosure.relations import Cell, Relation, least, relations_by_cell, room
+from variatlas.results import PEER_LEVELS
 
 
 def primary(values: dict[Cell, float], threshold: float) -> set[Cell]:
@@ -16,7 +17,12 @@ def _choose(
     relation: Relation, values: dict[Cell, float], suppressed: set[Cell], needed: float
 ) -> Cell:
     """The published part to suppress next: the smallest that gives the hidden parts the
-    room still ``needed``, else the largest; the total when every part is hidden."""
+    room still ``needed``, else the largest; the total when every part is hidden, or when it
+    is a peer group's (``PEER_LEVELS``): a KOSTRA group or centrality class is a comparator,
+    and hiding it costs less than hiding one more municipality, which would pull its
+    referral area's and region's relations along."""
+    if relation.total[-4] in PEER_LEVELS and relation.total not in suppressed:
+        return relation.total
     parts = [c for c in relation.parts if c not in suppressed]
     if not parts:
         return relation.total

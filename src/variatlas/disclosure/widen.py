@@ -29,9 +29,17 @@ from scipy.sparse import csr_matrix
 from variatlas.disclosure.audit import Exposure, Floors, _highs, equalities
 from variatlas.disclosure.relations import Cell, Relation, least
 
-LEVEL_WEIGHT = {"nation": 1000.0, "region": 50.0, "health_trust": 10.0, "referral_area": 10.0}
+LEVEL_WEIGHT = {
+    "nation": 1000.0,
+    "region": 50.0,
+    "health_trust": 10.0,
+    "referral_area": 10.0,
+    "kostra_group": 0.5,
+    "centrality": 0.5,
+}
 """What hiding a cell of a level costs beside a municipality's (1): the atlas is read by
-referral area, trust and region first."""
+referral area, trust and region first. A peer group (KOSTRA group, centrality class) is a
+comparator, not a place: it is hidden before a municipality is."""
 VIEW_WEIGHT = 5.0
 """And a figure of three years and both sexes beside a single year's or one sex's: the atlas
 opens on those, the others are its detail."""

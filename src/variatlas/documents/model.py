@@ -21,7 +21,15 @@ from variatlas.results import LEVELS
 
 Language = Literal["nb", "nn", "en"]
 Level = Literal[
-    "municipality", "county", "referral_area", "dps", "health_trust", "region", "nation"
+    "municipality",
+    "county",
+    "referral_area",
+    "dps",
+    "health_trust",
+    "region",
+    "kostra_group",
+    "centrality",
+    "nation",
 ]
 assert get_args(Level) == LEVELS, "the levels of the results contract"
 FigureKind = Literal["map", "bars", "trend", "funnel", "table"]

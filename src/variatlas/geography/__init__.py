@@ -20,6 +20,8 @@ from variatlas.geography.classifications import (
     commuting_regions,
     kostra_group_names,
     kostra_groups,
+    peer_group_names,
+    peer_groups,
 )
 from variatlas.geography.maps import county_boundaries, dps_boundaries, municipality_boundaries
 
@@ -38,4 +40,6 @@ __all__ = [
     "kostra_groups",
     "load_geography",
     "municipality_boundaries",
+    "peer_group_names",
+    "peer_groups",
 ]

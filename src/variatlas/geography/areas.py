@@ -77,6 +77,10 @@ class Coverage:
     def covers(self, level: str, area: str) -> bool:
         if self.national or level in ("nation", "health_trust"):
             return True
+        if level in ("kostra_group", "centrality"):
+            # Peer groups lie all over the country: a regional extract holds part of one,
+            # which is not the group.
+            return False
         found = {
             "municipality": self.municipalities,
             "referral_area": self.referral_areas,
@@ -213,6 +217,9 @@ class Geography:
 
     def area_names(self) -> dict[str, dict[str, str]]:
         """Level → area code → display name, for every level of the results."""
+        # The classifications read the municipalities' names from this module.
+        from variatlas.geography.classifications import peer_group_names
+
         return {
             "municipality": dict(
                 zip(self.municipalities["municipality"], self.municipalities["name"], strict=True)
@@ -230,6 +237,7 @@ class Geography:
                 f["properties"]["code"]: f["properties"]["name"]
                 for f in county_boundaries()["features"]
             },
+            **peer_group_names(),
             "nation": {NATION_CODE: "Norge"},
         }
 

@@ -135,3 +135,36 @@ def commuting_regions() -> pd.DataFrame:
     through the municipality history.
     """
     return _commuting().copy()
+
+
+PEER_LEVEL_NAMES = {"kostra_group": "KOSTRA-gruppe", "centrality": "Sentralitetsklasse"}
+"""The name of a peer group's area (in Norwegian, like the other area names), before its
+number: "KOSTRA-gruppe 5", "Sentralitetsklasse 6"."""
+
+
+@cache
+def peer_groups() -> dict[str, dict[str, str]]:
+    """Peer level → municipality (2024 code) → the group it belongs to, as text: its KOSTRA
+    group ("1".."17") and its centrality class ("1" most central … "6" least). A municipality
+    whose KOSTRA group cannot be known (Haram) is in no KOSTRA group."""
+    groups = _kostra().dropna(subset=["kostra_group"])
+    classes = _centrality()
+    return {
+        "kostra_group": dict(
+            zip(groups["municipality"], groups["kostra_group"].astype(int).astype(str), strict=True)
+        ),
+        "centrality": dict(
+            zip(classes["municipality"], classes["centrality_class"].astype(str), strict=True)
+        ),
+    }
+
+
+def peer_group_names() -> dict[str, dict[str, str]]:
+    """Peer level → group code → the group's area name (``PEER_LEVEL_NAMES``)."""
+    return {
+        "kostra_group": {
+            str(g): f"{PEER_LEVEL_NAMES['kostra_group']} {g}"
+            for g in kostra_group_names()["kostra_group"]
+        },
+        "centrality": {str(c): f"{PEER_LEVEL_NAMES['centrality']} {c}" for c in CENTRALITY_CLASSES},
+    }

@@ -19,7 +19,15 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from variatlas.results import RESULT_FIELDS, VARIATION_FIELDS, Field, python_type
+from variatlas.results import (
+    COMPARISON_FIELDS,
+    INEQUALITY_FIELDS,
+    PEER_LEVELS,
+    RESULT_FIELDS,
+    VARIATION_FIELDS,
+    Field,
+    python_type,
+)
 
 KEPT_ANSWERS = 4096
 """Answers kept per kind; the demo's every level × period × sex of every indicator is ~3,000."""
@@ -93,14 +101,22 @@ class Answers:
     """The answers of one publication's results and variation."""
 
     def __init__(
-        self, results: pd.DataFrame, variation: pd.DataFrame, release: str | None = None
+        self,
+        results: pd.DataFrame,
+        variation: pd.DataFrame,
+        release: str | None = None,
+        comparisons: pd.DataFrame | None = None,
+        inequality: pd.DataFrame | None = None,
     ) -> None:
         self.release = release
         """The release the answers are of (said in each answer)."""
         self._results = _by_indicator(results)
         self._variation = _by_indicator(variation)
+        self._comparisons = _by_indicator(comparisons) if comparisons is not None else {}
+        self._inequality = _by_indicator(inequality) if inequality is not None else {}
         self.results = lru_cache(maxsize=KEPT_ANSWERS)(self._results_answer)
         self.variation = lru_cache(maxsize=KEPT_ANSWERS)(self._variation_answer)
+        self.inequality = lru_cache(maxsize=KEPT_ANSWERS)(self._inequality_answer)
 
     def _results_answer(
         self,
@@ -109,15 +125,47 @@ class Answers:
         area: str | None,
         period: str | None,
         sex: str | None,
+        compare: tuple[str, ...] = (),
     ) -> Answer:
-        """The results of ``indicator`` that match, as ``{"indicator", "count", "rows"}``;
-        ``AreaNotFound`` when it has none for ``area``."""
+        """The results of ``indicator`` that match, as ``{"indicator", "count", "rows"}``,
+        with ``compare`` (comparators) also ``"comparisons"``: the matching rows' comparisons
+        with those comparators; ``AreaNotFound`` when it has none for ``area``."""
         frame = _matching(self._results.get(indicator, _NONE), level=level, area=area)
         if area is not None and frame.empty:
             raise AreaNotFound(area)
         rows = _records(_matching(frame, period=period, sex=sex), RESULT_FIELDS)
+        document: dict[str, Any] = {
+            "indicator": indicator,
+            "release": self.release,
+            "count": len(rows),
+            "rows": rows,
+        }
+        if compare:
+            found = _matching(
+                self._comparisons.get(indicator, _NONE),
+                level=level,
+                area=area,
+                period=period,
+                sex=sex,
+            )
+            found = found[found["comparator"].isin(compare)] if "comparator" in found else found
+            document["comparisons"] = _records(found, COMPARISON_FIELDS)
+        return Answer.of(document)
+
+    def _inequality_answer(self, indicator: str, period: str | None, sex: str | None) -> Answer:
+        """The gradient of ``indicator`` across centrality classes (``"rows"``) and the
+        classes' and KOSTRA groups' own results (``"groups"``), as ``{"indicator", "rows",
+        "groups"}``."""
+        slopes = _matching(self._inequality.get(indicator, _NONE), period=period, sex=sex)
+        results = self._results.get(indicator, _NONE)
+        groups = _matching(results[results["level"].isin(PEER_LEVELS)], period=period, sex=sex)
         return Answer.of(
-            {"indicator": indicator, "release": self.release, "count": len(rows), "rows": rows}
+            {
+                "indicator": indicator,
+                "release": self.release,
+                "rows": _records(slopes, INEQUALITY_FIELDS),
+                "groups": _records(groups, RESULT_FIELDS),
+            }
         )
 
     def _variation_answer(

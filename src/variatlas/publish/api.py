@@ -19,27 +19,26 @@ from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParameter
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, create_model
-from pydantic import Field as PydanticField
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from variatlas import __version__
 from variatlas.publish.answers import Answer, Answers, AreaNotFound
 from variatlas.publish.apidocs import add_docs
+from variatlas.publish.apimodels import (
+    ERRORS,
+    Area,
+    Downloads,
+    IndicatorSummary,
+    Inequality,
+    Results,
+    Theme,
+    Variation,
+)
 from variatlas.publish.archive import ReleasesRouting
 from variatlas.publish.release_api import Chosen, ReleaseChoice, add_releases
 from variatlas.publish.releases import ReleaseNotFound, ReleaseStore
 from variatlas.publish.serving import Served, SiteFiles, is_api, not_found_page
-from variatlas.results import (
-    COMPARATOR_NAMES,
-    LEVELS,
-    NATION_CODE,
-    RESULT_FIELDS,
-    SEXES,
-    VARIATION_FIELDS,
-    Field,
-    python_type,
-)
+from variatlas.results import COMPARATOR_NAMES, COMPARATORS, LEVELS, NATION_CODE, SEXES
 
 
 def _one_of(values: tuple[str, ...]) -> Any:
@@ -51,103 +50,17 @@ def _one_of(values: tuple[str, ...]) -> Any:
     )
 
 
-class ErrorBody(BaseModel):
-    status: int
-    message: str
-
-
-class Error(BaseModel):
-    error: ErrorBody
-
-
-class Text(BaseModel):
-    nb: str
-    en: str
-
-
-class Conformance(BaseModel):
-    """Where the definition comes from: official, a variant (what differs) or our own."""
-
-    status: Literal["official", "variant", "own"]
-    source: str
-    differs: str
-
-
-class IndicatorSummary(BaseModel):
-    id: str
-    theme: str
-    kind: str
-    title: Text
-    description: Text
-    unit: Text
-    direction: str
-    target: dict[str, Any] | None
-    conformance: Conformance
-    mark: str | None = PydanticField(
-        default=None,
-        description="new, revised (redefined, or figures published before changed), updated "
-        "(new periods only) or unchanged since the release before; first in a first release.",
-    )
-    since: str | None = PydanticField(
-        default=None, description="The release that first published its figures as they are."
-    )
-
-
-class Theme(BaseModel):
-    id: str
-    indicators: list[str]
-
-
-def _row_model(name: str, fields: tuple[Field, ...], doc: str) -> type[BaseModel]:
-    """A response model with the columns of a results table (all but ``indicator``)."""
-    columns: dict[str, Any] = {
-        f.name: (
-            (python_type(f), PydanticField(description=f.description))
-            if f.required
-            else (python_type(f) | None, PydanticField(default=None, description=f.description))
-        )
-        for f in fields
-        if f.name != "indicator"
-    }
-    return create_model(name, __doc__=doc, **columns)
-
-
-ResultRow = _row_model("ResultRow", RESULT_FIELDS, "One result (see the results contract).")
-VariationRow = _row_model(
-    "VariationRow", VARIATION_FIELDS, "One variation summary (see the results contract)."
+COMPARE = Query(
+    default=None,
+    description="Compare each municipality, referral area and health trust with: "
+    + ", ".join(COMPARATORS)
+    + " (repeat the parameter, or separate by commas). The answer's `comparisons` give each "
+    "comparator's area, value and interval, the comparison (higher, lower or similar; better "
+    "or worse where the indicator has a direction; met or not met against a target; not "
+    "compared, with the reason) and its method (docs/methods.md, 'Comparisons').",
+    json_schema_extra={"items": {"type": "string", "enum": list(COMPARATORS)}},
 )
-
-
-class Results(BaseModel):
-    indicator: str
-    release: str | None = PydanticField(description="The release the figures belong to.")
-    count: int
-    rows: list[ResultRow]  # type: ignore[valid-type]
-
-
-class Variation(BaseModel):
-    indicator: str
-    release: str | None = PydanticField(description="The release the figures belong to.")
-    rows: list[VariationRow]  # type: ignore[valid-type]
-
-
-class Area(BaseModel):
-    level: str
-    code: str
-    name: str
-
-
-class Downloads(BaseModel):
-    csv: str
-    xlsx: str
-    parquet: str
-    jsonstat: str
-
-
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": Error, "description": "A parameter is not valid."},
-    404: {"model": Error, "description": "No such indicator or area."},
-}
+"""The ``compare`` query parameter of the results."""
 
 
 class Publication:
@@ -162,9 +75,33 @@ class Publication:
         self.results = pd.read_parquet(site / "data" / "results.parquet")
         self.variation = pd.read_parquet(site / "data" / "variation.parquet")
         self.provenance = json.loads((site / "provenance.json").read_text(encoding="utf-8"))
-        self.answers = Answers(self.results, self.variation, self.release.get("id"))
+        self.answers = Answers(
+            self.results,
+            self.variation,
+            self.release.get("id"),
+            _table(site, "comparisons"),
+            _table(site, "inequality"),
+        )
         nation = self.results.loc[self.results["level"] == "nation", "area_name"]
         self.nation_name = str(nation.iloc[0]) if len(nation) else COMPARATOR_NAMES["nation"]
+
+
+def _table(site: Path, name: str) -> pd.DataFrame | None:
+    """``data/<name>.parquet`` of a release (None in a release made before it was written)."""
+    path = site / "data" / f"{name}.parquet"
+    return pd.read_parquet(path) if path.is_file() else None
+
+
+def comparators_asked(asked: list[str] | None) -> tuple[str, ...]:
+    """The comparators of ``?compare=`` (repeated, or separated by commas), in the order
+    ``COMPARATORS`` offers them; ``BadRequest`` names an unknown one."""
+    names = [n.strip() for value in asked or [] for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in COMPARATORS]
+    if unknown:
+        raise BadRequest(
+            f"compare takes {', '.join(COMPARATORS)}, not {', '.join(map(repr, unknown))}."
+        )
+    return tuple(c for c in COMPARATORS if c in names)
 
 
 def _json(answer: Answer) -> Response:
@@ -175,6 +112,12 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse(
         status_code=status, content={"error": {"status": status, "message": message}}
     )
+
+
+class BadRequest(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class NotFound(Exception):
@@ -262,6 +205,10 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
     async def not_found(_: Request, error: NotFound) -> JSONResponse:
         return _error(404, error.message)
 
+    @app.exception_handler(BadRequest)
+    async def bad_request(_: Request, error: BadRequest) -> JSONResponse:
+        return _error(400, error.message)
+
     def indicator_or_404(indicator_id: str, choice: ReleaseChoice) -> dict[str, Any]:
         found = publication(choice)
         if indicator_id not in found.indicators:
@@ -308,11 +255,16 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
         area: str | None = Query(default=None, max_length=40),
         period: str | None = Query(default=None, pattern=r"^\d{4}(-\d{4})?$"),
         sex: str | None = _one_of(SEXES),
+        compare: list[str] | None = COMPARE,
     ) -> Response:
-        """Results of one indicator, filtered by level, area, period and sex."""
+        """Results of one indicator, filtered by level, area, period and sex, and with
+        ``compare`` each area against its comparators."""
         indicator_or_404(indicator_id, choice)
+        chosen = comparators_asked(compare)
         try:
-            answer = publication(choice).answers.results(indicator_id, level, area, period, sex)
+            answer = publication(choice).answers.results(
+                indicator_id, level, area, period, sex, chosen
+            )
         except AreaNotFound:
             raise NotFound(
                 f"Indicator {indicator_id!r} has no results for area {area!r}"
@@ -332,6 +284,22 @@ def create_app(site: Path, *, static: bool = True) -> FastAPI:
         """The variation summaries of one indicator (FT, CV, SCV, funnel outliers, …)."""
         indicator_or_404(indicator_id, choice)
         return _json(publication(choice).answers.variation(indicator_id, level, period, sex))
+
+    @app.get(
+        "/api/indicators/{indicator_id}/inequality", response_model=Inequality, responses=ERRORS
+    )
+    def inequality(
+        choice: Chosen,
+        indicator_id: str = indicator_id_parameter,
+        period: str | None = Query(default=None, pattern=r"^\d{4}(-\d{4})?$"),
+        sex: str | None = _one_of(SEXES),
+    ) -> Response:
+        """The gradient of a municipality indicator across SSB's centrality classes, least
+        central (6) to most central (1): the slope and relative index of inequality with
+        their 95 % intervals (PHE's method), and each class's and KOSTRA group's value with
+        its interval. KOSTRA groups are not ordered, so there is no slope over them."""
+        indicator_or_404(indicator_id, choice)
+        return _json(publication(choice).answers.inequality(indicator_id, period, sex))
 
     @app.get("/api/indicators/{indicator_id}/downloads", response_model=Downloads, responses=ERRORS)
     def downloads(choice: Chosen, indicator_id: str = indicator_id_parameter) -> Downloads:

@@ -20,7 +20,13 @@ from variatlas.disclosure import DisclosedResults
 from variatlas.geography import Geography
 from variatlas.indicators.model import Indicator
 from variatlas.publish.tableschema import AREA_FIELDS, areas_table, table_schema
-from variatlas.results import COMPARATOR_NAMES, RESULT_FIELDS, VARIATION_FIELDS
+from variatlas.results import (
+    COMPARATOR_NAMES,
+    COMPARISON_FIELDS,
+    INEQUALITY_FIELDS,
+    RESULT_FIELDS,
+    VARIATION_FIELDS,
+)
 from variatlas.workers import mapped, worth_workers
 
 MEASURES = ["value", "lower", "upper", "numerator", "denominator", "crude_value", "expected"]
@@ -228,6 +234,13 @@ def write_open_data(
     results.to_csv(data / "results.csv", index=False)
     disclosed.variation.to_parquet(data / "variation.parquet", index=False)
     disclosed.variation.to_csv(data / "variation.csv", index=False)
+    for name, frame, fields in (
+        ("comparisons", disclosed.comparisons, COMPARISON_FIELDS),
+        ("inequality", disclosed.inequality, INEQUALITY_FIELDS),
+    ):
+        table = frame.reindex(columns=[f.name for f in fields])
+        table.to_parquet(data / f"{name}.parquet", index=False)
+        table.to_csv(data / f"{name}.csv", index=False)
     return downloads
 
 
@@ -332,6 +345,30 @@ def data_package(
                 "title": "Variation summaries",
                 "schema": table_schema(
                     VARIATION_FIELDS, ["indicator", "level", "period", "sex"], areas=False
+                ),
+            },
+            {
+                "name": "comparisons",
+                "path": "data/comparisons.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "title": "Each area against its comparators: the country, its region, health "
+                "trust and referral area, its KOSTRA group and centrality class, the target "
+                "and its own previous period",
+                "schema": table_schema(
+                    COMPARISON_FIELDS,
+                    ["indicator", "level", "area", "period", "sex", "comparator"],
+                ),
+            },
+            {
+                "name": "inequality",
+                "path": "data/inequality.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "title": "The gradient across SSB's centrality classes: slope and relative "
+                "index of inequality",
+                "schema": table_schema(
+                    INEQUALITY_FIELDS, ["indicator", "period", "sex", "grouping"], areas=False
                 ),
             },
         ],

@@ -23,6 +23,13 @@ from markupsafe import Markup
 from variatlas.disclosure import DisclosedResults
 from variatlas.indicators.model import THEMES, Indicator
 from variatlas.publish.atlas import comparator_of, environment, page_context
+from variatlas.publish.profile_compare import (
+    comparison_tables,
+    peer_groups,
+    peer_lines,
+    profile_comparisons,
+)
+from variatlas.publish.profile_peers import memberships, peer_spine, peer_table
 from variatlas.publish.wording import (
     LANGUAGES,
     Language,
@@ -123,6 +130,7 @@ def _entry(
         "unit": getattr(indicator.unit, catalogue_language(lang)),
         "href": f"../{indicator.id}.html#{link}&area={row['area']}",
         "period": row["period"],
+        "places": places,
         "count": number(row["numerator"], lang, 0),
         "hidden": hidden,
         "value": w["profile_hidden"] if hidden else text(row["value"]),
@@ -142,6 +150,17 @@ def _entry(
         "spine": spine,
         "learn_from": bool(row["learn_from"]),
     }
+
+
+def _peers_by_area(
+    table: pd.DataFrame, catalogue: Mapping[str, Indicator]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Each municipality's peers: ``{area: {indicator: peers}}``."""
+    directions = {i: catalogue[i].direction for i in table["indicator"].unique()}
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in peer_table(table, directions).to_dict("records"):
+        out.setdefault(row["area"], {})[row["indicator"]] = row
+    return out
 
 
 def write_profiles(
@@ -171,11 +190,26 @@ def write_profiles(
     page = templates.get_template("profile.html")
     index = templates.get_template("areas.html")
     comparator = comparator_of(disclosed)
+    peers = _peers_by_area(table, catalogue)
+    compared = profile_comparisons(getattr(disclosed, "comparisons", None), table)
+    places = disclosed.results[["level", "area", "area_name"]].drop_duplicates(["level", "area"])
+    names = {(level, area): name for level, area, name in places.itertuples(index=False)}
+    members = memberships()
     # Each area's lines as plain records with their spines, made once for all languages:
     # a DataFrame's to_dict per area and language took half of the profiles' time.
     by_area: dict[tuple[str, str], list[tuple[dict[str, Any], Markup]]] = {}
     for row in table.to_dict("records"):
-        spine = _spine(row, catalogue[row["indicator"]].direction)
+        direction = catalogue[row["indicator"]].direction
+        found = (
+            peers.get(row["area"], {}).get(row["indicator"])
+            if row["level"] == "municipality"
+            else None
+        )
+        spine = (
+            peer_spine(row, found, direction, SPINE_WIDTH, SPINE_HEIGHT)
+            if found is not None
+            else _spine(row, direction)
+        )
         by_area.setdefault((row["level"], row["area"]), []).append((row, spine))
     records = areas.to_dict("records")
     listing = [(level, [a for a in records if a["level"] == level]) for level in PROFILE_LEVELS]
@@ -196,6 +230,12 @@ def write_profiles(
                 for row, spine in by_area[(area["level"], area["area"])]
             ]
             themes = [(t, [e for e in entries if catalogue[e["id"]].theme == t]) for t in THEMES]
+            place = (area["level"], area["area"])
+            lines, best = (
+                peer_lines(entries, peers.get(area["area"], {}), lang, w)
+                if area["level"] == "municipality"
+                else ([], [])
+            )
             html = page.render(
                 **common,
                 versions=versions("../../", f"areas/{profile_file(area['level'], area['area'])}"),
@@ -203,6 +243,12 @@ def write_profiles(
                 themes=[(t, found) for t, found in themes if found],
                 learn_from=[e for e in entries if e["learn_from"]],
                 shown=sum(1 for e in entries if not e["hidden"]),
+                comparisons=comparison_tables(entries, compared.get(place, {}), names, lang, w),
+                peer_groups=peer_groups(area["area"], members, w)
+                if area["level"] == "municipality"
+                else [],
+                peer_lines=lines,
+                best_peers=best,
                 total=len(entries),
             )
             (target / profile_file(area["level"], area["area"])).write_text(html, "utf-8")

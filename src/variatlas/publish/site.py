@@ -20,6 +20,7 @@ from variatlas.geography import (
     county_boundaries,
     dps_boundaries,
     municipality_boundaries,
+    peer_group_names,
 )
 from variatlas.geography.maps import inset_polygons
 from variatlas.indicators.model import Indicator
@@ -30,6 +31,7 @@ from variatlas.publish.documents import atlas_listing, load_documents, write_doc
 from variatlas.publish.map_paths import write_map_paths
 from variatlas.publish.opendata import Earlier, Stamp, data_package, same_figures, write_open_data
 from variatlas.publish.pdf import chromium_path, print_pages
+from variatlas.publish.peers import memberships, write_peers
 from variatlas.publish.profiles import write_profiles
 from variatlas.publish.releases import Release, ReleaseStore, content_id
 from variatlas.publish.static_files import finish_publication
@@ -105,6 +107,7 @@ def publish(
         write_atlas(
             disclosed, catalogue, downloads, new, geography, listing, marks=marks, computed=computed
         )
+        write_peers(disclosed, catalogue, downloads, new, geography)
         pages = write_documents(
             documents,
             disclosed,
@@ -279,11 +282,11 @@ def _write_catalogue(
         "health_trust": geography.trusts[["code", "short_name", "region"]]
         .rename(columns={"short_name": "name"})
         .to_dict("records"),
-        "municipality": geography.municipalities.rename(columns={"municipality": "code"})[
-            ["code", "name", "referral_area", "region"]
-        ]
-        .fillna("")
-        .to_dict("records"),
+        "municipality": _municipalities(geography),
+        **{
+            level: [{"code": code, "name": name} for code, name in names.items()]
+            for level, names in peer_group_names().items()
+        },
     }
     (folder / "catalogue.json").write_text(
         json.dumps(
@@ -332,3 +335,14 @@ def _write_catalogue(
             "county": county_boundaries,
         },
     )
+
+
+def _municipalities(geography: Geography) -> list[dict[str, Any]]:
+    """Each municipality with where it lies and its peer groups (``peers.memberships``)."""
+    groups = memberships(geography)["municipality"]
+    return [
+        {"code": code, "name": name, **groups[code]}
+        for code, name in zip(
+            geography.municipalities["municipality"], geography.municipalities["name"], strict=True
+        )
+    ]

@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from variatlas.geography import Geography
-from variatlas.results import LEVELS, NATION_CODE, SEXES, Field
+from variatlas.geography import Geography, peer_groups
+from variatlas.results import LEVELS, NATION_CODE, PEER_LEVELS, SEXES, Field
 
 AREA_FIELDS: tuple[Field, ...] = (
     Field("level", "string", "Area level: " + ", ".join(LEVELS) + ".", required=True),
@@ -22,6 +22,16 @@ AREA_FIELDS: tuple[Field, ...] = (
     Field("name", "string", "Area name.", required=True),
     Field("referral_area", "string", "The hospital referral area it lies in (municipalities)."),
     Field("region", "string", "The regional health authority it lies in."),
+    Field(
+        "kostra_group",
+        "string",
+        "Municipalities: SSB's KOSTRA group (1–17, per 2020; empty where it cannot be known).",
+    ),
+    Field(
+        "centrality",
+        "string",
+        "Municipalities: SSB's centrality class (1 most central … 6 least central).",
+    ),
 )
 ENUMS = {"level": list(LEVELS), "sex": list(SEXES)}
 
@@ -30,7 +40,11 @@ def areas_table(geography: Geography, nation_name: str) -> pd.DataFrame:
     """Every area a result can have, with its name and where it lies."""
     frames = [
         geography.municipalities.rename(columns={"municipality": "code"}).assign(
-            level="municipality"
+            level="municipality",
+            **{
+                level: geography.municipalities["municipality"].map(groups)
+                for level, groups in peer_groups().items()
+            },
         ),
         geography.referral_areas.assign(level="referral_area", referral_area=""),
         geography.trusts.drop(columns=["name"])
@@ -41,7 +55,7 @@ def areas_table(geography: Geography, nation_name: str) -> pd.DataFrame:
             pd.DataFrame(
                 list(geography.area_names()[level].items()), columns=["code", "name"]
             ).assign(level=level)
-            for level in ("county", "dps")
+            for level in ("county", "dps", *PEER_LEVELS)
         ),
         pd.DataFrame({"code": [NATION_CODE], "name": [nation_name], "level": "nation"}),
     ]

@@ -14,10 +14,11 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from variatlas.indicators.model import Indicator
-from variatlas.results import SUMMARY_COLUMNS, TOO_FEW_AREAS
+from variatlas.results import PEER_LEVELS, SUMMARY_COLUMNS, TOO_FEW_AREAS
 from variatlas.stats.estimate import FloatArray, as_float
 from variatlas.variation.estimates import column_numbers, fdr_outliers
 from variatlas.variation.funnels import area_overdispersion
+from variatlas.variation.gradients import centrality_explained
 from variatlas.variation.measures import scv_class, variation_summary
 
 BoolArray = NDArray[np.bool_]
@@ -103,7 +104,8 @@ def summarise(
     comparator: str = "nation",
     persistent: bool = True,
 ) -> pd.DataFrame:
-    """One variation summary row per level (other than the nation), period and sex.
+    """One variation summary row per level (other than the nation and the peer groups, whose
+    classes are compared in ``gradients`` instead), period and sex.
 
     ``comparator`` says what the national rows are: ``nation`` (Norway) or ``data`` (all the
     areas of a regional extract). Without ``persistent``, the persistent outliers are left
@@ -112,7 +114,7 @@ def summarise(
     nation = results[results["level"] == "nation"].set_index(["period", "sex"])
     national = nation["value"]
     national_denominator = pd.to_numeric(nation.get("denominator", national * np.nan))
-    areas = results[results["level"] != "nation"]
+    areas = results[(results["level"] != "nation") & ~results["level"].isin(PEER_LEVELS)]
     found = _areas(indicator, areas, need)
     rows = []
     views = areas.groupby(["level", "period", "sex"], sort=False).indices
@@ -121,6 +123,8 @@ def summarise(
         if measured is None:
             continue
         measured.update(coverage(found, at, float(national_denominator.get((period, sex), np.nan))))
+        if level == "municipality":
+            measured["centrality_explained"] = centrality_explained(areas.iloc[at])
         rows.append(
             {
                 "indicator": indicator.id,
@@ -139,6 +143,7 @@ def summarise(
     too_few = (summary["comparison"] == TOO_FEW_AREAS).to_numpy()
     summary.loc[too_few, list(COMPARED)] = np.nan
     summary.loc[too_few, "scv_class"] = ""
+    summary.loc[too_few, "centrality_explained"] = np.nan
     return with_persistence(indicator, results, summary) if persistent else summary
 
 

@@ -128,7 +128,13 @@ function readAddress() {
 function writeAddress() {
   const address = new URLSearchParams({ level: state.level, period: state.period, sex: state.sex });
   if (state.highlight) address.set("area", state.highlight);
+  // The comparator (compare.js) stays in the address; compare.js and gradient.js draw
+  // from the same view data on atlas:view.
+  const compare = new URLSearchParams(location.hash.slice(1)).get("compare");
+  if (compare) address.set("compare", compare);
   history.replaceState(null, "", `#${address}`);
+  document.atlasView = { view, rows };
+  document.dispatchEvent(new Event("atlas:view"));
 }
 
 function initControls() {
@@ -368,6 +374,8 @@ async function start() {
   const begun = performance.now();
   rows = records(view.rows);
   performance.measure("atlas records", { start: begun });
+  // The comparisons (compare.js), loaded before the page says it is drawn.
+  if (document.atlasComparisonsFor) await document.atlasComparisonsFor(view);
   drawMap = mapDrawer(context());
   charts = chartDrawer(context());
   readAddress();
