@@ -179,7 +179,7 @@ def _views(site: Path) -> dict[str, dict]:
     return {
         p.stem: json.loads(p.read_text())
         for p in (site / "atlas").glob("*.json")
-        if p.stem not in ("areas", "areas-index")
+        if p.stem not in ("areas", "areas-index", "memberships") and not p.stem.endswith(".compare")
     }
 
 
