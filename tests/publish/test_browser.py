@@ -12,7 +12,6 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ import pytest
 from variatlas.documents import load_atlas, shipped_atlases
 from variatlas.documents.model import ResultBox
 from variatlas.indicators import load_catalogue
-from variatlas.publish.browser import Watched, chromium, launched, served
+from variatlas.publish.browser import Watched
 from variatlas.publish.wording import LANGUAGES, strings
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -59,30 +58,6 @@ PAGE_KINDS = [
 def _draws(path: str) -> bool:
     """Indicator pages say when their charts are drawn; the others are whole when loaded."""
     return not any(k in path for k in ("index.html", "/areas/", "/atlases/", "whats-new"))
-
-
-@pytest.fixture(scope="module")
-def atlas_url(site: Path) -> Iterator[str]:
-    with served(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if chromium() is None:
-        message = "chromium is not installed (make test installs Debian's chromium)"
-        if os.environ.get("VARIATLAS_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with launched() as found:
-        yield found
-
-
-@pytest.fixture()
-def watched(browser: Any) -> Iterator[Watched]:
-    page = Watched(browser)
-    yield page
-    page.close()
 
 
 def _drawn(page: Any) -> str:

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from variatlas.publish.browser import Watched, chromium, launched, served
 from variatlas.publish.wording import strings
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -29,30 +27,6 @@ BODO = "1804"
 INDICATOR = "hpv_vaccination"
 """A municipality indicator of the demo with a direction, published for Bodø."""
 WORDS = strings()
-
-
-@pytest.fixture(scope="module")
-def atlas_url(site: Path) -> Iterator[str]:
-    with served(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if chromium() is None:
-        message = "chromium is not installed (make test installs Debian's chromium)"
-        if os.environ.get("VARIATLAS_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with launched() as found:
-        yield found
-
-
-@pytest.fixture()
-def watched(browser: Any) -> Iterator[Watched]:
-    page = Watched(browser)
-    yield page
-    page.close()
 
 
 @pytest.fixture(scope="module")

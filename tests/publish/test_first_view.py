@@ -3,32 +3,18 @@ draws it, and a page opened from the disk says, in its language, that it needs a
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from variatlas.publish.browser import chromium, launched, served
+from variatlas.publish.browser import served
 from variatlas.publish.wording import strings
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
 
 SHOWN = ("#reading", "#measures", "#map-note", "#level", "#period", "#sex")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if chromium() is None:
-        message = "chromium is not installed (make test installs Debian's chromium)"
-        if os.environ.get("VARIATLAS_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with launched() as found:
-        yield found
 
 
 @pytest.mark.parametrize(
