@@ -37,9 +37,14 @@ FILE_BUDGETS: tuple[tuple[str, int], ...] = (
 matches across folders: ``atlas/*.json`` is every data file under ``atlas/``)."""
 PAGE_BUDGETS = {"referral_area": 400 * KB, "municipality": 600 * KB}
 """An indicator page opened at each level: everything it loads, sent (issue 26)."""
-PAGE_DATA = ("atlas/{id}.json", "atlas/areas.json", "atlas/maps/referral_area.json")
-"""What ``atlas.js`` fetches for every indicator page; at a level with a map of its own it
-fetches ``atlas/maps/<level>.json`` too."""
+PAGE_DATA = (
+    "atlas/{id}.json",
+    "atlas/{id}.compare.json",
+    "atlas/areas.json",
+    "atlas/maps/referral_area.json",
+)
+"""What ``atlas.js`` and ``compare.js`` fetch for every indicator page; at a level with a map
+of its own ``atlas.js`` fetches ``atlas/maps/<level>.json`` too."""
 OWN_MAPS = ("municipality", "dps", "county")
 
 IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["'](\.{1,2}/[^"']+\.js)["']""")
