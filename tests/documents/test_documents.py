@@ -111,7 +111,7 @@ def fault_of(example, tmp_path: Path, old: str, new: str, at: str) -> tuple[str,
             "  level: parish\n  period: 2022-2024\n  caption:",
             "figures[0].level",
             "Input should be 'municipality', 'county', 'referral_area', 'dps', 'health_trust', "
-            "'region' or 'nation', not 'parish'",
+            "'region', 'kostra_group', 'centrality' or 'nation', not 'parish'",
         ),
         (
             "    nb: Den høyeste raten var {{ ft",

@@ -14,7 +14,10 @@ from variatlas.indicators import load_catalogue
 from variatlas.publish.wording import LANGUAGES, strings
 
 TWIN_ROW = re.compile(
-    r'<tr data-indicator="(?P<id>\w+)">\s*<th scope="row">.*?</th><td>(?P<period>[^<]*)</td>'
+    # The row's heading may hold links and notes but never runs into the next row (the
+    # comparison and peer tables' rows have other cells).
+    r'<tr data-indicator="(?P<id>\w+)">\s*<th scope="row">(?:(?!</tr>).)*?</th>'
+    r"<td>(?P<period>[^<]*)</td>"
     r'<td class="number">(?P<count>[^<]*)</td>\s*<td class="number">(?P<value>[^<]*)</td>',
     re.S,
 )
