@@ -62,8 +62,12 @@ lint: $(INSTALLED)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# Two test processes (pytest-xdist), a test file each at a time: the shared fixtures are
+# made once for both (tests/conftest.py).
+TEST_PROCESSES ?= 2
+
 test: $(INSTALLED) $(ASSETS) java chromium poppler lint
-	VARIATLAS_REQUIRE_BROWSER=1 $(BIN)/pytest -q
+	VARIATLAS_REQUIRE_BROWSER=1 $(BIN)/pytest -q -n $(TEST_PROCESSES) --dist loadfile
 
 test-slow: $(INSTALLED) $(ASSETS)
 	$(BIN)/pytest -q -m slow

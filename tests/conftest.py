@@ -1,7 +1,18 @@
-"""Shared fixtures: a small synthetic Norway, made once per test session."""
+"""Shared fixtures: a small synthetic Norway, made once per test session.
+
+``make test`` runs the tests in two processes (pytest-xdist, ``--dist loadfile``); synthetic
+Norway, its disclosure and its publication take minutes, so the first process to need each
+makes it in the run's shared temporary folder and the others wait for it and reuse it
+(``made_once``) instead of making their own.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pickle
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +22,30 @@ from variatlas.pipeline import compute
 from variatlas.synth import Truth, synthesize
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def shared_root(factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder every test process of this run sees: under pytest-xdist the
+    parent of each worker's own (``…/pytest-N/popen-gw0``), else the run's own."""
+    root = factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+
+
+def made_once(path: Path, make: Callable[[Path], object]) -> Path:
+    """``path``, made by ``make`` by the first process to ask; the others wait on a lock
+    beside it and reuse what it made. A process that died half-way left no ``.made`` mark,
+    so the next one makes it again from the start."""
+    lock, made = (path.with_name(f"{path.name}.{end}") for end in ("lock", "made"))
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        if not made.exists():
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            elif path.exists() or path.is_symlink():
+                path.unlink()
+            make(path)
+            made.touch()
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -32,10 +67,12 @@ def small_norway_csv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Tr
 @pytest.fixture(scope="session")
 def norway_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Synthetic Norway at 5 % scale, 2019–2024, computed into ``out``."""
-    folder = tmp_path_factory.mktemp("norway")
-    synthesize(folder / "input", list(range(2019, 2025)), scale=0.05, seed=1)
-    compute(folder / "input", folder / "out")
-    return folder
+
+    def make(folder: Path) -> None:
+        synthesize(folder / "input", list(range(2019, 2025)), scale=0.05, seed=1)
+        compute(folder / "input", folder / "out")
+
+    return made_once(shared_root(tmp_path_factory) / "norway", make)
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +96,10 @@ def disclosed(norway_folder: Path):
     from variatlas.pipeline import disclose
     from variatlas.results import read_results
 
-    return disclose(read_results(norway_folder / "out"))
+    def make(path: Path) -> None:
+        path.write_bytes(pickle.dumps(disclose(read_results(norway_folder / "out"))))
+
+    return pickle.loads(made_once(norway_folder.parent / "disclosed.pickle", make).read_bytes())
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +125,4 @@ def site(norway_folder: Path, disclosed) -> Path:
     """The publication of synthetic Norway."""
     from variatlas.pipeline import publish
 
-    target = norway_folder / "site"
-    publish(disclosed, target)
-    return target
+    return made_once(norway_folder / "site", lambda target: publish(disclosed, target))
