@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from variatlas.indicators import load_catalogue
 from variatlas.publish.wording import strings
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -182,8 +183,9 @@ def test_bodos_profile_keeps_the_comparator_and_names_its_peers(watched, atlas_u
     page.wait_for_selector("body[data-compare='region']")
     assert page.input_value("#compare") == "region"
     # Through the theme's page, which passes the choice on.
-    page.click("table.theme-counts a.theme-page[href*='-children.html']")
-    page.wait_for_url("**/municipality-1804-children.html#compare=region")
+    theme = load_catalogue()[INDICATOR].theme
+    page.click(f"table.theme-counts a.theme-page[href*='-{theme}.html']")
+    page.wait_for_url(f"**/municipality-{BODO}-{theme}.html#compare=region")
     page.click(f"table.spine-chart a[href*='{INDICATOR}.html']")
     page.wait_for_selector("body[data-drawn]")
     _compared(page, "region")

@@ -14,16 +14,18 @@ from markupsafe import escape
 from variatlas.indicators import load_catalogue
 from variatlas.publish.wording import LANGUAGES, strings
 
-TWIN_ROW = re.compile(
-    # The row's heading may hold links and notes but never runs into the next row (the
-    # comparison and peer tables' rows have other cells).
-    r'<tr data-indicator="(?P<id>\w+)">\s*<th scope="row">(?:(?!</tr>).)*?</th>'
-    r"<td>(?P<period>[^<]*)</td>"
-    r'<td class="number">(?P<count>[^<]*)</td>\s*<td class="number">(?P<value>[^<]*)</td>',
+TABLE_ROW = re.compile(
+    # A theme page's line: the heading (a link, the unit and the period, maybe a mark) never
+    # runs into the next row (the comparison and peer tables' rows have other cells).
+    r'<tr data-indicator="(?P<id>\w+)">\s*<th scope="row">(?:(?!</tr>).)*?'
+    r", (?P<period>\d{4}(?:-\d{4})?)</span>(?:(?!</tr>).)*?</th>\s*"
+    r'<td class="number">(?P<count>[^<]*)</td><td class="number">(?P<value>[^<]*)</td>',
     re.S,
 )
 
 
+SAID = re.compile(r'<td class="spread">(?:(?!</td>).)*?<span class="note">([^<.]*)\.', re.S)
+"""What a line says of the area against the country (the words before the spread's)."""
 THEME_LINK = re.compile(r'<a class="theme-page" href="([^"]+)">')
 THEME_COUNTS = re.compile(
     r'<tr data-theme="(?P<theme>\w+)"><th scope="row"><a class="theme-page" href="(?P<file>[^"]+)">'
@@ -80,7 +82,7 @@ def test_a_profile_shows_the_published_cell_and_never_a_hidden_one(
     checked = hidden = 0
     for area in index:
         text = "".join(theme_pages(site, "nb", area["level"], area["area"]).values())
-        rows = list(TWIN_ROW.finditer(text))
+        rows = list(TABLE_ROW.finditer(text))
         assert rows, area
         for row in rows:
             cell = cells.loc[(row["id"], area["level"], area["area"], row["period"])]
@@ -116,7 +118,7 @@ def test_the_overview_counts_each_theme_as_its_page_shows_it(site: Path, index, 
             assert int(line["total"]) == len(ids) > 0, (area, line["theme"])
             assert {catalogue[i].theme for i in ids} == {line["theme"]}
             counts = [int(c) for c in re.findall(r'<td class="number">(\d+)</td>', line["counts"])]
-            said = re.findall(r'<span class="visually-hidden">([^<]*)</span>', chart)
+            said = SAID.findall(chart)
             drawn = [said.count(strings()[f"compared_{kind}"]["en"]) for kind in kinds]
             assert len(said) == len(ids)
             assert counts == drawn, (area, line["theme"])
