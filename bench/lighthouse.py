@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from variatlas.publish.budgets import PAGE_BUDGETS, page_weight
+from variatlas.publish.profiles import is_theme_page
 
 ROOT = Path(__file__).resolve().parents[1]
 LIGHTHOUSE = ROOT / "frontend" / "node_modules" / ".bin" / "lighthouse"
@@ -90,9 +91,14 @@ def pages(site: Path) -> list[tuple[str, str]]:
     skde = sorted(v["id"] for v in views.values() if v.get("published_by"))
     if skde:
         found.append(("SKDE figure", f"nb/{skde[0]}.html"))
-    profiles = sorted((site / "nb" / "areas").glob("referral_area-*.html"))
+    areas = site / "nb" / "areas"
+    profiles = sorted(p for p in areas.glob("referral_area-*.html") if not is_theme_page(p.name))
     if profiles:
         found.append(("area profile", f"nb/areas/{profiles[0].name}"))
+    # The heaviest page of any area's theme, the longest a profile reads.
+    themes = sorted((p for p in areas.glob("*.html") if is_theme_page(p.name)), key=_raw_size)
+    if themes:
+        found.append(("area profile, a theme", f"nb/areas/{themes[-1].name}"))
     # The first atlas with result boxes on pages of their own, and its first box.
     for atlas in sorted((site / "nb" / "atlases").glob("*.html")):
         boxes = sorted((atlas.parent / atlas.stem).glob("*.html"))
@@ -101,6 +107,10 @@ def pages(site: Path) -> list[tuple[str, str]]:
             found.append(("result box (embedded)", f"nb/atlases/{atlas.stem}/{boxes[0].name}"))
             break
     return found
+
+
+def _raw_size(path: Path) -> int:
+    return path.stat().st_size
 
 
 def free_port() -> int:

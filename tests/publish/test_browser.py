@@ -460,19 +460,27 @@ def test_an_area_found_on_the_front_page_has_its_profile_in_every_language(
     page.wait_for_load_state("networkidle")
     assert page.get_attribute("html", "lang") == "nb"
     assert "Bodø" in page.locator("h1").inner_text()
+    # The overview counts the indicators of each theme; each theme has its page.
+    counted = page.locator("table.theme-counts tr[data-theme='children'] td").first.inner_text()
+    assert int(counted.split("/")[1]) >= 5
+    page.click("table.theme-counts a.theme-page[href*='-children.html']")
+    page.wait_for_url("**/nb/areas/municipality-1804-children.html*")
+    page.wait_for_load_state("networkidle")
     spine = page.locator("table.spine-chart tbody tr")
-    assert spine.count() >= 40
-    assert page.locator("table.spine-chart svg.spine circle").count() >= 20
-    assert page.locator("table.profile-twin tbody tr").count() == spine.count()
-    assert "Stabilt anslag" in page.locator("table.profile-twin").first.text_content()
+    assert spine.count() == int(counted.split("/")[1])
+    assert page.locator("table.spine-chart svg.spine circle").count() >= 5
+    # The chart's table has the numbers: a municipality's stable estimate too.
+    assert "Stabilt anslag" in page.locator("table.spine-chart thead").inner_text()
+    assert page.locator("table.spine-chart td.spread .note").count() == spine.count()
+    assert page.locator("nav.other-themes a.theme-page").count() >= 1
     page.click("a.language[hreflang=nn]")
-    page.wait_for_url("**/nn/areas/municipality-1804.html")
+    page.wait_for_url("**/nn/areas/municipality-1804-children.html*")
     page.wait_for_load_state("networkidle")
     assert page.get_attribute("html", "lang") == "nn"
     assert "samanlikna med landet" in page.locator("table.spine-chart caption").first.inner_text()
     assert page.locator("table.spine-chart tbody tr").count() == spine.count()
     page.click("a.language[hreflang=en]")
-    page.wait_for_url("**/en/areas/municipality-1804.html")
+    page.wait_for_url("**/en/areas/municipality-1804-children.html*")
     page.wait_for_load_state("networkidle")
     assert page.get_attribute("html", "lang") == "en"
     assert "against the country" in page.locator("table.spine-chart caption").first.inner_text()
@@ -631,6 +639,11 @@ def test_every_level_has_profiles_listed_on_the_areas_page(watched, atlas_url) -
     assert counts["referral_area"] >= 20 and counts["health_trust"] >= 15
     page.click("section:has(#level-region) li a >> nth=0")
     page.wait_for_load_state("networkidle")
-    # A region's profile has every indicator published per region, SKDE's figures too.
-    assert page.locator("table.spine-chart tbody tr").count() >= 60
+    # A region's profile has every indicator published per region, SKDE's figures too, on
+    # the pages of its themes.
+    totals = page.locator("table.theme-counts tbody td:nth-child(2)").all_inner_texts()
+    assert sum(int(t.split("/")[1]) for t in totals) >= 60
+    page.click("table.theme-counts a.theme-page >> nth=0")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("table.spine-chart tbody tr").count() == int(totals[0].split("/")[1])
     assert watched.problems == []

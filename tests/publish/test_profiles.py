@@ -1,4 +1,5 @@
-"""Area profiles as published: a page per area in each language, showing published cells only."""
+"""Area profiles as published: an overview and a page per theme for each area in each language,
+showing published cells only."""
 
 from __future__ import annotations
 
@@ -13,14 +14,33 @@ from markupsafe import escape
 from variatlas.indicators import load_catalogue
 from variatlas.publish.wording import LANGUAGES, strings
 
-TWIN_ROW = re.compile(
-    # The row's heading may hold links and notes but never runs into the next row (the
-    # comparison and peer tables' rows have other cells).
-    r'<tr data-indicator="(?P<id>\w+)">\s*<th scope="row">(?:(?!</tr>).)*?</th>'
-    r"<td>(?P<period>[^<]*)</td>"
-    r'<td class="number">(?P<count>[^<]*)</td>\s*<td class="number">(?P<value>[^<]*)</td>',
+TABLE_ROW = re.compile(
+    # A theme page's line: the heading (a link, the unit and the period, maybe a mark) never
+    # runs into the next row (the comparison and peer tables' rows have other cells).
+    r'<tr data-indicator="(?P<id>\w+)">\s*<th scope="row">(?:(?!</tr>).)*?'
+    r", (?P<period>\d{4}(?:-\d{4})?)</span>(?:(?!</tr>).)*?</th>\s*"
+    r'<td class="number">(?P<count>[^<]*)</td><td class="number">(?P<value>[^<]*)</td>',
     re.S,
 )
+
+
+SAID = re.compile(r'<td class="spread">(?:(?!</td>).)*?<span class="note">([^<.]*)\.', re.S)
+"""What a line says of the area against the country (the words before the spread's)."""
+THEME_LINK = re.compile(r'<a class="theme-page" href="([^"]+)">')
+THEME_COUNTS = re.compile(
+    r'<tr data-theme="(?P<theme>\w+)"><th scope="row"><a class="theme-page" href="(?P<file>[^"]+)">'
+    r'.*?</th><td class="number">(?P<shown>\d+) / (?P<total>\d+)</td>(?P<counts>.*?)</tr>',
+    re.S,
+)
+
+
+def theme_pages(site: Path, lang: str, level: str, area: str) -> dict[str, str]:
+    """An area's theme pages, as its overview links them: file → text."""
+    folder = site / lang / "areas"
+    overview = (folder / f"{level}-{area}.html").read_text("utf-8")
+    start = overview.index('id="themes"')
+    listed = overview[start : overview.index("</section>", start)]
+    return {f: (folder / f).read_text("utf-8") for f in dict.fromkeys(THEME_LINK.findall(listed))}
 
 
 def _number(text: str) -> float:
@@ -46,7 +66,7 @@ def test_every_area_in_the_search_has_a_profile_in_every_language(site: Path, in
     # The nynorsk profile's words are nynorsk; the indicators' titles are the catalogue's
     # bokmål, marked so, and the page says they exist in bokmål only.
     area = next(a for a in index if a["level"] == "referral_area")
-    text = (site / "nn" / "areas" / f"referral_area-{area['area']}.html").read_text("utf-8")
+    text = "".join(theme_pages(site, "nn", "referral_area", area["area"]).values())
     assert strings()["profile_key_heading"]["nn"] in text and "Slik leser du" not in text
     assert strings()["catalogue_in_nb"]["nn"] in text
     assert re.search(r'<th scope="row"><a href="[^"]+" lang="nb">', text)
@@ -61,8 +81,8 @@ def test_a_profile_shows_the_published_cell_and_never_a_hidden_one(
     cells = results[results["sex"] == "all"].set_index(["indicator", "level", "area", "period"])
     checked = hidden = 0
     for area in index:
-        text = (site / "nb" / "areas" / f"{area['level']}-{area['area']}.html").read_text()
-        rows = list(TWIN_ROW.finditer(text))
+        text = "".join(theme_pages(site, "nb", area["level"], area["area"]).values())
+        rows = list(TABLE_ROW.finditer(text))
         assert rows, area
         for row in rows:
             cell = cells.loc[(row["id"], area["level"], area["area"], row["period"])]
@@ -76,6 +96,34 @@ def test_a_profile_shows_the_published_cell_and_never_a_hidden_one(
                 assert abs(count - cell["numerator"]) <= 0.5, (area, row["id"])
             checked += 1
     assert checked > 10_000 and hidden > 1_000
+
+
+@pytest.mark.parametrize("level", ["municipality", "referral_area", "region"])
+def test_the_overview_counts_each_theme_as_its_page_shows_it(site: Path, index, level) -> None:
+    """The overview's count per theme is what its theme page shows: one line per indicator,
+    each saying how it compares with the country, and a theme page for every theme the area
+    has."""
+    catalogue = load_catalogue()
+    kinds = ("better", "worse", "higher", "lower", "similar")
+    for area in [a for a in index if a["level"] == level][:25]:
+        folder = site / "en" / "areas"
+        overview = (folder / f"{level}-{area['area']}.html").read_text("utf-8")
+        lines = list(THEME_COUNTS.finditer(overview))
+        assert lines, area
+        for line in lines:
+            page = (folder / line["file"]).read_text("utf-8")
+            assert line["file"] == f"{level}-{area['area']}-{line['theme']}.html"
+            chart = page[page.index('<table class="spine-chart">') : page.index("</table>")]
+            ids = re.findall(r'<tr data-indicator="(\w+)">', chart)
+            assert int(line["total"]) == len(ids) > 0, (area, line["theme"])
+            assert {catalogue[i].theme for i in ids} == {line["theme"]}
+            counts = [int(c) for c in re.findall(r'<td class="number">(\d+)</td>', line["counts"])]
+            said = SAID.findall(chart)
+            drawn = [said.count(strings()[f"compared_{kind}"]["en"]) for kind in kinds]
+            assert len(said) == len(ids)
+            assert counts == drawn, (area, line["theme"])
+            hidden = chart.count(f'<td class="number">{strings()["profile_hidden"]["en"]}</td>')
+            assert int(line["shown"]) == len(ids) - hidden, (area, line["theme"])
 
 
 def test_places_to_learn_from_say_so_on_their_own_profile(site: Path, disclosed) -> None:

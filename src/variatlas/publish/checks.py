@@ -30,6 +30,7 @@ import pandas as pd
 
 from variatlas.disclosure.published import Rule, audit_published
 from variatlas.geography import load_geography
+from variatlas.publish.profiles import is_theme_page
 from variatlas.publish.releases import Release, ReleaseStore
 from variatlas.results import SUPPRESSED
 
@@ -265,8 +266,10 @@ def sample_pages(folder: Path) -> list[str]:
         if published:
             wanted.append(f"en/{published[0]}.html")
     wanted += ["nb/areas/index.html", "nb/whats-new.html"]
-    for pattern in ("nb/areas/referral_area-*.html", "nb/atlases/*.html"):
-        found = sorted(folder.glob(pattern))
+    profiles = sorted(folder.glob("nb/areas/referral_area-*.html"))
+    themes = [p for p in profiles if is_theme_page(p.name)]
+    overviews = [p for p in profiles if p not in themes]
+    for found in (overviews, themes, sorted(folder.glob("nb/atlases/*.html"))):
         if found:
             wanted.append(found[0].relative_to(folder).as_posix())
     return [p for p in wanted if (folder / p).is_file()]

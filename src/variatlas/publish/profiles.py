@@ -1,8 +1,16 @@
-"""Area profiles: a page per municipality, referral area, health trust and region, in each
-language, with every published indicator for that area against the country as a spine
-chart (drawn here as SVG, so the page needs no script), its trend marker, links to the
-indicator pages and a table twin; an index of all areas; and ``atlas/areas-index.json``
-for the front page's area search.
+"""Area profiles: for every municipality, referral area, health trust and region, in each
+language, an overview page and a page per theme; an index of all areas; and
+``atlas/areas-index.json`` for the front page's area search.
+
+The overview (``<level>-<area>.html``) has the places to learn from, a count per theme of
+the indicators better, worse, higher or lower than the country, the comparisons with other
+comparators and, for a municipality, its peers. Each theme's page
+(``<level>-<area>-<theme>.html``) has every published indicator of the theme for the area
+against the country as a spine chart (drawn here as SVG, so the page needs no script), its
+trend marker, links to the indicator pages and a table twin. A referral area's profile has
+some 670 indicators (SKDE's figures among them): on one page that was 1 MB of HTML and
+21,000 elements, which a phone took longer to parse than the 200 ms of blocking the atlas
+allows (docs/performance.md); its largest theme is about half of that.
 
 The figures come from ``variatlas.variation.profiles`` over the disclosed results: a hidden
 cell stays hidden here, and nothing is computed from it.
@@ -46,9 +54,36 @@ SPINE_WIDTH, SPINE_HEIGHT = 240, 16
 TREND_SYMBOLS = {"increasing": "↑", "decreasing": "↓", "no change": "→", "not computed": "–"}
 
 
-def profile_file(level: str, area: str) -> str:
-    """The file name of an area's profile page (in ``<lang>/areas/``)."""
-    return f"{level}-{area}.html"
+COUNTED = ("better", "worse", "higher", "lower", "similar")
+"""How an area may differ from the country, as the overview counts them per theme."""
+
+
+def profile_file(level: str, area: str, theme: str | None = None) -> str:
+    """The file name of an area's profile page, or of its page of ``theme`` (in
+    ``<lang>/areas/``)."""
+    return f"{level}-{area}.html" if theme is None else f"{level}-{area}-{theme}.html"
+
+
+def is_theme_page(name: str) -> bool:
+    """Whether a file of ``<lang>/areas/`` is a theme's page (not an overview)."""
+    return name.removesuffix(".html").endswith(tuple(f"-{theme}" for theme in THEMES))
+
+
+def theme_rows(
+    themes: list[tuple[str, list[dict[str, Any]]]], level: str, area: str
+) -> list[dict[str, Any]]:
+    """The overview's line for each theme: its page, how many indicators it has, how many
+    with a published value, and how many of those differ from the country in each way."""
+    return [
+        {
+            "theme": theme,
+            "file": profile_file(level, area, theme),
+            "total": len(entries),
+            "shown": sum(1 for e in entries if not e["hidden"]),
+            **{kind: sum(1 for e in entries if e["compared"] == kind) for kind in COUNTED},
+        }
+        for theme, entries in themes
+    ]
 
 
 def profiles_table(disclosed: DisclosedResults, published: list[Indicator]) -> pd.DataFrame:
@@ -137,10 +172,12 @@ def _entry(
         "interval": f"{text(row['lower'])} – {text(row['upper'])}",
         "shrunk": text(row["shrunk_value"]),
         "national": text(national),
-        "lowest": text(row["lowest"]),
-        "q25": text(row["q25"]),
-        "q75": text(row["q75"]),
-        "highest": text(row["highest"]),
+        "spread_words": w["profile_spread_words"].format(
+            lowest=text(row["lowest"]),
+            q25=text(row["q25"]),
+            q75=text(row["q75"]),
+            highest=text(row["highest"]),
+        ),
         "compared": row["compared"],
         "compared_words": w[f"compared_{row['compared'] or 'none'}"],
         "trend": row["trend"],
@@ -188,6 +225,7 @@ def write_profiles(
     )
     templates = environment()
     page = templates.get_template("profile.html")
+    theme_page = templates.get_template("profile_theme.html")
     index = templates.get_template("areas.html")
     comparator = comparator_of(disclosed)
     peers = _peers_by_area(table, catalogue)
@@ -221,37 +259,51 @@ def write_profiles(
             "root": "../../",
             "home": "../../index.html" if lang == "nb" else "../index.html",
             "file": profile_file,
+            "counted": COUNTED,
             "marks": marks or {},
         }
         w = common["w"]
         for area in records:
+            level, code = area["level"], area["area"]
             entries = [
                 _entry(row, spine, catalogue[row["indicator"]], lang, w)
-                for row, spine in by_area[(area["level"], area["area"])]
+                for row, spine in by_area[(level, code)]
             ]
             themes = [(t, [e for e in entries if catalogue[e["id"]].theme == t]) for t in THEMES]
-            place = (area["level"], area["area"])
+            themes = [(t, found) for t, found in themes if found]
             lines, best = (
-                peer_lines(entries, peers.get(area["area"], {}), lang, w)
-                if area["level"] == "municipality"
+                peer_lines(entries, peers.get(code, {}), lang, w)
+                if level == "municipality"
                 else ([], [])
             )
             html = page.render(
                 **common,
-                versions=versions("../../", f"areas/{profile_file(area['level'], area['area'])}"),
+                versions=versions("../../", f"areas/{profile_file(level, code)}"),
                 area=area,
-                themes=[(t, found) for t, found in themes if found],
+                themes=theme_rows(themes, level, code),
                 learn_from=[e for e in entries if e["learn_from"]],
                 shown=sum(1 for e in entries if not e["hidden"]),
-                comparisons=comparison_tables(entries, compared.get(place, {}), names, lang, w),
-                peer_groups=peer_groups(area["area"], members, w)
-                if area["level"] == "municipality"
-                else [],
+                comparisons=comparison_tables(
+                    entries, compared.get((level, code), {}), names, lang, w
+                ),
+                peer_groups=peer_groups(code, members, w) if level == "municipality" else [],
                 peer_lines=lines,
                 best_peers=best,
                 total=len(entries),
             )
-            (target / profile_file(area["level"], area["area"])).write_text(html, "utf-8")
+            (target / profile_file(level, code)).write_text(html, "utf-8")
+            for theme, found in themes:
+                html = theme_page.render(
+                    **common,
+                    versions=versions("../../", f"areas/{profile_file(level, code, theme)}"),
+                    area=area,
+                    theme=theme,
+                    entries=found,
+                    others=[t for t, _ in themes if t != theme],
+                    shown=sum(1 for e in found if not e["hidden"]),
+                    total=len(found),
+                )
+                (target / profile_file(level, code, theme)).write_text(html, "utf-8")
         html = index.render(
             **common,
             versions=versions("../../", "areas/index.html"),

@@ -1,11 +1,23 @@
 // variatlas area profile: the comparator chooser. Every comparator's table is in the page (the
 // page reads whole without script); this shows the one chosen, keeps the choice in the address
-// (#compare=...) and carries it on the links to the indicator pages and to the peers' profiles.
+// (#compare=...) and carries it on the links to the indicator pages, the peers' profiles and
+// the area's theme pages.
 (() => {
   "use strict";
 
+  // The indicator pages (../<id>.html#...), the peers' profiles and the area's theme pages
+  // keep the choice.
+  const kept = 'main a[href^="../"][href*=".html#level="], main a.peer, main a.theme-page';
   const select = document.getElementById("compare");
-  if (!select) return;
+  if (!select) {
+    // A theme's page has no chooser: it passes on the choice it was opened with.
+    const chosen = new URLSearchParams(location.hash.slice(1)).get("compare");
+    if (chosen) {
+      for (const link of document.querySelectorAll(kept)) carry(link, chosen);
+      document.body.dataset.compare = chosen;
+    }
+    return;
+  }
   const offered = [...select.options].map((o) => o.value);
 
   function wanted() {
@@ -25,8 +37,7 @@
     for (const box of document.querySelectorAll("#compare-section .compare-table[data-compare]")) {
       box.hidden = box.dataset.compare !== chosen;
     }
-    // The indicator pages (../<id>.html#...) and the peers' profiles keep the choice.
-    for (const link of document.querySelectorAll('main a[href^="../"][href*=".html#level="], main a.peer')) {
+    for (const link of document.querySelectorAll(kept)) {
       carry(link, chosen);
     }
     document.body.dataset.compare = chosen;
