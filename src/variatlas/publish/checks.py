@@ -265,8 +265,9 @@ def sample_pages(folder: Path) -> list[str]:
         if published:
             wanted.append(f"en/{published[0]}.html")
     wanted += ["nb/areas/index.html", "nb/whats-new.html"]
-    for pattern in ("nb/areas/referral_area-*.html", "nb/atlases/*.html"):
-        found = sorted(folder.glob(pattern))
+    # An atlas's opening page (``<id>.html``) and a chapter's page (``<id>.<chapter>.html``).
+    for pattern in ("nb/areas/referral_area-*.html", "nb/atlases/*.html", "nb/atlases/*.*.html"):
+        found = sorted(p for p in folder.glob(pattern) if pattern.count(".") == p.name.count("."))
         if found:
             wanted.append(found[0].relative_to(folder).as_posix())
     return [p for p in wanted if (folder / p).is_file()]
