@@ -183,7 +183,9 @@ def _write_whole(
     assets = printing / "assets"
     if not assets.is_symlink():
         os.symlink((folder / "assets").resolve(), assets, target_is_directory=True)
-    html = page.render(**context, versions=[], shown=context["chapters"], whole=True, pdf=None)
+    whole = {**context, "versions": [], "shown": context["chapters"], "next": None, "pdf": None}
+    whole["whole"] = True
+    html = page.render(**whole)
     target.write_text(html, encoding="utf-8")
 
 
