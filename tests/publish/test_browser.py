@@ -44,7 +44,7 @@ PAGE_KINDS = [
     "nb/atlases/barn2025.html",
     "nb/atlases/barn2025.06-atopiske-sykdommer.html",  # its largest chapter
     "nn/atlases/psyk2.html",
-    "nn/atlases/psyk2.03-vaksne-i-psykisk-helsevern.html",
+    "nn/atlases/psyk2.07-stemningslidingar.html",
     "nn/atlases/variatlas.html",
     "en/atlases/variatlas.02-barn-og-unge.html",
     "en/whats-new.html",
@@ -572,6 +572,7 @@ def test_an_atlas_reads_whole_and_its_boxes_open_their_indicators(watched, atlas
     assert page.input_value("#level") == "referral_area"
     assert page.input_value("#period") == href.split("period=")[1].split("&")[0]
     assert page.get_attribute("html", "lang") == lang
+    page.wait_for_load_state("networkidle")  # read, then back: no fetch cut short
     page.go_back()
     page.wait_for_url("**/barn2025.06-atopiske-sykdommer.html#box-aad_rb1_tot_fylke")
     assert page.locator("section.result-box").count() == len(atopic_boxes)
@@ -664,6 +665,7 @@ def test_the_demos_own_atlas_reads_whole_in_three_languages_and_opens_its_indica
         page.wait_for_selector("body[data-drawn]", timeout=20_000)
         assert page.input_value("#level") == level
         assert page.input_value("#period") == "2022-2024"
+        page.wait_for_load_state("networkidle")  # read, then back: no fetch cut short
         page.go_back()
         page.wait_for_url(f"**/{lang}/atlases/variatlas.{chapter}.html")
         assert page.locator(f"section.result-box[data-box='{followed}']").count() == 1

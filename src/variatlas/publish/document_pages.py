@@ -152,8 +152,9 @@ def write_atlas_pages(
         encoding="utf-8",
     )
     chapter_template = templates.get_template("document_chapter.html")
-    for chapter in rest:
-        at = chapters.index(chapter)
+    for at, chapter in enumerate(chapters):
+        if chapter["page"] == opening:
+            continue
         (target.parent / chapter["page"]).write_text(
             chapter_template.render(
                 **common,
