@@ -50,6 +50,8 @@ from variatlas.publish.embeds import write_box_pages
 from variatlas.publish.wording import versions
 
 PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+SENTENCE = 60
+"""Characters a paragraph needs to describe a chapter (more than a label's)."""
 
 
 def chapter_slug(name: str) -> str:
@@ -110,15 +112,18 @@ def paginate(document: Document, chapters: Sequence[dict[str, Any]]) -> None:
 
 
 def _description(chapter: Mapping[str, Any]) -> str | None:
-    """The first paragraph of a chapter's first text, for its page's meta description."""
+    """A chapter's first paragraph of a sentence or more (a bold line such as "Hovedfunn" is a
+    heading in all but name), for its page's meta description; else its first of any length."""
+    found = []
     for block in chapter["blocks"]:
         for field in ("summary", "text"):
-            found = PARAGRAPH.search(str(block.get(field) or ""))
-            if found:
-                words = " ".join(re.sub(r"<[^>]+>", "", found.group(1)).split())
-                if words:
+            for paragraph in PARAGRAPH.findall(str(block.get(field) or "")):
+                words = " ".join(re.sub(r"<[^>]+>", "", paragraph).split())
+                if len(words) >= SENTENCE:
                     return words
-    return None
+                if words:
+                    found.append(words)
+    return found[0] if found else None
 
 
 def write_atlas_pages(
