@@ -25,6 +25,7 @@ from variatlas.documents.model import ResultBox
 from variatlas.documents.placeholders import decimals, number
 from variatlas.indicators import load_catalogue
 from variatlas.pipeline import publish
+from variatlas.publish.document_pages import chapter_pages
 from variatlas.publish.documents import load_documents, page_file, write_documents
 from variatlas.publish.pdf import SIZE_MARK, file_size
 from variatlas.results import SUPPRESSED_FLAG, is_suppressed, read_results, write_results
@@ -35,6 +36,8 @@ YEARS = ["2022", "2023", "2024"]
 ROW = re.compile(r'<tr data-area="(\w+)"[^>]*>(.*?)</tr>', re.S)
 CELL = re.compile(r'<td class="number( hidden-cell)?">([^<]*)</td>')
 BASE = "https://atlas.example.no/"
+SECOND = "tonsils.02-second.html"
+"""The small atlas's second chapter's page, which holds its result boxes."""
 
 
 def write_atlas(folder: Path) -> Path:
@@ -131,6 +134,10 @@ def _rows(disclosed: Any, level: str, period: str) -> dict[str, dict[str, Any]]:
     return {str(r["area"]): r for r in view.to_dict("records")}
 
 
+def _chapter(site: Path, lang: str) -> str:
+    return (site / lang / "atlases" / SECOND).read_text(encoding="utf-8")
+
+
 def _box(html: str, box: str) -> str:
     found = re.search(rf'<section class="result-box" id="box-{box}".*?</section>', html, re.S)
     assert found is not None, box
@@ -142,7 +149,7 @@ def _shown(row: dict[str, Any] | None) -> bool:
 
 
 def test_bars_draw_each_interval_and_year_and_the_table_has_them(written, few_disclosed) -> None:
-    html = (written / page_file("tonsils", "nb")).read_text(encoding="utf-8")
+    html = _chapter(written, "nb")
     figure = _box(html, "tonsils")
     header = re.search(r"<thead>.*?</thead>", figure, re.S)
     assert header is not None
@@ -185,7 +192,7 @@ def test_bars_draw_each_interval_and_year_and_the_table_has_them(written, few_di
 
 
 def test_a_hidden_cell_has_no_interval_and_no_dot(written, few_disclosed) -> None:
-    html = (written / page_file("tonsils", "nb")).read_text(encoding="utf-8")
+    html = _chapter(written, "nb")
     drawn = dict(ROW.findall(_box(html, "municipalities")))
     period = _rows(few_disclosed, "municipality", PERIOD)
     hidden = [area for area, row in period.items() if is_suppressed(row["flag"])]
@@ -221,7 +228,7 @@ def test_the_flag_hides_a_cell_whatever_its_row_still_holds(
     documents = load_documents([atlas_folder], catalogue)
     published = set(results["indicator"])
     write_documents(documents, flagged, catalogue, published, tmp_path)
-    html = (tmp_path / page_file("tonsils", "nb")).read_text(encoding="utf-8")
+    html = _chapter(tmp_path, "nb")
     drawn = dict(ROW.findall(_box(html, "tonsils")))
     texts = [text for _, text in CELL.findall(drawn[year_hidden])]
     assert texts[4] == "skjult" and "skjult" not in texts[:4] + texts[5:]
@@ -238,31 +245,33 @@ def test_every_box_with_a_figure_has_a_page_to_embed(written, atlas_folder) -> N
     shared = 0
     for document in (load_atlas(atlas_folder), load_atlas(barn)):
         atlas = document.atlas
+        pages = chapter_pages(document)
         for lang in atlas.languages:
-            page = written / page_file(atlas.id, lang)
-            html = page.read_text(encoding="utf-8")
-            for chapter in document.chapters.values():
+            for name, chapter in document.chapters.items():
+                page = written / lang / "atlases" / pages[name]
+                html = page.read_text(encoding="utf-8")
                 for box in (b for b in chapter.blocks if isinstance(b, ResultBox)):
                     embed = page.parent / atlas.id / f"{box.id}.html"
                     if box.data == "not shipped":
                         assert not embed.exists() and "<details" not in _box(html, box.id)
                         continue
-                    _check_embed(page, html, embed, box, lang, atlas.publisher, atlas.licence)
+                    _check_embed(page, html, embed, box, lang, atlas)
                     shared += 1
     assert shared >= 17  # barn2025's boxes with a figure, and two of the small atlas's
 
 
-def _check_embed(
-    page: Path, html: str, embed: Path, box: ResultBox, lang: str, publisher: str, licence: str
-) -> None:
+def _check_embed(page: Path, html: str, embed: Path, box: ResultBox, lang: str, atlas: Any) -> None:
+    """A box's own page, beside the chapter's ``page`` that holds the box (``html``)."""
     own = embed.read_text(encoding="utf-8")
-    atlas = page.stem
     assert f'<html lang="{lang}">' in own and '<base href="../" target="_blank">' in own
     assert "<header" not in own and "<nav" not in own
     assert re.search(rf"<h1>{re.escape(str(box.title[lang]))}</h1>", unescape(own))
-    back = f'href="{atlas}.html#box-{box.id}"'  # resolved from <base>: the atlas page's folder
-    assert back in own
-    assert f"{publisher}, <a {back}>" in own and licence in own and "variatlas" in own
+    # Resolved from <base>: the folder of the atlas's pages. The title leads to the opening
+    # page, the link back to the box on its chapter's page.
+    back = f'href="{page.name}#box-{box.id}"'
+    assert back in own and page.name != f"{atlas.id}.html"  # every box here is on a chapter's
+    assert f'{atlas.publisher}, <a href="{atlas.id}.html">' in own
+    assert atlas.licence in own and "variatlas" in own
     in_atlas = _box(html, box.id)
     assert own.count("<figure") == len(box.figures) >= 1  # the box's, not its texts'
     figures = re.findall(r"<figure\b.*?</figure>", in_atlas, re.S)[: len(box.figures)]
@@ -274,8 +283,9 @@ def _check_embed(
     src = re.fullmatch(r'<iframe src="([^"]+)" title="([^"]+)" width="100%" height="\d+" '
                        r'loading="lazy"></iframe>', iframe)  # fmt: skip
     assert src is not None, iframe
-    assert src.group(1) == urljoin(f"{BASE}{lang}/atlases/{atlas}.html", f"{atlas}/{box.id}.html")
-    assert (page.parent / src.group(1).removeprefix(f"{BASE}{lang}/atlases/")) == embed
+    where = f"{BASE}{lang}/atlases/"
+    assert src.group(1) == urljoin(where + page.name, f"{atlas.id}/{box.id}.html")
+    assert (page.parent / src.group(1).removeprefix(where)) == embed
     assert src.group(2) == unescape(re.sub(r"<[^>]+>", "", str(box.title[lang])))
 
 
@@ -284,10 +294,12 @@ def test_without_a_base_url_the_snippet_is_relative(few_disclosed, atlas_folder,
     documents = load_documents([atlas_folder], catalogue)
     published = set(few_disclosed.results["indicator"])
     write_documents(documents, few_disclosed, catalogue, published, tmp_path)
-    html = (tmp_path / page_file("tonsils", "en")).read_text(encoding="utf-8")
+    html = _chapter(tmp_path, "en")
     assert 'data-embed="tonsils/tonsils.html"' in html
     assert "&lt;iframe src=&#34;tonsils/tonsils.html&#34;" in html
-    assert SIZE_MARK not in html and ".pdf" not in html  # no PDF asked for: no link to one
+    opening = (tmp_path / page_file("tonsils", "en")).read_text(encoding="utf-8")
+    for page in (html, opening):
+        assert SIZE_MARK not in page and ".pdf" not in page  # no PDF asked for: no link to one
 
 
 def _tool(name: str) -> str:
@@ -331,9 +343,17 @@ def test_publishing_prints_each_atlas_page_to_a_pdf(few_disclosed, atlas_folder,
         places = decimals(national)
         assert re.search(rf"{norway} {re.escape(number(national, lang, places))}\b", flat)
         assert "Del / bygg inn" not in flat and "Share / embed" not in flat  # not printed
+        # The whole atlas, front to back, from one page: no way between chapter pages.
+        first, second = {
+            "nb": ("Barn får fjernet mandlene.", "Andre kapittel"),
+            "en": ("Children have their tonsils out.", "Second chapter"),
+        }[lang]
+        assert flat.index(first) < flat.rindex(second)
+        assert "Neste kapittel" not in flat and "Previous chapter" not in flat
         page = (site / page_file("tonsils", lang)).read_text(encoding="utf-8")
         assert f"({file_size(pdf.stat().st_size, lang)})</span>" in page
         assert 'href="tonsils.pdf"' in page and SIZE_MARK not in page
+        assert ".pdf" not in _chapter(site, lang)  # the opening page links it
 
 
 def test_publishing_without_chromium_says_so_in_one_sentence(

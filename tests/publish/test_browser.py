@@ -42,8 +42,11 @@ PAGE_KINDS = [
     "en/areas/referral_area-1.html",
     "nb/areas/index.html",
     "nb/atlases/barn2025.html",
+    "nb/atlases/barn2025.06-atopiske-sykdommer.html",  # its largest chapter
     "nn/atlases/psyk2.html",
+    "nn/atlases/psyk2.07-stemningslidingar.html",
     "nn/atlases/variatlas.html",
+    "en/atlases/variatlas.02-barn-og-unge.html",
     "en/whats-new.html",
     "nb/atlases/barn2025/total_tot_rb1.html",
     # Nynorsk: its words are longer, and the catalogue's bokmål is marked in it.
@@ -51,6 +54,7 @@ PAGE_KINDS = [
     "nn/hpv_vaccination.html",
     "nn/areas/referral_area-1.html",
     "nn/atlases/barn2025.html",
+    "nn/atlases/barn2025.02-helsetjenester-til-barn.html",
     "en/atlases/psyk2.html",
 ]
 
@@ -254,7 +258,7 @@ def test_skde_figures_show_the_atlas_words_and_the_dps_map(watched, atlas_url) -
 def test_drug_use_by_county_is_drawn_on_the_county_map_from_its_atlas_box(
     watched, atlas_url
 ) -> None:
-    page = watched.open(f"{atlas_url}nb/atlases/barn2025.html", drawn=False)
+    page = watched.open(f"{atlas_url}nb/atlases/barn2025.06-atopiske-sykdommer.html", drawn=False)
     link = page.locator("a[href*='skde_barn2025_aad_tot_fylke_drugs.html'][href*='level=county']")
     assert link.count() >= 1
     link.first.click()
@@ -310,14 +314,21 @@ def test_a_phone_never_scrolls_sideways(watched, atlas_url) -> None:
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (path, width)
         if "/atlases/" in path:
-            _check_scroll_hints(page, path)
+            _check_scroll_hints(page, path, drawn=not _opening(path))
     assert watched.problems == []
 
 
-def _check_scroll_hints(page: Any, path: str) -> None:
+def _opening(path: str) -> bool:
+    """Whether a page is an atlas's opening page (``<id>.html``), whose first chapter, if
+    it carries one, may have no figure."""
+    parts = path.split("/")
+    return len(parts) == 3 and parts[1] == "atlases" and parts[2].count(".") == 1
+
+
+def _check_scroll_hints(page: Any, path: str, *, drawn: bool) -> None:
     """A figure's table wider than the phone says it scrolls sideways, one that fits does
     not; the table scrolls in its own box. A table is measured as it comes near the screen
-    (document.js), so each is scrolled to first."""
+    (document.js), so each is scrolled to first. ``drawn``: the page has figures."""
     tables = page.eval_on_selector_all(
         ".scroll-hint + .table-scroll",
         """async boxes => {
@@ -331,7 +342,8 @@ def _check_scroll_hints(page: Any, path: str) -> None:
              }
              return found; }""",
     )
-    assert any(wider for wider, _, _ in tables), path  # the bars and intervals need the room
+    if drawn:
+        assert any(wider for wider, _, _ in tables), path  # the bars and intervals need room
     for wider, hinted, box in tables:
         assert hinted == wider and box <= 390, (path, wider, hinted, box)
 
@@ -497,10 +509,28 @@ def test_an_area_found_on_the_front_page_has_its_profile_in_every_language(
     assert watched.problems == []
 
 
+def _read_on(page: Any) -> tuple[list[str], list[str]]:
+    """Follow an atlas from its opening page (open in ``page``) to its last chapter by each
+    page's link to the next: the chapters' anchors and the result boxes' ids read, in order."""
+    chapters: list[str] = []
+    boxes: list[str] = []
+    while True:
+        chapters += page.eval_on_selector_all("section.chapter", "cs => cs.map(c => c.id)")
+        boxes += page.eval_on_selector_all("section.result-box", "bs => bs.map(b => b.dataset.box)")
+        following = page.locator("nav.pager a[rel=next]")
+        if following.count() == 0:
+            return chapters, boxes
+        href = str(following.get_attribute("href"))
+        following.click()
+        page.wait_for_url(f"**/{href}")
+        page.wait_for_load_state("networkidle")
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_an_atlas_reads_whole_and_its_boxes_open_their_indicators(watched, atlas_url, lang) -> None:
-    """barn2025, written in bokmål, read from each front page: in nynorsk and English its
-    text is bokmål (so marked, and the page says so) among the page's own words."""
+    """barn2025, written in bokmål, read from each front page: its opening page, then chapter
+    by chapter to the last; in nynorsk and English its text is bokmål (so marked, and the page
+    says so) among the page's own words."""
     document = load_atlas(next(f for f in shipped_atlases() if f.name == "barn2025"))
     page = watched.open(atlas_url + ("" if lang == "nb" else f"{lang}/index.html"), drawn=False)
     page.click("#atlases a[href$='atlases/barn2025.html']")
@@ -510,20 +540,35 @@ def test_an_atlas_reads_whole_and_its_boxes_open_their_indicators(watched, atlas
     assert page.locator("h1").inner_text() == document.atlas.title["nb"]
     assert page.get_attribute("h1", "lang") == (None if lang == "nb" else "nb")
     assert page.locator("nav.toc h2").inner_text() == strings()["document_contents"][lang]
-    chapters = page.locator("section.chapter")
-    assert chapters.count() == len(document.chapters)
     boxes = [b for c in document.chapters.values() for b in c.blocks if isinstance(b, ResultBox)]
-    shown = page.eval_on_selector_all("section.result-box", "bs => bs.map(b => b.dataset.box)")
-    assert shown == [b.id for b in boxes]
+    # The contents link every chapter and every box, on the page that holds it.
     toc = page.eval_on_selector_all("nav.toc a", "as => as.map(a => a.getAttribute('href'))")
     assert len(toc) == len(document.chapters) + len(boxes)
-    for anchor in toc:
-        assert page.locator(anchor).count() == 1, anchor
-    for box in boxes:
-        section = page.locator(f"section.result-box[data-box='{box.id}']")
-        assert section.locator("h3").inner_text() == box.title["nb"]
-        drawn = section.locator("figure.drawn").count()
-        assert drawn or section.locator(".not-shipped").count(), box.id
+    anchors = [f"chapter-{name.removesuffix('.yaml')}" for name in document.chapters]
+    pages = [f"barn2025.{a.removeprefix('chapter-')}.html" for a in anchors]
+    # The first chapter, a discussion without a result box, is on the opening page.
+    assert [t for t in toc if "#box-" not in t] == [f"barn2025.html#{anchors[0]}", *pages[1:]]
+    assert [t.split("#")[1] for t in toc if "#box-" in t] == [f"box-{b.id}" for b in boxes]
+    # Read on from the opening page, which carries the first chapter, to the last.
+    read, shown = _read_on(page)
+    assert read == anchors and shown == [b.id for b in boxes]
+    assert page.url.endswith("barn2025.12-har-du-sporsmal.html")
+    assert page.locator("nav.pager a[rel=prev]").count() == 1
+    # A box from the contents: its chapter's page, scrolled to it.
+    page = watched.open(f"{atlas_url}{lang}/atlases/barn2025.html", drawn=False)
+    page.click("nav.toc a[href$='#box-aad_rb1_tot_fylke']")
+    page.wait_for_url("**/barn2025.06-atopiske-sykdommer.html#box-aad_rb1_tot_fylke")
+    box = page.locator("#box-aad_rb1_tot_fylke")
+    assert box.locator("h3").inner_text() == next(
+        b.title["nb"] for b in boxes if b.id == "aad_rb1_tot_fylke"
+    )
+    playwright_sync.expect(box).to_be_in_viewport()
+    atopic = document.chapters["06-atopiske-sykdommer.yaml"].blocks
+    atopic_boxes = [b for b in atopic if isinstance(b, ResultBox)]
+    for found in atopic_boxes:
+        section = page.locator(f"section.result-box[data-box='{found.id}']")
+        assert section.locator("h3").inner_text() == found.title["nb"]
+        assert section.locator("figure.drawn").count() or section.locator(".not-shipped").count()
     # A box's figure opens its indicator at the figure's level and period, and back.
     box = page.locator("section.result-box", has=page.locator("figure.drawn")).first
     link = box.locator("figure.drawn .figure-link a").first
@@ -535,17 +580,57 @@ def test_an_atlas_reads_whole_and_its_boxes_open_their_indicators(watched, atlas
     assert page.input_value("#level") == "referral_area"
     assert page.input_value("#period") == href.split("period=")[1].split("&")[0]
     assert page.get_attribute("html", "lang") == lang
+    page.wait_for_load_state("networkidle")  # read, then back: no fetch cut short
     page.go_back()
-    page.wait_for_url(f"**/{lang}/atlases/barn2025.html")
-    assert page.locator("section.result-box").count() == len(boxes)
+    page.wait_for_url("**/barn2025.06-atopiske-sykdommer.html#box-aad_rb1_tot_fylke")
+    assert page.locator("section.result-box").count() == len(atopic_boxes)
     assert watched.problems == []
 
 
-# The demo's own atlas in each language: the box whose figure the test follows, and its level.
+def test_an_old_link_into_the_atlas_lands_on_its_chapters_page(browser, watched, atlas_url) -> None:
+    """A link written when an atlas was one page (``barn2025.html#box-…``, ``#chapter-…``) is
+    sent to the chapter's page that holds the anchor now (document-anchors.js), in place (back
+    leads to where the reader was, not to the opening page sending them on again); an anchor
+    the opening page holds stays there, and without a script the contents lead to it."""
+    opening = f"{atlas_url}nb/atlases/barn2025.html"
+    chapter = f"{atlas_url}nb/atlases/barn2025.06-atopiske-sykdommer.html"
+    page = watched.page
+    page.goto(f"{opening}#box-aad_rb1_ped", wait_until="commit")
+    page.wait_for_url(f"{chapter}#box-aad_rb1_ped")
+    page.wait_for_load_state("networkidle")
+    playwright_sync.expect(page.locator("#box-aad_rb1_ped")).to_be_in_viewport()
+    # From the opening page, a link to an old anchor on it (a hash change, no new load).
+    watched.open(opening, drawn=False)
+    page.goto(f"{opening}#chapter-06-atopiske-sykdommer", wait_until="commit")
+    page.wait_for_url(f"{chapter}#chapter-06-atopiske-sykdommer")
+    page.wait_for_load_state("networkidle")
+    playwright_sync.expect(page.locator("#chapter-06-atopiske-sykdommer h2")).to_be_in_viewport()
+    page.go_back()
+    page.wait_for_load_state("networkidle")
+    assert page.url == opening
+    for stays in ("chapter-01-overordnet-drofting", "contents", "no-such-anchor"):
+        watched.open(f"{opening}#{stays}", drawn=False)
+        assert page.url == f"{opening}#{stays}"  # the first chapter is on the opening page
+    assert watched.problems == []
+    # Without a script an old link shows the contents, whose link leads to the box.
+    still = browser.new_context(java_script_enabled=False)
+    try:
+        plain = still.new_page()
+        plain.goto(f"{opening}#box-aad_rb1_ped", wait_until="networkidle")
+        assert plain.url == f"{opening}#box-aad_rb1_ped"
+        plain.click("nav.toc a[data-anchor='box-aad_rb1_ped']")
+        plain.wait_for_url(f"{chapter}#box-aad_rb1_ped")
+        assert plain.locator("#box-aad_rb1_ped h3").count() == 1
+    finally:
+        still.close()
+
+
+# The demo's own atlas in each language: the box whose figure the test follows, its chapter
+# and its level.
 OWN_ATLAS_BOXES = {
-    "nb": ("barn-sykehuskontakter", "referral_area"),
-    "nn": ("psyk-tvangsandel", "health_trust"),
-    "en": ("kommune-institusjon", "referral_area"),
+    "nb": ("barn-sykehuskontakter", "02-barn-og-unge", "referral_area"),
+    "nn": ("psyk-tvangsandel", "04-psykisk-helse-og-rus", "health_trust"),
+    "en": ("kommune-institusjon", "05-kommunene", "referral_area"),
 }
 
 
@@ -554,44 +639,53 @@ def test_the_demos_own_atlas_reads_whole_in_three_languages_and_opens_its_indica
 ) -> None:
     document = load_atlas(next(f for f in shipped_atlases() if f.name == "variatlas"))
     boxes = [b for c in document.chapters.values() for b in c.blocks if isinstance(b, ResultBox)]
+    anchors = [f"chapter-{name.removesuffix('.yaml')}" for name in document.chapters]
     page = watched.open(atlas_url, drawn=False)
     page.click("#atlases a[href$='atlases/variatlas.html']")
-    for lang, (followed, level) in OWN_ATLAS_BOXES.items():
+    for lang, (followed, chapter, level) in OWN_ATLAS_BOXES.items():
         if lang != "nb":  # each version links to the others
+            page = watched.open(f"{atlas_url}nb/atlases/variatlas.html", drawn=False)
             page.click(f"a.language[hreflang='{lang}']")
         page.wait_for_url(f"**/{lang}/atlases/variatlas.html")
         page.wait_for_load_state("networkidle")
         assert page.get_attribute("html", "lang") == lang
         assert page.locator("h1").inner_text() == document.atlas.title[lang]
         assert "synt" in page.locator("header.document-head .lede").inner_text()  # synthetic
-        assert page.locator("section.chapter").count() == len(document.chapters)
-        shown = page.eval_on_selector_all("section.result-box", "bs => bs.map(b => b.dataset.box)")
-        assert shown == [b.id for b in boxes]
-        for box in boxes:
+        toc = page.eval_on_selector_all("nav.toc a", "as => as.map(a => a.getAttribute('href'))")
+        assert len(toc) == len(document.chapters) + len(boxes)
+        read, shown = _read_on(page)
+        assert read == anchors and shown == [b.id for b in boxes]
+        # Every box of a chapter's page drawn, in the page's language.
+        page = watched.open(f"{atlas_url}{lang}/atlases/variatlas.{chapter}.html", drawn=False)
+        assert page.locator("h1").inner_text() == document.atlas.title[lang]
+        for box in document.chapters[f"{chapter}.yaml"].blocks:
+            if not isinstance(box, ResultBox):
+                continue
             section = page.locator(f"section.result-box[data-box='{box.id}']")
             assert section.locator("h3").inner_text() == box.title[lang]
             drawn = section.locator("figure.drawn")
             assert drawn.count() == len(box.figures), box.id
             assert drawn.first.locator("tbody tr").count() >= 5, box.id
             assert "{{" not in section.inner_text(), box.id
-        toc = page.eval_on_selector_all("nav.toc a", "as => as.map(a => a.getAttribute('href'))")
-        assert len(toc) == len(document.chapters) + len(boxes)
         # A box's figure opens its indicator at the figure's level and period, and back.
         link = page.locator(f"section.result-box[data-box='{followed}'] figure.drawn a").first
         link.click()
         page.wait_for_selector("body[data-drawn]", timeout=20_000)
         assert page.input_value("#level") == level
         assert page.input_value("#period") == "2022-2024"
+        page.wait_for_load_state("networkidle")  # read, then back: no fetch cut short
         page.go_back()
-        page.wait_for_url(f"**/{lang}/atlases/variatlas.html")
-        assert page.locator("section.result-box").count() == len(boxes)
+        page.wait_for_url(f"**/{lang}/atlases/variatlas.{chapter}.html")
+        assert page.locator(f"section.result-box[data-box='{followed}']").count() == 1
     assert watched.problems == []
 
 
 def test_a_box_embeds_in_another_site_and_its_code_copies(
     browser, watched, atlas_url, tmp_path: Path
 ) -> None:
-    page = watched.open(f"{atlas_url}nb/atlases/barn2025.html", drawn=False)
+    page = watched.open(
+        f"{atlas_url}nb/atlases/barn2025.02-helsetjenester-til-barn.html", drawn=False
+    )
     box = page.locator("section.result-box", has=page.locator("details.share")).first
     box.locator("details.share summary").click()
     code = box.locator("textarea")
@@ -605,7 +699,7 @@ def test_a_box_embeds_in_another_site_and_its_code_copies(
     title = box.locator("h3").inner_text()
     # Another site (a server of its own at localhost: another origin, and local, since
     # chromium lets no public site frame a local address) frames the box's page, and cannot
-    # frame the atlas page.
+    # frame the chapter's page.
     (tmp_path / "framing.html").write_text(
         f'<iframe src="{src.group(1)}"></iframe><iframe src="{page.url}"></iframe>'
     )

@@ -1,6 +1,7 @@
 """The publication keeps its weight budgets (``publish/budgets.py``, issue 26): every script
-and data file, and every indicator page at referral-area and municipality level, sent with
-Brotli. Over budget, the test fails naming the file or page and its size."""
+and data file, every indicator page at referral-area and municipality level, sent with
+Brotli, and every atlas's opening and chapter page (what it sends, and its elements). Over
+budget, the test fails naming the file or page and its size."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from pathlib import Path
 import brotli
 
 from variatlas.publish.budgets import (
+    DOCUMENT_BUDGETS,
     FILE_BUDGETS,
     KB,
     PAGE_BUDGETS,
+    elements,
     over_budget,
     page_files,
     page_weight,
@@ -86,6 +89,47 @@ def test_a_page_over_its_budget_is_named_with_its_size(site: Path, tmp_path: Pat
             and f"over its budget of {budget // KB} kB" in f
             for f in found
         ), found
+
+
+def test_every_page_of_an_atlas_is_weighed(site: Path) -> None:
+    """The atlas's opening page and its chapters' pages are each held to the budget; the
+    whole of barn2025 on one page, as it was, would be over it."""
+    pages = sorted((site / "nb" / "atlases").glob("barn2025*.html"))
+    assert len(pages) == 12  # the opening page (with the first chapter) and 11 chapters
+    counts = {p.name: elements(p.read_text(encoding="utf-8")) for p in pages}
+    assert max(counts.values()) <= DOCUMENT_BUDGETS["elements"], counts
+    assert sum(counts.values()) > DOCUMENT_BUDGETS["elements"]
+    loaded = {
+        p.relative_to(site.resolve()).as_posix()
+        for p in page_files(site, site / "nb" / "atlases" / "barn2025.html")
+    }
+    assert {"assets/document.js", "assets/document-anchors.js", "assets/atlas.css"} <= loaded
+
+
+def test_an_atlas_page_over_its_budget_is_named_with_its_size(site: Path, tmp_path: Path) -> None:
+    folder = _small_site(tmp_path / "site", site)
+    atlases = folder / "nb" / "atlases"
+    atlases.mkdir()
+    chapter = site / "nb" / "atlases" / "barn2025.06-atopiske-sykdommer.html"
+    html = chapter.read_text(encoding="utf-8")
+    _write_sent(atlases / chapter.name, html)
+    assert over_budget(folder) == []
+    # Its figures three times over: more elements than a phone lays out in time; and bytes.
+    body = html.index("<main")
+    swollen = html[:body] + html[body:] * 3 + os.urandom(DOCUMENT_BUDGETS["sent"]).hex()
+    _write_sent(atlases / chapter.name, swollen)
+    found = over_budget(folder)
+    address = f"nb/atlases/{chapter.name}"
+    assert any(
+        f.startswith(f"{address} has ") and f"{DOCUMENT_BUDGETS['elements']:,}." in f for f in found
+    ), found
+    assert any(f.startswith(f"{address} sends ") for f in found), found
+
+
+def _write_sent(page: Path, html: str) -> None:
+    """A page and the Brotli beside it that a browser is sent."""
+    page.write_text(html, encoding="utf-8")
+    page.with_name(page.name + ".br").write_bytes(brotli.compress(html.encode(), quality=5))
 
 
 def test_every_script_and_data_file_has_a_budget() -> None:

@@ -1,6 +1,7 @@
-"""Atlas documents drawn as pages: a small atlas of two chapters over three published
-indicators (``few_disclosed``), SKDE's 23 shipped atlases, and a number that would print a
-hidden cell stopping the publication with one sentence."""
+"""Atlas documents drawn as pages, an opening page and a page per chapter: a small atlas of two
+chapters over three published indicators (``few_disclosed``), SKDE's 23 shipped atlases, the
+whole atlas written for printing, and a number that would print a hidden cell stopping the
+publication with one sentence."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from variatlas.documents.placeholders import decimals, number
 from variatlas.indicators import load_catalogue
 from variatlas.pipeline import publish
 from variatlas.publish.document_choice import choose_documents
+from variatlas.publish.document_pages import chapter_page, reading_order
 from variatlas.publish.documents import (
     load_documents,
     page_file,
@@ -31,6 +33,7 @@ from variatlas.publish.documents import (
     write_documents,
 )
 from variatlas.publish.markdown import link, markdown
+from variatlas.publish.static_files import DEFAULT_BASE_URL
 from variatlas.publish.wording import LANGUAGES, strings
 from variatlas.results import is_suppressed, read_results, write_results
 
@@ -38,6 +41,9 @@ INDICATOR = "tonsillectomy_children"
 PERIOD = "2022-2024"
 ROW = r'<tr data-area="(\w+)".*?<td class="number[^"]*">([^<]*)<'
 """A figure's row: the area and its first value."""
+SECOND = "tonsils.02-second.html"
+"""The small atlas's second chapter's page (its first, without a result box, is on the opening
+page)."""
 
 
 def _view(disclosed: Any, level: str = "referral_area") -> pd.DataFrame:
@@ -154,8 +160,19 @@ def pages(few_disclosed, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path
     catalogue = load_catalogue()
     documents = load_documents([write_atlas(root / "atlases", shown)], catalogue)
     published = set(few_disclosed.results["indicator"])
-    write_documents(documents, few_disclosed, catalogue, published, root / "site")
+    write_documents(
+        documents, few_disclosed, catalogue, published, root / "site", printing=root / "print"
+    )
     return root / "site", shown
+
+
+def _read(site: Path, lang: str, page: str = "tonsils.html") -> str:
+    return (site / lang / "atlases" / page).read_text(encoding="utf-8")
+
+
+def _both(site: Path, lang: str) -> str:
+    """The small atlas's opening page and its second chapter's page, one after the other."""
+    return _read(site, lang) + _read(site, lang, SECOND)
 
 
 class Outline(HTMLParser):
@@ -235,17 +252,36 @@ def _in_order(headings: list[tuple[int, str]]) -> bool:
     return levels[:1] == [1] and levels.count(1) == 1 and all(b <= a + 1 for a, b in steps)
 
 
-def test_the_page_reads_front_to_back(pages) -> None:
+def test_the_pages_read_front_to_back(pages) -> None:
     site, _ = pages
     html = (site / page_file("tonsils", "nb")).read_text(encoding="utf-8")
-    outline = Outline(html)
-    assert outline.lang == "nb"
-    assert [text for _, text in outline.headings] == [
+    opening = Outline(html)
+    assert opening.lang == "nb"
+    # The opening page: the head, the contents and the first chapter (it has no result box).
+    assert [text for _, text in opening.headings] == [
         "Mandeloperasjoner hos barn",
         "Innhold",
         "Første kapittel",
         "Bakgrunn",
         "Hvorfor fjerne mandlene?",
+    ]
+    assert _in_order(opening.headings)
+    # The contents link each chapter and result box on the page that holds it.
+    assert [link for link in opening.links if link.startswith("tonsils.")] == [
+        "tonsils.html#chapter-01-first",
+        SECOND,
+        f"{SECOND}#box-tonsils",
+        f"{SECOND}#box-waiting",
+        SECOND,  # the next chapter, after the first
+    ]
+    assert 'rel="next"' in html and 'rel="prev"' not in html
+    assert [i for i in opening.ids if i.startswith(("chapter-", "box-"))] == ["chapter-01-first"]
+    # The second chapter's page: the atlas's title, the chapter whole, the way back.
+    chapter = _read(site, "nb", SECOND)
+    outline = Outline(chapter)
+    assert outline.lang == "nb"
+    assert [text for _, text in outline.headings] == [
+        "Mandeloperasjoner hos barn",
         "Andre kapittel",
         "Fjerning av mandler",
         "Utvalg",
@@ -253,26 +289,66 @@ def test_the_page_reads_front_to_back(pages) -> None:
         "Ventetid",
     ]
     assert _in_order(outline.headings)
-    # The contents link to each chapter and result box, which come in the document's order.
-    anchors = ["chapter-01-first", "chapter-02-second", "box-tonsils", "box-waiting"]
-    assert [f"#{a}" for a in anchors] == [link for link in outline.links if link[1:] in anchors]
-    assert [i for i in outline.ids if i in anchors] == anchors
+    anchors = ["chapter-02-second", "box-tonsils", "box-waiting"]
+    assert [i for i in outline.ids if i.startswith(("chapter-", "box-"))] == anchors
+    assert "Kapittel 2 av 2" in chapter
+    assert '<a href="tonsils.html#chapter-01-first" rel="prev">' in chapter
+    assert 'rel="next"' not in chapter  # the last chapter
+    assert '<a href="tonsils.html#contents">Til innholdet i atlaset</a>' in chapter
+    crumbs = re.search(r'<ol class="crumbs">.*?</ol>', chapter, re.S)
+    assert crumbs is not None and '<a href="tonsils.html">Mandeloperasjoner hos barn</a>' in (
+        crumbs.group(0)
+    )
+    assert '<meta name="description" content="Raten var' in chapter  # its first text
     for words in (
         "Hvor mange barn får fjernet mandlene?",
         "Halsbetennelser og snorking.",
+    ):
+        assert words in html, words
+    for words in (
         "Barn 0–16 år operert med EMB10–EMB20.",
         "Variasjonen er uberettiget.",
         "the waiting times are not among the indicators of the catalogue",
     ):
-        assert words in html, words
-    assert "{{" not in html
+        assert words in chapter and words not in html, words
+    assert "{{" not in html + chapter
+
+
+def test_the_whole_atlas_is_written_for_printing(pages) -> None:
+    """One page with every chapter, the contents linking within it, its assets the
+    publication's; written only where asked (a folder that is not published)."""
+    site, _ = pages
+    folder = site.parent / "print"
+    whole = (folder / page_file("tonsils", "en")).read_text(encoding="utf-8")
+    outline = Outline(whole)
+    assert [text for _, text in outline.headings] == [
+        "Tonsil surgery in children",
+        "Contents",
+        "First chapter",
+        "Background",
+        "Why remove the tonsils?",
+        "Second chapter",
+        "Tonsillectomy",
+        "Selection",
+        "Assessment",
+        "Waiting time",
+    ]
+    anchors = ["chapter-01-first", "chapter-02-second", "box-tonsils", "box-waiting"]
+    assert [a for a in outline.links if a.startswith("#") and a[1:] in anchors] == [
+        f"#{a}" for a in anchors
+    ]
+    assert [i for i in outline.ids if i in anchors] == anchors
+    assert "data-anchor" not in whole and 'class="pager"' not in whole and "<script" not in whole
+    assert (folder / "assets").is_symlink()
+    assert (folder / "assets").resolve() == (site / "assets").resolve()
+    assert 'id="chapter-02-second"' not in _read(site, "en")  # the opening page is not it
 
 
 def test_a_figure_shows_the_published_values_and_links_to_its_indicator(
     pages, few_disclosed
 ) -> None:
     site, shown = pages
-    html = (site / page_file("tonsils", "nb")).read_text(encoding="utf-8")
+    html = _both(site, "nb")
     figures = re.findall(r"<figure\b.*?</figure>", html, re.S)
     assert len(figures) == 2  # the chapter's map and the result box's bars
     view = _view(few_disclosed)
@@ -297,7 +373,7 @@ def test_a_figure_shows_the_published_values_and_links_to_its_indicator(
 
 def test_a_box_whose_data_are_not_shipped_says_why(pages) -> None:
     site, _ = pages
-    html = (site / page_file("tonsils", "en")).read_text(encoding="utf-8")
+    html = _read(site, "en", SECOND)
     box = re.search(r'<section class="result-box" id="box-waiting".*?</section>', html, re.S)
     assert box is not None and "<figure" not in box.group(0)
     assert "The figures of this box are not here:" in box.group(0)
@@ -306,14 +382,16 @@ def test_a_box_whose_data_are_not_shipped_says_why(pages) -> None:
 
 def test_each_language_has_its_page_linked_to_the_others(pages) -> None:
     site, _ = pages
-    english = (site / page_file("tonsils", "en")).read_text(encoding="utf-8")
+    english = _read(site, "en")
     assert Outline(english).lang == "en"
     assert "In the area the rate was" in english and "Contents" in english
     assert f"../../en/{INDICATOR}.html#level=referral_area" in english
-    for lang in LANGUAGES:
-        html = (site / page_file("tonsils", lang)).read_text(encoding="utf-8")
+    assert Outline(_read(site, "en", SECOND)).lang == "en"
+    assert f"../../en/{INDICATOR}.html#level=referral_area" in _read(site, "en", SECOND)
+    for lang, page in itertools.product(LANGUAGES, ("tonsils.html", SECOND)):
+        html = _read(site, lang, page)
         for other in LANGUAGES:
-            href = f"../../{other}/atlases/tonsils.html"
+            href = f"../../{other}/atlases/{page}"
             assert f'<link rel="alternate" hreflang="{other}" href="{href}">' in html
             if other != lang:
                 assert f'<a class="language" href="{href}" hreflang="{other}"' in html
@@ -325,11 +403,14 @@ def test_an_atlas_not_written_in_nynorsk_is_shown_in_bokmal_on_the_nynorsk_page(
     """The atlas is written in bokmål and English: its nynorsk page shows the bokmål text,
     marked so and said once, among nynorsk words, with numbers as Norwegian writes them."""
     site, shown = pages
-    html = (site / page_file("tonsils", "nn")).read_text(encoding="utf-8")
+    said = strings()["document_not_in_language"]["nn"].format(shown="bokmål")
+    for page in ("tonsils.html", SECOND):
+        one = _read(site, "nn", page)
+        assert Outline(one).lang == "nn"
+        assert '<h1 lang="nb">Mandeloperasjoner hos barn</h1>' in one
+        assert one.count(said) == 1, page
+    html = _both(site, "nn")
     outline = Outline(html)
-    assert outline.lang == "nn"
-    assert '<h1 lang="nb">Mandeloperasjoner hos barn</h1>' in html
-    assert html.count(strings()["document_not_in_language"]["nn"].format(shown="bokmål")) == 1
     headings = [text for _, text in outline.headings]
     assert "Innhald" in headings and "Utval" in headings and "Utvalg" not in headings
     assert "Tala i denne boksen er ikkje med her:" in html
@@ -342,7 +423,7 @@ def test_an_atlas_not_written_in_nynorsk_is_shown_in_bokmal_on_the_nynorsk_page(
 
 def test_no_raw_html_nor_script_comes_from_a_document(pages) -> None:
     site, _ = pages
-    html = (site / page_file("tonsils", "nb")).read_text(encoding="utf-8")
+    html = _both(site, "nb")
     assert "<script>alert" not in html and "onclick" not in html
     assert "<b>Fet</b>" in html
     assert '<a href="https://example.org/more/">Mer</a>' in html  # from the atlas's url
@@ -378,23 +459,40 @@ def test_every_shipped_atlas_is_drawn_whole(few_disclosed, tmp_path) -> None:
     assert len(written) == len(LANGUAGES) * len(documents)
     states: Counter[str] = Counter()
     for document in documents:
+        atlas = document.atlas.id
+        boxes = [
+            b.id
+            for chapter in document.chapters.values()
+            for b in chapter.blocks
+            if isinstance(b, ResultBox)
+        ]
         for lang in LANGUAGES:
-            html = (tmp_path / page_file(document.atlas.id, lang)).read_text(encoding="utf-8")
-            outline = Outline(html)
-            assert outline.lang == lang
+            pages = reading_order(document, lang)
+            assert pages[0] == page_file(atlas, lang)
             own = lang in document.atlas.languages
-            assert ('id="text-language"' not in html) == own, (document.atlas.id, lang)
-            assert _in_order(outline.headings), document.atlas.id
-            boxes = [
-                b.id
-                for chapter in document.chapters.values()
-                for b in chapter.blocks
-                if isinstance(b, ResultBox)
-            ]
-            assert re.findall(r'data-box="([^"]+)"', html) == boxes
-            assert "{{" not in html and "VARIATLASFIGURE" not in html
-            assert not re.search(r"<style\b|\sstyle=|\son[a-z]+=", html)
-            states.update(re.findall(r'class="document-figure ([a-z-]+)"', html))
+            html = {page: (tmp_path / page).read_text(encoding="utf-8") for page in pages}
+            for page, text in html.items():
+                outline = Outline(text)
+                assert outline.lang == lang
+                assert ('id="text-language"' not in text) == own, (page, lang)
+                assert _in_order(outline.headings), page
+                assert "{{" not in text and "VARIATLASFIGURE" not in text
+                assert not re.search(r"<style\b|\sstyle=|\son[a-z]+=", text)
+                states.update(re.findall(r'class="document-figure ([a-z-]+)"', text))
+            whole = "".join(html.values())
+            assert re.findall(r'data-box="([^"]+)"', whole) == boxes
+            assert whole.count('<section class="chapter"') == len(document.chapters)
+            # The contents link every chapter and box on its page, and the pages follow
+            # each other chapter by chapter (next from the opening page to the last).
+            contents = re.search(r'<nav class="toc".*?</nav>', html[pages[0]], re.S)
+            assert contents is not None
+            linked = re.findall(r'<a href="([^"#]+)[^"]*" data-anchor="chapter-', contents[0])
+            first = next(iter(document.chapters.values()))
+            carried = not any(isinstance(b, ResultBox) for b in first.blocks)
+            own_pages = [chapter_page(atlas, name) for name in document.chapters]
+            assert linked == ([f"{atlas}.html", *own_pages[1:]] if carried else own_pages)
+            assert len(pages) == len(own_pages) + (0 if carried else 1)
+            assert _followed(html, pages[0], lang) == pages[1:], (atlas, lang)
     # bup's boxes are bound to an indicator of these three, the others are not published;
     # every figure whose data SKDE did not publish says so, wherever a text of a page shows it.
     not_shipped = 0
@@ -408,6 +506,15 @@ def test_every_shipped_atlas_is_drawn_whole(few_disclosed, tmp_path) -> None:
                     not_shipped += sum(name in missing for name in shown)
     assert states["drawn"] > 0 and states["unpublished"] > 0
     assert states["not-shipped"] == not_shipped > 600
+
+
+def _followed(html: dict[str, str], page: str, lang: str) -> list[str]:
+    """The pages reached from ``page`` by following each page's link to the next chapter."""
+    found = []
+    while (link := re.search(r'<a href="([^"#]+)[^"]*" rel="next"', html[page])) is not None:
+        page = f"{lang}/atlases/{link[1]}"
+        found.append(page)
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -479,17 +586,26 @@ def test_publishing_draws_the_atlases_and_lists_them_on_the_front_page(
     assert '<html lang="nb">' in bokmal and "Innhold" in bokmal
     assert re.search(r'<h1 lang="nn">', bokmal)
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
-    assert "nn/atlases/psyk2.html" in sitemap and "nb/atlases/psyk2.html" in sitemap
+    # The sitemap lists every page of every published atlas, its chapters' too.
+    by_id = {d.atlas.id: d for d in documents}
+    for atlas, lang in itertools.product(set(by_id) - drafts, LANGUAGES):
+        for page in reading_order(by_id[atlas], lang):
+            assert f"<loc>{DEFAULT_BASE_URL}{page}</loc>" in sitemap, page
     # The nynorsk pages' own text is nynorsk: what is in bokmål (the catalogue's titles, a
     # bokmål atlas) is marked lang="nb".
-    for page in ("index.html", f"{INDICATOR}.html", "areas/index.html", "atlases/barn2025.html"):
-        found = PageWords((site / "nn" / page).read_text(encoding="utf-8"))
+    barn = reading_order(by_id["barn2025"], "nn")
+    assert len(barn) == 12  # the opening page carries the first chapter, a discussion
+    for page in ("nn/index.html", f"nn/{INDICATOR}.html", "nn/areas/index.html", *barn[:2]):
+        found = PageWords((site / page).read_text(encoding="utf-8"))
         assert found.page == "nn" and len(found.words) > 20, page
         assert found.words & BOKMAL_ONLY == set(), page
     assert PageWords((site / "nb" / "atlases" / "barn2025.html").read_text()).words & BOKMAL_ONLY
-    # A draft is written, said to be one and kept from search engines.
+    # A draft's every page is written, said to be one and kept from search engines.
     for atlas, lang in itertools.product(drafts, LANGUAGES):
-        draft = (site / page_file(atlas, lang)).read_text(encoding="utf-8")
-        assert '<meta name="robots" content="noindex">' in draft
-        assert strings()["document_draft"][lang] in draft
-        assert f"/atlases/{atlas}.html" not in sitemap
+        pages = reading_order(by_id[atlas], lang)
+        assert len(pages) > 1, atlas
+        for page in pages:
+            draft = (site / page).read_text(encoding="utf-8")
+            assert '<meta name="robots" content="noindex">' in draft
+            assert strings()["document_draft"][lang] in draft
+        assert f"/atlases/{atlas}." not in sitemap

@@ -5,6 +5,7 @@ on the front pages; and left out, with a sentence, where the results cannot draw
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from html import unescape
 from pathlib import Path
@@ -21,6 +22,7 @@ from variatlas.documents.model import ResultBox, TextBlock
 from variatlas.documents.placeholders import PLACEHOLDER, decimals, number, parse
 from variatlas.indicators import load_catalogue
 from variatlas.publish.document_choice import choose_documents
+from variatlas.publish.document_pages import reading_order
 from variatlas.publish.documents import page_file
 from variatlas.publish.static_files import DEFAULT_BASE_URL
 from variatlas.results import NATION_CODE, read_results, write_results
@@ -44,15 +46,23 @@ def tables(site: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
 
 
-def _page(site: Path, lang: str) -> str:
-    return (site / page_file("variatlas", lang)).read_text(encoding="utf-8")
+def _pages(site: Path, lang: str, document: Document) -> dict[str, str]:
+    """The atlas's pages in ``lang``, in reading order: the opening page, each chapter's."""
+    return {
+        page: (site / page).read_text(encoding="utf-8") for page in reading_order(document, lang)
+    }
+
+
+def _page(site: Path, lang: str, document: Document) -> str:
+    """The atlas's pages in ``lang``, one after the other."""
+    return "".join(_pages(site, lang, document).values())
 
 
 def _section(html: str, attribute: str, value: str) -> str:
-    """The HTML from the element with ``attribute="value"`` to the next chapter (and, for a
-    result box, ``data-box``, to the next box)."""
+    """The HTML from the element with ``attribute="value"`` to the next chapter or the end of
+    its page (and, for a result box, ``data-box``, to the next box)."""
     start = html.index(f'{attribute}="{value}"')
-    ends = ['<section class="chapter"']
+    ends = ['<section class="chapter"', "</article>"]
     if attribute == "data-box":
         ends.append('<section class="result-box"')
     found = [e for e in (html.find(end, start + 1) for end in ends) if e != -1]
@@ -70,8 +80,12 @@ def test_it_is_drawn_in_three_languages_with_every_chapter_box_and_figure(
 ) -> None:
     boxes = [b for c in document.chapters.values() for b in c.blocks if isinstance(b, ResultBox)]
     for lang in LANGUAGES:
-        html = _page(site, lang)
-        assert f'<html lang="{lang}">' in html
+        pages = _pages(site, lang, document)
+        # The opening page carries the first chapter (about the atlas: no result box), and
+        # each other chapter has its page.
+        assert len(pages) == len(document.chapters)
+        html = "".join(pages.values())
+        assert all(f'<html lang="{lang}">' in page for page in pages.values())
         assert html.count('<section class="chapter"') == len(document.chapters)
         assert re.findall(r'data-box="([^"]+)"', html) == [b.id for b in boxes]
         for box in boxes:
@@ -84,10 +98,10 @@ def test_it_is_drawn_in_three_languages_with_every_chapter_box_and_figure(
         assert 'data-indicator="hospital_admissions_children"' in opening  # {{ figure … }}
         assert "{{" not in html and "VARIATLASFIGURE" not in html
         others = [o for o in LANGUAGES if o != lang]
-        for other in others:
+        for (page, text), other in itertools.product(pages.items(), others):
             # Absolute below the base URL (static_files.absolute_alternates).
-            href = f"{DEFAULT_BASE_URL}{other}/atlases/variatlas.html"
-            assert f'hreflang="{other}" href="{href}"' in html
+            href = f"{DEFAULT_BASE_URL}{other}/{page.removeprefix(f'{lang}/')}"
+            assert f'hreflang="{other}" href="{href}"' in text
 
 
 def _printed(placeholder: str, lang: str, tables: tuple[pd.DataFrame, pd.DataFrame]) -> str:
@@ -127,7 +141,7 @@ def test_every_number_in_its_text_is_the_published_one(
     site: Path, document: Document, tables: tuple[pd.DataFrame, pd.DataFrame]
 ) -> None:
     for lang in LANGUAGES:
-        html = _page(site, lang)
+        html = _page(site, lang, document)
         assert _expected(str(document.atlas.summary[lang]), lang, tables).replace(  # type: ignore[index]
             "**", ""
         ).replace("`", "") in _words(html)

@@ -70,8 +70,11 @@ def test_only_an_atlas_box_on_its_own_page_may_be_framed_by_any_site(
     assert boxes  # bup's boxes, over an indicator these three include
     box = "/" + boxes[0].relative_to(site).as_posix()
     atlas = box.rsplit("/", 1)[0] + ".html"
+    # The atlas's chapters' pages, beside its opening page: the site's own to frame.
+    opening = site / atlas.lstrip("/")
+    chapter = "/" + next(opening.parent.glob(f"{opening.stem}.*.html")).relative_to(site).as_posix()
     policies = {}
-    for url in (box, atlas, PAGE, "/", "/assets/atlas.css", ANSWER):
+    for url in (box, atlas, chapter, PAGE, "/", "/assets/atlas.css", ANSWER):
         answer = client.get(url)
         assert answer.status_code == 200, url
         assert "x-frame-options" not in answer.headers  # the policy alone says who may frame
@@ -93,6 +96,7 @@ def test_the_pages_have_no_inline_script_nor_style(site: Path) -> None:
     pages = [site / "index.html", site / "en" / "index.html", site / PAGE.lstrip("/")]
     pages += [next((site / "nb" / "areas").glob("municipality-*.html")), site / "404.html"]
     pages += [site / "nb" / "atlases" / "barn2025.html", site / "nn" / "atlases" / "psyk2.html"]
+    pages += sorted(site.glob("nb/atlases/barn2025.*.html"))[:3]  # chapters' pages
     pages += sorted(site.glob("*/atlases/*/*.html"))[:3]
     pages += [site / "nn" / "index.html", site / "nn" / "tonsillectomy_children.html"]
     pages += [site / "404.nn.html", site / "nn" / "atlases" / "barn2025.html"]
@@ -269,8 +273,12 @@ def test_robots_and_the_sitemap_list_every_page_with_absolute_hreflang(
     drafts = [p for p in pages if "noindex" in p.read_text(encoding="utf-8")]
     atlases = [load_atlas(folder).atlas for folder in shipped_atlases()]
     unpublished = [atlas.id for atlas in atlases if not atlas.published]
-    # A draft's pages, in each language, and its boxes' own pages.
-    assert sorted(p.stem for p in drafts if p.parent.name == "atlases") == sorted(unpublished * 3)
+    # A draft's pages, in each language (its opening page and its chapters'), and its boxes'
+    # own pages.
+    openings = [p.stem for p in drafts if p.parent.name == "atlases" and "." not in p.stem]
+    assert sorted(openings) == sorted(unpublished * 3)
+    chapters = {p.stem.split(".")[0] for p in drafts if "." in p.stem}
+    assert chapters == set(unpublished)
     assert {p.parent.name for p in drafts if p.parent.name != "atlases"} <= set(unpublished)
     assert len(entries) == len(pages) - len(drafts)
     assert not any(f"/atlases/{atlas}" in e for e in entries for atlas in unpublished)

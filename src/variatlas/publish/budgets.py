@@ -9,10 +9,15 @@ level (``atlas/maps/``). A script or a page added later is counted the same way,
 the HTML and the imports name; a script that fetches data of its own adds it to
 ``PAGE_DATA``.
 
+An atlas's pages (its opening page and each chapter's, ``document_pages``) are held to a
+budget of their own: what they send, and how many elements their HTML has, since a long
+document's time on a phone goes to parsing and laying out its HTML, not to a script
+(docs/performance.md).
+
 ``over_budget`` lists every file over its budget (by pattern, so a new script or data file
-has one too) and every indicator page over its total, as sentences naming it and its size;
-``tests/publish/test_budgets.py`` runs it on the test publication, so ``make test`` fails on
-them. Budgets are kilobytes (1,000 bytes) sent.
+has one too), every indicator page over its total and every atlas page over its own, as
+sentences naming it and its size; ``tests/publish/test_budgets.py`` runs it on the test
+publication, so ``make test`` fails on them. Budgets are kilobytes (1,000 bytes) sent.
 """
 
 from __future__ import annotations
@@ -46,6 +51,12 @@ PAGE_DATA = (
 """What ``atlas.js`` and ``compare.js`` fetch for every indicator page; at a level with a map
 of its own ``atlas.js`` fetches ``atlas/maps/<level>.json`` too."""
 OWN_MAPS = ("municipality", "dps", "county")
+DOCUMENT_BUDGETS = {"sent": 60 * KB, "elements": 8_000}
+"""An atlas's opening page and each of its chapters' pages: everything the page loads, sent,
+and the elements of its HTML. barn2025 on one page (15,800 elements, 91 kB sent) blocked a
+phone for 562 ms; the longest chapter of the shipped atlases (psyk2's 04, 7,350 elements,
+36 kB) blocks it for 85 ms (docs/performance.md)."""
+ELEMENT = re.compile(r"<[a-zA-Z]")
 
 IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["'](\.{1,2}/[^"']+\.js)["']""")
 LINKED = re.compile(
@@ -110,9 +121,18 @@ def page_weight(site: Path, page: Path, level: str | None = None) -> int:
     return sum(sent(f) for f in page_files(site, page, level))
 
 
-def over_budget(site: Path, pages: Iterable[str] | None = None) -> list[str]:
-    """Every file and indicator page of ``site`` over its budget, in sentences. ``pages``:
-    the indicator pages to weigh (addresses below the site; default every bokmål one)."""
+def elements(html: str) -> int:
+    """How many elements an HTML page has (its start tags: the pages escape every ``<`` of
+    their text)."""
+    return len(ELEMENT.findall(html))
+
+
+def over_budget(
+    site: Path, pages: Iterable[str] | None = None, documents: Iterable[str] | None = None
+) -> list[str]:
+    """Every file, indicator page and atlas page of ``site`` over its budget, in sentences.
+    ``pages``: the indicator pages to weigh, ``documents`` the atlases' opening and chapter
+    pages (addresses below the site; default every bokmål one)."""
     site = site.resolve()
     found = []
     for path in sorted(_files(site)):
@@ -133,6 +153,26 @@ def over_budget(site: Path, pages: Iterable[str] | None = None) -> list[str]:
                     f"{address} at {level} level sends {weight / KB:.1f} kB, over its budget "
                     f"of {budget // KB} kB."
                 )
+    if documents is None:
+        documents = [p.relative_to(site).as_posix() for p in sorted(site.glob("nb/atlases/*.html"))]
+    for address in documents:
+        found += _over_document_budget(site, address)
+    return found
+
+
+def _over_document_budget(site: Path, address: str) -> list[str]:
+    page = site / address
+    found = []
+    if (weight := page_weight(site, page)) > DOCUMENT_BUDGETS["sent"]:
+        found.append(
+            f"{address} sends {weight / KB:.1f} kB, over the budget of an atlas's page of "
+            f"{DOCUMENT_BUDGETS['sent'] // KB} kB."
+        )
+    if (count := elements(page.read_text(encoding="utf-8"))) > DOCUMENT_BUDGETS["elements"]:
+        found.append(
+            f"{address} has {count:,} elements, over the budget of an atlas's page of "
+            f"{DOCUMENT_BUDGETS['elements']:,}."
+        )
     return found
 
 

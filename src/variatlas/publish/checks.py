@@ -269,7 +269,11 @@ def sample_pages(folder: Path) -> list[str]:
     profiles = sorted(folder.glob("nb/areas/referral_area-*.html"))
     themes = [p for p in profiles if is_theme_page(p.name)]
     overviews = [p for p in profiles if p not in themes]
-    for found in (overviews, themes, sorted(folder.glob("nb/atlases/*.html"))):
+    # An atlas's opening page (``<id>.html``) and a chapter's page (``<id>.<chapter>.html``).
+    atlases = sorted(folder.glob("nb/atlases/*.html"))
+    openings = [p for p in atlases if p.name.count(".") == 1]
+    chapters = [p for p in atlases if p.name.count(".") == 2]
+    for found in (overviews, themes, openings, chapters):
         if found:
             wanted.append(found[0].relative_to(folder).as_posix())
     return [p for p in wanted if (folder / p).is_file()]

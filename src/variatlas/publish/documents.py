@@ -1,18 +1,21 @@
 """The atlas documents drawn as pages of the web atlas.
 
-Each atlas (``variatlas.documents``: SKDE's 23 are shipped) becomes one page per interface
-language, ``<lang>/atlases/<id>.html`` beside the indicator pages (``nb/``, ``nn/``, ``en/``),
-read front to back: the title, the summary, the contents (a link to each chapter and result
-box), then each chapter with its texts, fact boxes and result boxes (summary, figures, case
-definition, assessment). The words around the document are the page's language; the
-document's own text is in that language where the atlas is written in it, else in the
-nearest language it is written in (``NEAREST``), marked with its ``lang`` and with a line
-saying so. A draft (``published: false``) is written with a banner, ``noindex`` and no place
-on the front pages or in the sitemap.
+Each atlas (``variatlas.documents``: SKDE's 23 are shipped) is drawn in every interface
+language beside the indicator pages (``nb/``, ``nn/``, ``en/``) as a book is read, front to
+back (``document_pages``, which says why): an opening page, ``<lang>/atlases/<id>.html``, with
+the title, the summary and the contents (a link to each chapter and result box, on the page
+that holds it), then a page per chapter, ``<lang>/atlases/<id>.<chapter>.html``, with its
+texts, fact boxes and result boxes (summary, figures, case definition, assessment) and the
+way to the chapters before and after. The words around the document are the page's
+language; the document's own text is in that language where the atlas is written in it,
+else in the nearest language it is written in (``NEAREST``), marked with its ``lang`` and
+with a line saying so. A draft (``published: false``) is written with a banner, ``noindex``
+and no place on the front pages or in the sitemap.
 
 Each result box with a figure also has a page of its own to link to and embed
-(``embeds``: ``<lang>/atlases/<id>/<box>.html``), and the atlas page a PDF beside it when the
-publication makes them (``pdf``: ``<lang>/atlases/<id>.pdf``), linked from the page.
+(``embeds``: ``<lang>/atlases/<id>/<box>.html``), and the opening page a PDF of the whole
+atlas beside it when the publication makes them (``pdf``: ``<lang>/atlases/<id>.pdf``,
+printed from the whole atlas on one page, written for it alone), linked from the page.
 
 Numbers in the texts are filled from the disclosed results (``documents.Bindings``): a
 placeholder that would print a hidden cell, or that cannot be filled, stops the publication
@@ -38,10 +41,11 @@ from variatlas.documents.model import Language as Written
 from variatlas.indicators.model import Indicator
 from variatlas.publish.atlas import comparator_of, environment, page_context
 from variatlas.publish.document_figures import Drawing, figure_html, reason_words, views
-from variatlas.publish.embeds import share, write_box_pages
+from variatlas.publish.document_pages import chapter_slug, paginate, write_atlas_pages
+from variatlas.publish.embeds import share
 from variatlas.publish.markdown import inline, markdown
 from variatlas.publish.pdf import SIZE_MARK
-from variatlas.publish.wording import LANGUAGES, Language, versions
+from variatlas.publish.wording import LANGUAGES, Language
 
 NEAREST: dict[Language, tuple[Written, ...]] = {
     "nb": ("nb", "nn", "en"),
@@ -125,13 +129,16 @@ def write_documents(
     marks: Mapping[str, str] | None = None,
     base_url: str | None = None,
     pdf: bool = False,
+    printing: Path | None = None,
 ) -> list[Path]:
-    """Write every atlas's page in every interface language, and the page of each of its
-    result boxes, into the publication ``folder``, its figures' links marked where their
-    indicator is new or revised in this release (``marks``); return the atlas pages.
-    ``base_url``: the address the publication is served at, for the boxes' embed snippets
-    (else relative); ``pdf``: the pages link to their PDF (``pdf.print_pages`` makes it and
-    fills in its size)."""
+    """Write every atlas in every interface language into the publication ``folder``: its
+    opening page, its chapters' pages and the page of each of its result boxes
+    (``document_pages``), its figures' links marked where their indicator is new or revised
+    in this release (``marks``); return the opening pages. ``base_url``: the address the
+    publication is served at, for the boxes' embed snippets (else relative); ``pdf``: the
+    opening pages link to their PDF (``pdf.print_pages`` makes it and fills in its size);
+    ``printing``: a folder to write each atlas whole into, to be printed
+    (``document_pages.printed_pages``)."""
     templates = environment()
     drawing = Drawing(
         catalogue,
@@ -141,8 +148,6 @@ def write_documents(
         marks or {},
     )
     bindings = Bindings(disclosed.results, disclosed.variation, catalogue)
-    page = templates.get_template("document.html")
-    box_template = templates.get_template("document_box.html")
     comparator = comparator_of(disclosed)
     written = []
     for document in documents:
@@ -151,8 +156,8 @@ def write_documents(
             lang = text_language(atlas.languages, ui)
             common = page_context(ui, comparator)
             writer = _Writer(document, lang, ui, common["w"], bindings, drawing, base_url)
-            target = folder / page_file(atlas.id, ui)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            chapters = writer.chapters()
+            paginate(document, chapters)
             context = {
                 **common,
                 "page_lang": ui,
@@ -161,17 +166,11 @@ def write_documents(
                 "noindex": not atlas.published,
                 "own": Markup(f' lang="{lang}"') if lang != ui else "",
                 "atlas": writer.head(),
-                "chapters": writer.chapters(),
+                "chapters": chapters,
+                "whole": False,
             }
-            html = page.render(
-                **context,
-                home="../../index.html" if ui == "nb" else "../index.html",
-                versions=versions("../../", f"atlases/{atlas.id}.html"),
-                pdf={"href": f"{atlas.id}.pdf", "size": SIZE_MARK} if pdf else None,
-            )
-            target.write_text(html, encoding="utf-8")
-            write_box_pages(box_template, target.parent, context, context["chapters"])
-            written.append(target)
+            link = {"href": f"{atlas.id}.pdf", "size": SIZE_MARK} if pdf else None
+            written.append(write_atlas_pages(templates, folder, context, link, printing))
     return written
 
 
@@ -226,7 +225,7 @@ class _Writer:
             ]
             found.append(
                 {
-                    "anchor": "chapter-" + re.sub(r"[^a-z0-9-]+", "-", Path(name).stem.lower()),
+                    "anchor": "chapter-" + chapter_slug(name),
                     "title": title,
                     "toc": title.striptags() if title else self._untitled(number),
                     "under": under,

@@ -1,7 +1,11 @@
-"""Each atlas page printed to a PDF beside it at publish time, by chromium through Playwright.
+"""Each atlas printed whole to a PDF beside its opening page at publish time, by chromium
+through Playwright.
 
-Chromium prints the written page itself (``file://``: an atlas page draws its figures as
-inline SVG and fetches nothing, so no server is needed) with the print stylesheet of
+An atlas's pages are an opening page and a page per chapter (``document_pages``); the PDF is
+the whole atlas, front to back, so chromium prints the whole atlas on one page, written for it
+alone into a folder that is not published (``document_pages.printed_pages``), from the file
+(``file://``: an atlas draws its figures as inline SVG and fetches nothing, so no server is
+needed; its ``assets`` are the publication's) with the print stylesheet of
 ``atlas.css``, on A4, tagged (headings and tables kept for a screen reader) and with an
 outline of its headings, the page number in the footer. One browser prints every page, in a
 tab per core. The PDF's title is the atlas's, its author the publisher (the page's
@@ -14,8 +18,8 @@ Debian's), it prints what a reader's browser shows, the inline SVG included, and
 the one Python package it needs; WeasyPrint would be a second layout engine with its own
 system libraries (Pango) whose output no test of the atlas sees.
 
-The page's link to its PDF says the PDF's size: the page is written with ``SIZE_MARK`` there
-(hidden when printing), which is replaced once the PDF is made.
+The opening page's link to its PDF says the PDF's size: the page is written with
+``SIZE_MARK`` there, which is replaced once the PDF is made.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ CHROMIUM_VARIABLE = "VARIATLAS_CHROMIUM"
 """An environment variable naming the chromium (or Chrome) to print with."""
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 SIZE_MARK = "VARIATLASPDFSIZE"
-"""Where an atlas page says its PDF's size, until the PDF is made."""
+"""Where an atlas's opening page says its PDF's size, until the PDF is made."""
 FOOTER = (
     '<div style="font: 8px system-ui, sans-serif; color: #595959; width: 100%; '
     'padding: 0 16mm; display: flex; justify-content: space-between">'
@@ -101,9 +105,10 @@ class Printed:
     seconds: float
 
 
-def print_pages(pages: Sequence[Path], chromium: str) -> list[Printed]:
-    """Print each page to a PDF beside it (``<id>.html`` → ``<id>.pdf``) with one browser,
-    write its metadata, and put the PDF's size into the page's link to it.
+def print_pages(pages: Sequence[tuple[Path, Path]], chromium: str) -> list[Printed]:
+    """Print each atlas, given as (the whole atlas on one page, its opening page), to a PDF
+    beside the opening page (``<id>.html`` → ``<id>.pdf``) with one browser, write its
+    metadata, and put the PDF's size into the opening page's link to it.
 
     The browser prints in as many tabs at once as there are workers (``worker_count``: one
     per core, ``VARIATLAS_WORKERS``), each tab in a context of its own so that its pages are
@@ -114,20 +119,20 @@ def print_pages(pages: Sequence[Path], chromium: str) -> list[Printed]:
     return asyncio.run(_print_all(list(pages), chromium, tabs))
 
 
-async def _print_all(pages: list[Path], chromium: str, tabs: int) -> list[Printed]:
+async def _print_all(pages: list[tuple[Path, Path]], chromium: str, tabs: int) -> list[Printed]:
     from playwright.async_api import async_playwright
 
     # The longest first, so that no tab is left printing the longest alone at the end.
-    waiting = sorted(pages, key=lambda page: page.stat().st_size, reverse=True)
+    waiting = sorted(pages, key=lambda pair: pair[0].stat().st_size, reverse=True)
     printed: dict[Path, Printed] = {}
 
     async def tab_work(browser: Any) -> None:
         tab = await (await browser.new_context()).new_page()
         while waiting:
-            page = waiting.pop(0)
+            whole, page = waiting.pop(0)
             started = time.perf_counter()
             pdf = page.with_suffix(".pdf")
-            head = await _print(tab, page, pdf)
+            head = await _print(tab, whole, pdf)
             _write_metadata(pdf, head)
             size = pdf.stat().st_size
             _fill_size(page, size, head["lang"])
@@ -142,7 +147,7 @@ async def _print_all(pages: list[Path], chromium: str, tabs: int) -> list[Printe
             await asyncio.gather(*(tab_work(browser) for _ in range(tabs)))
         finally:
             await browser.close()
-    return [printed[page] for page in pages]
+    return [printed[page] for _, page in pages]
 
 
 async def _print(tab: Any, page: Path, pdf: Path) -> dict[str, str]:

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from variatlas.indicators.model import Indicator
 from variatlas.publish.atlas import comparator_of, write_atlas
 from variatlas.publish.changes import Tables, compare, summary, tables_of, write_changes
 from variatlas.publish.document_choice import choose_documents
+from variatlas.publish.document_pages import printed_pages
 from variatlas.publish.documents import atlas_listing, load_documents, write_documents
 from variatlas.publish.map_paths import write_map_paths
 from variatlas.publish.opendata import Earlier, Stamp, data_package, same_figures, write_open_data
@@ -70,9 +72,10 @@ def publish(
     cannot draw whole and which is left out: ``report`` is told why, in a sentence
     (``publish.document_choice``). ``base_url``: the address the publication will be served
     at (``static_files.base_url``), for the absolute addresses in the atlas boxes' embed
-    snippets (else relative). ``pdf``: print each atlas page to a PDF beside it with
-    ``chromium`` (default: found as ``pdf.chromium_path`` says; ``PdfUnavailable`` before
-    anything is written if there is none). Returns the new release's folder.
+    snippets (else relative). ``pdf``: print each atlas whole to a PDF beside its opening page
+    with ``chromium`` (default: found as ``pdf.chromium_path`` says; ``PdfUnavailable`` before
+    anything is written if there is none), from a page of the whole atlas written into a
+    temporary folder for it alone. Returns the new release's folder.
     """
     if not isinstance(disclosed, DisclosedResults):
         raise TypeError("publish takes DisclosedResults, made by variatlas.disclosure.disclose")
@@ -83,7 +86,11 @@ def publish(
     printer = chromium_path(chromium) if pdf else None
     store = ReleaseStore(site)
     check_target(site, lambda folder: (folder / "datapackage.json").exists())
-    with store.lock(), store.building() as new:
+    with (
+        store.lock(),
+        store.building() as new,
+        tempfile.TemporaryDirectory(prefix="variatlas-print-") as whole,
+    ):
         previous = store.newest()
         before = _tables(previous)
         record, changes = _record(disclosed, store, previous, before, note)
@@ -117,11 +124,12 @@ def publish(
             marks=marks,
             base_url=base_url,
             pdf=pdf,
+            printing=Path(whole) if printer is not None else None,
         )
         write_profiles(disclosed, catalogue, downloads, new, marks=marks)
         write_whats_new(new, changes, record, catalogue, comparator_of(disclosed))
         if printer is not None:
-            print_pages(pages, printer)
+            print_pages(printed_pages(pages, new, Path(whole)), printer)
         if extra is not None:
             extra(new)
         finish_publication(new)
