@@ -8,7 +8,8 @@ Makes the demo publication (synthetic Norway at 5 % scale, 2019–2024, without 
 gets it) and runs Lighthouse (npm ``lighthouse``, installed by ``make assets`` into
 frontend/node_modules) with Debian's chromium (``CHROME_PATH``, default /usr/bin/chromium) on:
 the front page, an indicator page at every level the demo has (from its view data), an area
-profile, an SKDE figure, an atlas page and an atlas's result box on its own page.
+profile's overview and its longest theme page, an SKDE figure, an atlas's opening page, its
+longest chapter page and an atlas's result box on its own page.
 
 Lighthouse's default: a Moto G Power on "slow 4G" (150 ms, 1.6 Mbit/s), CPU slowed four times,
 simulated from one load. Each page is run ``--runs`` times and the median run (by performance
@@ -99,13 +100,18 @@ def pages(site: Path) -> list[tuple[str, str]]:
     themes = sorted((p for p in areas.glob("*.html") if is_theme_page(p.name)), key=_raw_size)
     if themes:
         found.append(("area profile, a theme", f"nb/areas/{themes[-1].name}"))
-    # The first atlas with result boxes on pages of their own, and its first box.
-    for atlas in sorted((site / "nb" / "atlases").glob("*.html")):
+    # The first atlas with result boxes on pages of their own (its opening page and its
+    # first box), and the longest chapter page of any atlas.
+    atlases = sorted((site / "nb" / "atlases").glob("*.html"))
+    for atlas in (a for a in atlases if a.name.count(".") == 1):
         boxes = sorted((atlas.parent / atlas.stem).glob("*.html"))
         if boxes:
             found.append(("atlas page", f"nb/atlases/{atlas.name}"))
             found.append(("result box (embedded)", f"nb/atlases/{atlas.stem}/{boxes[0].name}"))
             break
+    chapters = sorted((a for a in atlases if a.name.count(".") == 2), key=_raw_size)
+    if chapters:
+        found.append(("atlas chapter, the longest", f"nb/atlases/{chapters[-1].name}"))
     return found
 
 
