@@ -270,7 +270,7 @@ def write_profiles(
                 for row, spine in by_area[(level, code)]
             ]
             themes = [(t, [e for e in entries if catalogue[e["id"]].theme == t]) for t in THEMES]
-            themes = [(t, found) for t, found in themes if found]
+            themes = [(t, of_theme) for t, of_theme in themes if of_theme]
             lines, best = (
                 peer_lines(entries, peers.get(code, {}), lang, w)
                 if level == "municipality"
@@ -292,16 +292,16 @@ def write_profiles(
                 total=len(entries),
             )
             (target / profile_file(level, code)).write_text(html, "utf-8")
-            for theme, found in themes:
+            for theme, of_theme in themes:
                 html = theme_page.render(
                     **common,
                     versions=versions("../../", f"areas/{profile_file(level, code, theme)}"),
                     area=area,
                     theme=theme,
-                    entries=found,
+                    entries=of_theme,
                     others=[t for t, _ in themes if t != theme],
-                    shown=sum(1 for e in found if not e["hidden"]),
-                    total=len(found),
+                    shown=sum(1 for e in of_theme if not e["hidden"]),
+                    total=len(of_theme),
                 )
                 (target / profile_file(level, code, theme)).write_text(html, "utf-8")
         html = index.render(
