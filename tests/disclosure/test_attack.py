@@ -5,8 +5,13 @@ public can compute protects nothing and costs the reader)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from variatlas.disclosure import complement_rule, protect, publishable
 from variatlas.disclosure.control import _apply
@@ -41,42 +46,42 @@ def test_an_independent_attack_pins_no_small_count_and_recovers_no_hidden_one(
     """The intruder knows the flags, that a hidden count is not zero, the sums (sexes into
     both, municipalities into referral areas, years into their run of years, areas upwards)
     and, for shares, that the numerator is at most the denominator: no count from 1 to the
-    threshold − 1, and no complement of persons that small, is pinned."""
+    threshold − 1, and no complement of persons that small, is pinned. A count shown safe by
+    points the intruder found for others carries the range it was seen in (narrower than
+    the truth, so no less pinned); one solved for carries its exact range, and its true
+    value lies in it."""
     results, _, _ = norway
     truth = results[(results["indicator"] == indicator) & publishable(results)]
     published = disclosed.results[disclosed.results["indicator"] == indicator]
     found_indicator = load_catalogue()[indicator]
     threshold = found_indicator.minimum_count
     bounded, persons = complement_rule(found_indicator)
-    found = intruder(truth, published, threshold, load_geography(), bounded=bounded)
+    found = intruder(
+        truth, published, threshold, load_geography(), bounded=bounded, persons=persons
+    )
     assert found, indicator
-    keyed = truth.set_index(["level", "area", "period", "sex"])
-    for (count, cell), (low, high) in found.items():
-        row = keyed.loc[cell]
-        value = float(
-            row["denominator"] - row["numerator"] if count == "complement" else row[count]
+    true = {count: _cells(truth, count) for count in ("numerator", "denominator")}
+    shown_denominators = set(_cells(published, "denominator"))
+    for (count, cell), (low, high, exact) in found.items():
+        value = (
+            true["denominator"][cell] - true["numerator"][cell]
+            if count == "complement"
+            else true[count][cell]
         )
-        assert low - 1e-6 <= value <= high + 1e-6, (indicator, count, cell)
+        if exact:
+            assert low - 1e-6 <= value <= high + 1e-6, (indicator, count, cell)
         if 0 < value < threshold and (count != "complement" or persons):
             assert not pinned(low, high, threshold), (indicator, count, cell, value, low, high)
-        elif count == "denominator" or (
-            count == "numerator" and cell in set(_keys(published, "denominator"))
-        ):
+        elif count == "denominator" or (count == "numerator" and cell in shown_denominators):
             # A count that could be published on its own is not hidden for nothing.
             assert high - low > 1e-6, ("recoverable", indicator, count, cell, value)
 
 
-def _keys(frame: pd.DataFrame, column: str) -> list[tuple[str, str, str, str]]:
+def _cells(frame: pd.DataFrame, column: str) -> dict[tuple[str, str, str, str], float]:
     shown = frame[frame[column].notna()]
-    return list(
-        zip(
-            shown["level"],
-            shown["area"].astype(str),
-            shown["period"].astype(str),
-            shown["sex"],
-            strict=True,
-        )
-    )
+    areas, periods = shown["area"].astype(str), shown["period"].astype(str)
+    keys = zip(shown["level"], areas, periods, shown["sex"], strict=True)
+    return dict(zip(keys, shown[column].astype(float), strict=True))
 
 
 def test_the_attack_finds_what_a_naive_suppression_leaves_open(attacker) -> None:
@@ -94,6 +99,93 @@ def test_the_attack_finds_what_a_naive_suppression_leaves_open(attacker) -> None
     published.loc[published["level"] != "referral_area", "numerator"] = truth["numerator"]
     found = attacker(truth, published, "numerator", load_geography())
     assert found == {("referral_area", "1", "2024", "all"): (3.0, 3.0)}
+
+
+HELSE_NORD = ["1", "2", "3", "4"]
+"""Referral areas of region 1."""
+
+
+@st.composite
+def hidden_tables(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, int, dict[str, bool]]:
+    """Helse Nord's referral areas and region, women, men and both, one year: random counts
+    (small ones among them) with random cells hidden, so that some are pinned and some not;
+    a hidden row may carry a flag, which tells the truth."""
+    threshold = draw(st.sampled_from([3, 5]))
+    counts = st.integers(0, 3 * threshold)
+    parts = {
+        (area, sex): (float(draw(counts)), float(draw(counts)))
+        for area in HELSE_NORD
+        for sex in ("F", "M")
+    }
+    rows = []
+    for level, area, areas in [
+        *(("referral_area", a, [a]) for a in HELSE_NORD),
+        ("region", "1", HELSE_NORD),
+    ]:
+        for sex, sexes in (("F", ["F"]), ("M", ["M"]), ("all", ["F", "M"])):
+            numerator, extra = (sum(parts[(a, s)][n] for a in areas for s in sexes) for n in (0, 1))
+            rows.append((level, area, sex, numerator, numerator + extra))
+    truth = pd.DataFrame(rows, columns=["level", "area", "sex", "numerator", "denominator"])
+    truth = truth.assign(period="2024", value=1.0, flag="")
+    hidden = st.lists(st.booleans(), min_size=len(truth), max_size=len(truth))
+    numerators, denominators, told = draw(hidden), draw(hidden), draw(hidden)
+    published = truth.assign(
+        numerator=truth["numerator"].mask(numerators),
+        denominator=truth["denominator"].mask(
+            [a and b for a, b in zip(numerators, denominators, strict=True)]
+        ),
+        flag=[
+            ""
+            if not (hide and tell) or n == 0
+            else f"suppressed: fewer than {threshold}"
+            if n < threshold
+            else "suppressed: protects another"
+            for hide, tell, n in zip(numerators, told, truth["numerator"], strict=True)
+        ],
+    )
+    options = {o: draw(st.booleans()) for o in ("bounded", "persons", "small_only")}
+    return truth, published, threshold, options
+
+
+def _given_away(low: float, high: float, threshold: float, *, small: bool) -> bool:
+    return pinned(low, high, threshold) if small else high - low <= 1e-6
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hidden_tables())
+def test_the_fast_intruder_reaches_the_exhaustive_ones_verdicts(
+    intruder: Callable[..., dict[Any, Any]],
+    table: tuple[pd.DataFrame, pd.DataFrame, int, dict[str, bool]],
+) -> None:
+    """The intruder settles a count by the points it has seen where it can, and solves for
+    it only where they do not settle it: on random tables, with random cells hidden, it
+    finds pinned and recoverable exactly the counts the exhaustive intruder (every count
+    solved for) does, its exact ranges are the exhaustive ones and its seen ranges lie
+    inside them."""
+    truth, published, threshold, options = table
+    geography = load_geography()
+    fast = intruder(truth, published, threshold, geography, **options)
+    full = intruder(truth, published, threshold, geography, exhaustive=True, **options)
+    true = {c: _cells(truth, c) for c in ("numerator", "denominator")}
+    shown = set(_cells(published, "denominator"))
+    for (count, cell), (low, high, exact) in full.items():
+        value = (
+            true["denominator"][cell] - true["numerator"][cell]
+            if count == "complement"
+            else true[count][cell]
+        )
+        assert exact and low - 1e-6 <= value <= high + 1e-6, (count, cell)
+        seen = fast.get((count, cell))
+        small = 0 < value < threshold and (count != "complement" or options["persons"])
+        if small or count == "denominator" or (count == "numerator" and cell in shown):
+            assert seen is not None, (count, cell)
+            verdict = _given_away(seen.low, seen.high, threshold, small=small)
+            assert verdict == _given_away(low, high, threshold, small=small), (cell, seen, high)
+        if seen is not None and seen.exact:
+            assert abs(seen.low - low) <= 1e-6 and abs(seen.high - high) <= 1e-6, (cell, seen)
+        elif seen is not None:
+            assert low - 1e-6 <= seen.low <= seen.high <= high + 1e-6, (count, cell, seen)
+    assert set(fast) <= set(full)
 
 
 def _tonsils(female: float, male: float) -> pd.DataFrame:
@@ -125,7 +217,7 @@ def test_two_flags_give_small_counts_away_and_one_flag_does_not(intruder, female
     published = _apply(truth, detail)
     assert set(published.loc[published["flag"] != "", "flag"]) == {SUPPRESSED_FLAG}
     found = intruder(truth, published, 5, geography, bounded=False, small_only=True)
-    assert found and not any(pinned(low, high, 5) for low, high in found.values()), found
+    assert found and not any(pinned(low, high, 5) for low, high, _ in found.values()), found
     if female == 4.0:
         assert published.loc[published["sex"] == "all", "numerator"].iloc[0] == 8
         two_flags = published.assign(
@@ -133,8 +225,8 @@ def test_two_flags_give_small_counts_away_and_one_flag_does_not(intruder, female
         )
         found = intruder(truth, two_flags, 5, geography, bounded=False, small_only=True)
         assert found == {
-            ("numerator", ("referral_area", "18", "2022-2024", "F")): (4.0, 4.0),
-            ("numerator", ("referral_area", "18", "2022-2024", "M")): (4.0, 4.0),
+            ("numerator", ("referral_area", "18", "2022-2024", "F")): (4.0, 4.0, True),
+            ("numerator", ("referral_area", "18", "2022-2024", "M")): (4.0, 4.0, True),
         }
 
 
@@ -165,7 +257,7 @@ def test_a_small_complement_of_persons_is_hidden_like_a_numerator(intruder) -> N
     assert published.loc[0, "numerator"] != published.loc[0, "numerator"]  # hidden (NaN)
     found = intruder(truth, published, 5, geography, bounded=True, small_only=True)
     assert ("complement", ("referral_area", "1", "2024", "all")) in found
-    assert not any(pinned(low, high, 5) for low, high in found.values()), found
+    assert not any(pinned(low, high, 5) for low, high, _ in found.values()), found
     # Not persons: nothing is small, nothing is hidden.
     plain = protect(truth, 5, geography, bounded=True, persons=False)
     assert not plain.hidden["numerator"] and not plain.primary["complement"]

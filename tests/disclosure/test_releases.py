@@ -73,7 +73,7 @@ def _releases(before: list[int], after: list[int], *, joint: bool) -> list[pd.Da
 
 def _pinned(truths: list[pd.DataFrame], publications: list[pd.DataFrame], intruder) -> dict:
     found = intruder(truths, publications, 5, GEOGRAPHY, bounded=False)
-    return {target: bounds for target, bounds in found.items() if pinned(*bounds, 5)}
+    return {t: (b.low, b.high) for t, b in found.items() if pinned(b.low, b.high, 5)}
 
 
 def test_a_count_hidden_before_and_published_after_a_small_revision_is_protected(
@@ -226,7 +226,7 @@ def test_no_small_count_of_two_releases_is_recoverable_from_both(
     )
     second = _apply(after, detail)
     found = releases_intruder([before, after], [first, second], threshold, GEOGRAPHY, bounded=True)
-    exposed = {t: b for t, b in found.items() if pinned(*b, threshold)}
+    exposed = {t: b for t, b in found.items() if pinned(b.low, b.high, threshold)}
     assert exposed == {}, exposed
 
 
@@ -316,7 +316,7 @@ def test_two_releases_of_synthetic_norway_leave_no_small_count_recoverable(
                 for target, bounds in releases_intruder(
                     held, publications, threshold, GEOGRAPHY, bounded=bounded, persons=persons
                 ).items()
-                if pinned(*bounds, threshold)
+                if pinned(bounds.low, bounds.high, threshold)
             }
     assert any(pinned_alone.values()), pinned_alone
     assert not any(pinned_together.values()), pinned_together
