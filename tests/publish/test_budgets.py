@@ -22,6 +22,7 @@ from variatlas.publish.budgets import (
     page_files,
     page_weight,
 )
+from variatlas.publish.profiles import is_theme_page
 from variatlas.publish.static_files import precompress
 
 
@@ -104,6 +105,24 @@ def test_every_page_of_an_atlas_is_weighed(site: Path) -> None:
         for p in page_files(site, site / "nb" / "atlases" / "barn2025.html")
     }
     assert {"assets/document.js", "assets/document-anchors.js", "assets/atlas.css"} <= loaded
+
+
+def test_every_page_of_a_profile_is_weighed(site: Path) -> None:
+    """A profile's overview and its theme pages are each held to the budget of a long page;
+    the largest profile on one page, as it was, would be over it."""
+    areas = site / "nb" / "areas"
+    sizes: dict[str, int] = {}
+    for page in areas.glob("*-*.html"):
+        sizes[page.name] = elements(page.read_text(encoding="utf-8"))
+    assert max(sizes.values()) <= DOCUMENT_BUDGETS["elements"]
+    whole = {
+        profile.stem: sum(n for name, n in sizes.items() if name.startswith(f"{profile.stem}-"))
+        for profile in areas.glob("referral_area-*.html")
+        if not is_theme_page(profile.name)
+    }
+    assert max(whole.values()) > DOCUMENT_BUDGETS["elements"], whole
+    big = max(sizes, key=sizes.__getitem__)
+    assert over_budget(site, pages=[], documents=[f"nb/areas/{big}"]) == []
 
 
 def test_an_atlas_page_over_its_budget_is_named_with_its_size(site: Path, tmp_path: Path) -> None:

@@ -130,9 +130,10 @@ def elements(html: str) -> int:
 def over_budget(
     site: Path, pages: Iterable[str] | None = None, documents: Iterable[str] | None = None
 ) -> list[str]:
-    """Every file, indicator page and atlas page of ``site`` over its budget, in sentences.
-    ``pages``: the indicator pages to weigh, ``documents`` the atlases' opening and chapter
-    pages (addresses below the site; default every bokmål one)."""
+    """Every file, indicator page, atlas page and area profile page of ``site`` over its
+    budget, in sentences. ``pages``: the indicator pages to weigh, ``documents`` the atlases'
+    opening and chapter pages and the areas' profile pages (addresses below the site; default
+    every bokmål one)."""
     site = site.resolve()
     found = []
     for path in sorted(_files(site)):
@@ -154,7 +155,11 @@ def over_budget(
                     f"of {budget // KB} kB."
                 )
     if documents is None:
-        documents = [p.relative_to(site).as_posix() for p in sorted(site.glob("nb/atlases/*.html"))]
+        documents = [
+            p.relative_to(site).as_posix()
+            for pattern in ("nb/atlases/*.html", "nb/areas/*-*.html")
+            for p in sorted(site.glob(pattern))
+        ]
     for address in documents:
         found += _over_document_budget(site, address)
     return found
@@ -162,15 +167,16 @@ def over_budget(
 
 def _over_document_budget(site: Path, address: str) -> list[str]:
     page = site / address
+    kind = "an area profile's page" if "/areas/" in address else "an atlas's page"
     found = []
     if (weight := page_weight(site, page)) > DOCUMENT_BUDGETS["sent"]:
         found.append(
-            f"{address} sends {weight / KB:.1f} kB, over the budget of an atlas's page of "
+            f"{address} sends {weight / KB:.1f} kB, over the budget of {kind} of "
             f"{DOCUMENT_BUDGETS['sent'] // KB} kB."
         )
     if (count := elements(page.read_text(encoding="utf-8"))) > DOCUMENT_BUDGETS["elements"]:
         found.append(
-            f"{address} has {count:,} elements, over the budget of an atlas's page of "
+            f"{address} has {count:,} elements, over the budget of {kind} of "
             f"{DOCUMENT_BUDGETS['elements']:,}."
         )
     return found
