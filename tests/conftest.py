@@ -24,6 +24,35 @@ from variatlas.synth import Truth, synthesize
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
+LONG_ON_THEIR_OWN = ("engine/test_cluster.py", "engine/test_compliance.py")
+"""Files of minutes that need no synthetic Norway: Spark on a cluster, and the whole catalogue
+on both engines."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files in the order that keeps two processes busy (``--dist loadfile`` hands them out
+    in this order): first one that needs the publication of synthetic Norway, so one process
+    starts the minutes of making it (``made_once``) at once; then the files that need none of
+    it, which the other process works through meanwhile, the long ones of them last; and last
+    the rest of the files that need synthetic Norway, made by then."""
+    needs: dict[str, set[str]] = {}
+    for item in items:
+        needs.setdefault(item.nodeid.split("::")[0], set()).update(
+            getattr(item, "fixturenames", ())
+        )
+    publication = next((f for f, names in needs.items() if "site" in names), None)
+
+    def rank(path: str) -> int:
+        if path == publication:
+            return 0
+        if "norway_folder" in needs[path]:
+            return 3
+        return 2 if path.endswith(LONG_ON_THEIR_OWN) else 1
+
+    order = {path: rank(path) for path in needs}
+    items.sort(key=lambda item: order[item.nodeid.split("::")[0]])
+
+
 def shared_root(factory: pytest.TempPathFactory) -> Path:
     """The temporary folder every test process of this run sees: under pytest-xdist the
     parent of each worker's own (``…/pytest-N/popen-gw0``), else the run's own."""
