@@ -64,7 +64,16 @@ def _axe(page: Any) -> list[str]:
     return list(found)
 
 
+def _open_table(page: Any) -> None:
+    """Open the comparison's table twin (built when opened) and wait for its rows."""
+    twin = page.locator("#compare-section details.twin")
+    if twin.get_attribute("open") is None:
+        twin.locator("summary").click()
+    page.wait_for_selector("#compare-table tbody tr", state="attached")
+
+
 def _bodo_row(page: Any) -> list[str]:
+    _open_table(page)
     cells: list[str] = page.eval_on_selector_all(
         f"#compare-table tr[data-area='{BODO}'] td", "cs => cs.map(c => c.textContent)"
     )
@@ -126,6 +135,7 @@ def test_bodo_against_its_peers_and_its_areas_on_an_indicator_page(
     page.select_option("#level", "referral_area")
     _compared(page, "region")
     assert "compare=region" in page.url and "level=referral_area" in page.url
+    _open_table(page)
     assert "Helse Nord" in page.locator("#compare-table tr[data-area='3']").text_content()
     assert watched.problems == []
 

@@ -141,15 +141,26 @@
       .replace("{result}", resultWords(a.comparison, a.reason).toLocaleLowerCase(locale)) : w.compare_pick_area;
     $("#compare-method").textContent = `${w.compare_column_method}: ${w[`compare_method_${METHOD[chosen] || "interval"}`]}`;
     const sorted = [...shown].sort((x, y) => x.area_name.localeCompare(y.area_name, locale));
-    $("#compare-table").replaceChildren(table(`${w.compared_with.replace("{name}", label)}, ${current.period}`, [
+    // The table of every area (357 rows for municipalities) is built when its twin is opened:
+    // a phone reading the sentence above does not pay for it.
+    pending = () => table(`${w.compared_with.replace("{name}", label)}, ${current.period}`, [
       { label: w.area, text: (r) => r.area_name },
       { label: w.value, number: true, text: (r) => fmt(r.value), raw: (r) => r.value },
       { label: w.compare_column_comparator, text: (r) => comparatorName(chosen, r.comparator_area, r.comparator_period) },
       { label: w.compare_column_value, number: true, text: (r) => fmt(r.comparator_value), raw: (r) => r.comparator_value },
       { label: w.interval, text: (r) => interval(r.comparator_lower, r.comparator_upper) },
       { label: w.compare_column_result, text: (r) => resultWords(r.comparison, r.reason) },
-    ], sorted));
+    ], sorted);
+    $("#compare-table").replaceChildren();
+    showTable();
     body.dataset.compared = done;
+  }
+
+  let pending = null;
+  function showTable() {
+    if (!pending || !$("#compare-table").closest("details").open) return;
+    $("#compare-table").replaceChildren(pending());
+    pending = null;
   }
 
   function choose() {
@@ -196,6 +207,7 @@
   }
 
   $("#compare").addEventListener("change", choose);
+  $("#compare-table").closest("details").addEventListener("toggle", showTable);
   document.addEventListener("atlas:view", onView);
   onView();
 })();
