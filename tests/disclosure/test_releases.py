@@ -253,7 +253,10 @@ def _as_first_registered(source: Path, target: Path, *, share: float, seed: int)
             when = pd.to_datetime(frame[dated[path.stem]])
             keep = (when.dt.year < last).to_numpy()
             if path.stem in ("episodes", "cancer_pathways", "vaccinations"):
-                keep &= ~((when.dt.year == last - 1).to_numpy() & (rng.random(len(frame)) < share))
+                # Not in place: pandas may hand back a read-only view of Arrow's memory.
+                keep = keep & ~(
+                    (when.dt.year == last - 1).to_numpy() & (rng.random(len(frame)) < share)
+                )
             frame = frame[keep]
         elif "year" in frame:
             frame = frame[frame["year"] < last]
