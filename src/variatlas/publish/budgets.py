@@ -9,14 +9,14 @@ level (``atlas/maps/``). A script or a page added later is counted the same way,
 the HTML and the imports name; a script that fetches data of its own adds it to
 ``PAGE_DATA``.
 
-An atlas's pages (its opening page and each chapter's, ``document_pages``) are held to a
-budget of their own: what they send, and how many elements their HTML has, since a long
-document's time on a phone goes to parsing and laying out its HTML, not to a script
-(docs/performance.md).
+An atlas's pages (its opening page and each chapter's, ``document_pages``) and an area's
+profile pages (its overview and each theme's, ``profiles``) are held to a budget of their
+own: what they send, and how many elements their HTML has, since a long document's time on
+a phone goes to parsing and laying out its HTML, not to a script (docs/performance.md).
 
 ``over_budget`` lists every file over its budget (by pattern, so a new script or data file
-has one too), every indicator page over its total and every atlas page over its own, as
-sentences naming it and its size; ``tests/publish/test_budgets.py`` runs it on the test
+has one too), every indicator page over its total and every atlas or profile page over its
+own, as sentences naming it and its size; ``tests/publish/test_budgets.py`` runs it on the test
 publication, so ``make test`` fails on them. Budgets are kilobytes (1,000 bytes) sent.
 """
 
@@ -52,10 +52,10 @@ PAGE_DATA = (
 of its own ``atlas.js`` fetches ``atlas/maps/<level>.json`` too."""
 OWN_MAPS = ("municipality", "dps", "county")
 DOCUMENT_BUDGETS = {"sent": 60 * KB, "elements": 8_000}
-"""An atlas's opening page and each of its chapters' pages: everything the page loads, sent,
-and the elements of its HTML. barn2025 on one page (15,800 elements, 91 kB sent) blocked a
-phone for 562 ms; the longest chapter of the shipped atlases (psyk2's 04, 7,350 elements,
-36 kB) blocks it for 85 ms (docs/performance.md)."""
+"""An atlas's opening page and each of its chapters' pages, and each page of an area's
+profile: everything the page loads, sent, and the elements of its HTML. barn2025 on one page
+(15,800 elements, 91 kB sent) blocked a phone for 562 ms; the longest chapter of the shipped
+atlases (psyk2's 04, 7,350 elements, 36 kB) blocks it for 85 ms (docs/performance.md)."""
 ELEMENT = re.compile(r"<[a-zA-Z]")
 
 IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["'](\.{1,2}/[^"']+\.js)["']""")

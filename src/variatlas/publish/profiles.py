@@ -7,7 +7,8 @@ the indicators better, worse, higher or lower than the country, the comparisons 
 comparators and, for a municipality, its peers. Each theme's page
 (``<level>-<area>-<theme>.html``) has every published indicator of the theme for the area
 against the country as a spine chart (drawn here as SVG, so the page needs no script), its
-trend marker, links to the indicator pages and a table twin. A referral area's profile has
+trend marker and links to the indicator pages, in a table that is its own twin (each line's
+numbers and words as text beside the spine). A referral area's profile has
 some 670 indicators (SKDE's figures among them): on one page that was 1 MB of HTML and
 21,000 elements, which a phone took longer to parse than the 200 ms of blocking the atlas
 allows (docs/performance.md); its largest theme is about half of that.
@@ -276,11 +277,12 @@ def write_profiles(
                 if level == "municipality"
                 else ([], [])
             )
+            counts = theme_rows(themes, level, code)
             html = page.render(
                 **common,
                 versions=versions("../../", f"areas/{profile_file(level, code)}"),
                 area=area,
-                themes=theme_rows(themes, level, code),
+                themes=counts,
                 learn_from=[e for e in entries if e["learn_from"]],
                 shown=sum(1 for e in entries if not e["hidden"]),
                 comparisons=comparison_tables(
@@ -292,18 +294,18 @@ def write_profiles(
                 total=len(entries),
             )
             (target / profile_file(level, code)).write_text(html, "utf-8")
-            for theme, of_theme in themes:
+            for (theme, of_theme), counted in zip(themes, counts, strict=True):
                 html = theme_page.render(
                     **common,
-                    versions=versions("../../", f"areas/{profile_file(level, code, theme)}"),
+                    versions=versions("../../", f"areas/{counted['file']}"),
                     area=area,
                     theme=theme,
                     entries=of_theme,
                     others=[t for t, _ in themes if t != theme],
-                    shown=sum(1 for e in of_theme if not e["hidden"]),
-                    total=len(of_theme),
+                    shown=counted["shown"],
+                    total=counted["total"],
                 )
-                (target / profile_file(level, code, theme)).write_text(html, "utf-8")
+                (target / counted["file"]).write_text(html, "utf-8")
         html = index.render(
             **common,
             versions=versions("../../", "areas/index.html"),
